@@ -1,0 +1,1 @@
+//! DevOS web UI.

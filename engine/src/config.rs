@@ -1,0 +1,362 @@
+//! Loading and validating `devos.toml`: built-in defaults (the embedded
+//! `config/devos.toml`), then the user's file, then environment overrides.
+//! Errors name the file, the key and the problem. It reads no environment
+//! itself: callers pass the overrides in, so tests never touch the process env.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The documented defaults, shipped in the binary.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/devos.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where and how the web server listens.
+    pub server: ServerConfig,
+    /// Where DevOS keeps its database and trash.
+    pub storage: StorageConfig,
+    /// Which directories DevOS works in by default.
+    pub workspace: WorkspaceConfig,
+    /// How approvals behave.
+    pub approval: ApprovalConfig,
+    /// Limits for every executed step.
+    pub sandbox: SandboxConfig,
+    /// Spending limits for model calls, in US dollars.
+    pub budgets: BudgetConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Socket address to bind; loopback by default.
+    pub addr: SocketAddr,
+    /// Extra host names accepted in the Host header besides the loopback names.
+    pub allowed_hosts: Vec<String>,
+    /// A login session ends after this many hours without activity.
+    pub session_idle_hours: u32,
+    /// Failed logins allowed per user and per client address within a minute.
+    pub login_failures_per_minute: u32,
+}
+
+/// `[storage]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Data directory; empty means `$XDG_DATA_HOME/devos` (or `~/.local/share/devos`).
+    pub data_dir: PathBuf,
+}
+
+/// `[workspace]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceConfig {
+    /// Directories jobs run in and the context engine watches. Empty means the home directory.
+    pub roots: Vec<PathBuf>,
+}
+
+/// `[approval]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalConfig {
+    /// A pending job expires after this many seconds without a decision.
+    pub timeout_secs: u64,
+    /// Run steps rated safe without asking.
+    pub auto_approve_safe: bool,
+}
+
+/// `[sandbox]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxConfig {
+    /// Wall-clock limit per step; the whole process group is killed after it.
+    pub timeout_secs: u64,
+    /// Captured stdout+stderr per step, in bytes, before it is truncated.
+    pub output_cap_bytes: u64,
+    /// CPU seconds per step.
+    pub cpu_secs: u64,
+    /// Address space per process, in MiB.
+    pub memory_mb: u64,
+    /// Largest file a step may write, in MiB.
+    pub file_size_mb: u64,
+    /// Processes per step.
+    pub max_processes: u64,
+}
+
+/// `[budgets]`, in US dollars.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetConfig {
+    /// Largest estimated model cost of one job.
+    pub per_job_usd: f64,
+    /// Model spending per calendar day (UTC).
+    pub daily_usd: f64,
+    /// Model spending per calendar month (UTC).
+    pub monthly_usd: f64,
+}
+
+/// Values from the environment that win over the file (`DEVOS_ADDR`, `DEVOS_DATA_DIR`).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `DEVOS_CONFIG`: path of the user's devos.toml.
+    pub config_file: Option<PathBuf>,
+    /// `DEVOS_ADDR`.
+    pub addr: Option<String>,
+    /// `DEVOS_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// The user's home, used to resolve the default data dir and workspace roots.
+    pub home: Option<PathBuf>,
+    /// `XDG_DATA_HOME`.
+    pub xdg_data_home: Option<PathBuf>,
+}
+
+impl Overrides {
+    /// Reads the overrides from the process environment (used once, in `main`).
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        Self {
+            config_file: var("DEVOS_CONFIG").map(PathBuf::from),
+            addr: var("DEVOS_ADDR").map(|v| v.to_string_lossy().into_owned()),
+            data_dir: var("DEVOS_DATA_DIR").map(PathBuf::from),
+            home: var("HOME").map(PathBuf::from),
+            xdg_data_home: var("XDG_DATA_HOME").map(PathBuf::from),
+        }
+    }
+}
+
+/// An invalid configuration: which file, which key, what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("invalid configuration in {file}: key `{key}`: {problem}")]
+pub struct ConfigError {
+    /// The file (or environment variable) holding the bad value.
+    pub file: String,
+    /// Dotted key path, e.g. `sandbox.timeout_secs`.
+    pub key: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl Config {
+    /// Loads defaults, then the file named by `overrides.config_file` (if any), then env overrides.
+    pub fn load(overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut merged: toml::Table = parse_table("built-in defaults", DEFAULT_CONFIG)?;
+        let mut source = "built-in defaults".to_owned();
+        if let Some(path) = &overrides.config_file {
+            source = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                file: source.clone(),
+                key: "(file)".into(),
+                problem: format!("cannot read the file: {e}"),
+            })?;
+            merge(&mut merged, parse_table(&source, &text)?);
+        }
+        let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(merged))
+            .map_err(|e| ConfigError {
+                file: source.clone(),
+                key: e.path().to_string(),
+                problem: e.inner().to_string(),
+            })?;
+        config.validate(&source)?;
+        config.apply(overrides)?;
+        Ok(config)
+    }
+
+    fn validate(&self, file: &str) -> Result<(), ConfigError> {
+        let positive = [
+            ("approval.timeout_secs", self.approval.timeout_secs),
+            ("sandbox.timeout_secs", self.sandbox.timeout_secs),
+            ("sandbox.output_cap_bytes", self.sandbox.output_cap_bytes),
+            ("sandbox.cpu_secs", self.sandbox.cpu_secs),
+            ("sandbox.memory_mb", self.sandbox.memory_mb),
+            ("sandbox.file_size_mb", self.sandbox.file_size_mb),
+            ("sandbox.max_processes", self.sandbox.max_processes),
+            (
+                "server.session_idle_hours",
+                u64::from(self.server.session_idle_hours),
+            ),
+            (
+                "server.login_failures_per_minute",
+                u64::from(self.server.login_failures_per_minute),
+            ),
+        ];
+        let error = |key: &str, problem: &str| ConfigError {
+            file: file.to_owned(),
+            key: key.to_owned(),
+            problem: problem.to_owned(),
+        };
+        if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(error(key, "must be greater than 0"));
+        }
+        let budgets = [
+            ("budgets.per_job_usd", self.budgets.per_job_usd),
+            ("budgets.daily_usd", self.budgets.daily_usd),
+            ("budgets.monthly_usd", self.budgets.monthly_usd),
+        ];
+        if let Some((key, _)) = budgets
+            .iter()
+            .find(|(_, value)| !value.is_finite() || *value < 0.0)
+        {
+            return Err(error(key, "must be a number of dollars, 0 or more"));
+        }
+        if let Some(root) = self.workspace.roots.iter().find(|r| r.is_relative()) {
+            return Err(error(
+                "workspace.roots",
+                &format!("`{}` must be an absolute path", root.display()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, overrides: &Overrides) -> Result<(), ConfigError> {
+        if let Some(addr) = &overrides.addr {
+            self.server.addr = addr.parse().map_err(|e| ConfigError {
+                file: "environment variable DEVOS_ADDR".into(),
+                key: "server.addr".into(),
+                problem: format!("`{addr}` is not a socket address like 127.0.0.1:8080 ({e})"),
+            })?;
+        }
+        if let Some(dir) = &overrides.data_dir {
+            self.storage.data_dir.clone_from(dir);
+        }
+        if self.storage.data_dir.as_os_str().is_empty() {
+            self.storage.data_dir = match (&overrides.xdg_data_home, &overrides.home) {
+                (Some(xdg), _) => xdg.join("devos"),
+                (None, Some(home)) => home.join(".local/share/devos"),
+                (None, None) => PathBuf::from(".devos"),
+            };
+        }
+        if self.workspace.roots.is_empty()
+            && let Some(home) = &overrides.home
+        {
+            self.workspace.roots.push(home.clone());
+        }
+        Ok(())
+    }
+
+    /// The directory jobs run in when the request gives none.
+    pub fn default_cwd(&self) -> &Path {
+        self.workspace
+            .roots
+            .first()
+            .map_or_else(|| Path::new("/"), PathBuf::as_path)
+    }
+}
+
+fn parse_table(file: &str, text: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>().map_err(|e| ConfigError {
+        file: file.to_owned(),
+        key: "(syntax)".into(),
+        problem: e.message().to_owned()
+            + &e.span()
+                .map(|span| format!(" (at line {})", line_of(text, span.start)))
+                .unwrap_or_default(),
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+/// Overlays `top` on `base`, table by table, so a user file may set a single key.
+fn merge(base: &mut toml::Table, top: toml::Table) {
+    for (key, value) in top {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(top_table)) => {
+                merge(base_table, top_table);
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    fn load_text(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("devos.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(&Overrides {
+            config_file: Some(path),
+            home: Some("/home/u".into()),
+            ..Overrides::default()
+        })
+    }
+
+    #[test]
+    fn defaults_load_and_fill_paths_from_home() {
+        let config = Config::load(&Overrides {
+            home: Some("/home/u".into()),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(config.server.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            config.storage.data_dir,
+            PathBuf::from("/home/u/.local/share/devos")
+        );
+        assert_eq!(config.workspace.roots, vec![PathBuf::from("/home/u")]);
+        assert_eq!(config.sandbox.timeout_secs, 120);
+    }
+
+    #[test]
+    fn user_file_overrides_single_keys() {
+        let config = load_text("[sandbox]\ntimeout_secs = 7\n").unwrap();
+        assert_eq!(config.sandbox.timeout_secs, 7);
+        assert_eq!(config.sandbox.cpu_secs, 60);
+    }
+
+    #[test]
+    fn wrong_type_names_file_and_key() {
+        let err = load_text("[sandbox]\ntimeout_secs = \"soon\"\n").unwrap_err();
+        assert_eq!(err.key, "sandbox.timeout_secs");
+        assert!(err.file.ends_with("devos.toml"), "{err}");
+        assert!(err.problem.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let err = load_text("[server]\nadress = \"127.0.0.1:1\"\n").unwrap_err();
+        assert_eq!(err.key, "server");
+        assert!(err.problem.contains("adress"), "{err}");
+    }
+
+    #[test]
+    fn zero_timeout_is_rejected() {
+        let err = load_text("[approval]\ntimeout_secs = 0\n").unwrap_err();
+        assert_eq!(
+            (err.key.as_str(), err.problem.as_str()),
+            ("approval.timeout_secs", "must be greater than 0")
+        );
+    }
+
+    #[test]
+    fn syntax_error_gives_line() {
+        let err = load_text("[server]\naddr = \n").unwrap_err();
+        assert_eq!(err.key, "(syntax)");
+        assert!(err.problem.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn env_overrides_win_and_bad_addr_is_named() {
+        let mut overrides = Overrides {
+            addr: Some("127.0.0.1:9999".into()),
+            data_dir: Some("/tmp/d".into()),
+            ..Overrides::default()
+        };
+        let config = Config::load(&overrides).unwrap();
+        assert_eq!(config.server.addr.port(), 9999);
+        assert_eq!(config.storage.data_dir, PathBuf::from("/tmp/d"));
+        overrides.addr = Some("nonsense".into());
+        let err = Config::load(&overrides).unwrap_err();
+        assert!(err.file.contains("DEVOS_ADDR"), "{err}");
+    }
+}

@@ -1,0 +1,69 @@
+//! SQLite storage: opening the database in the data dir (WAL mode), running
+//! the migrations, and one submodule per table group. All SQL lives here.
+
+mod audit;
+mod tokens;
+mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use audit::AuditEvent;
+pub use tokens::NewToken;
+pub use users::User;
+
+use crate::{Error, Result};
+
+/// The database handle; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating when missing) `devos.db` in `data_dir` and migrates it.
+    pub async fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(data_dir.join("devos.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Self::from_pool(pool).await
+    }
+
+    /// Wraps an existing pool (tests use `#[sqlx::test]` pools) and migrates it.
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self> {
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The pool, for third-party stores that bring their own SQL (the session store).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The journal mode the database runs in (`wal` once opened by [`Store::open`]).
+    pub async fn journal_mode(&self) -> Result<String> {
+        Ok(sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
+
+/// Seconds since the Unix epoch, the unit of every `*_at` column.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

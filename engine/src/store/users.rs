@@ -1,0 +1,84 @@
+//! The `users` table.
+
+use serde::Serialize;
+
+use super::{Store, now_unix};
+use crate::{Error, Result};
+
+/// A local account. The password hash never leaves the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// Login name (case-insensitive unique).
+    pub name: String,
+    /// When the account was made.
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Creates a user with an already computed password hash.
+    pub async fn insert_user(&self, name: &str, password_hash: &str) -> Result<User> {
+        let row = sqlx::query_as::<_, User>(
+            "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)
+             RETURNING id, name, created_at",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_unix())
+        .fetch_one(&self.pool)
+        .await;
+        match row {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Error::Conflict(
+                format!("a user named `{name}` already exists"),
+            )),
+            other => Ok(other?),
+        }
+    }
+
+    /// How many accounts exist (0 means first-run setup is open).
+    pub async fn count_users(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// The user and their password hash, by name.
+    pub async fn user_with_hash(&self, name: &str) -> Result<Option<(User, String)>> {
+        let row: Option<(i64, String, i64, String)> =
+            sqlx::query_as("SELECT id, name, created_at, password_hash FROM users WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(id, name, created_at, hash)| {
+            (
+                User {
+                    id,
+                    name,
+                    created_at,
+                },
+                hash,
+            )
+        }))
+    }
+
+    /// A user by id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        Ok(
+            sqlx::query_as::<_, User>("SELECT id, name, created_at FROM users WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// A user by name.
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
+        Ok(
+            sqlx::query_as::<_, User>("SELECT id, name, created_at FROM users WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+}

@@ -1,0 +1,2 @@
+//! The `devos` binary.
+fn main() {}
