@@ -15,12 +15,13 @@ CREATE TABLE api_tokens (
     last_used_at INTEGER
 ) STRICT;
 
--- The table tower-sessions-sqlx-store reads and writes (same shape as its own migration).
+-- The table tower-sessions-sqlx-store reads and writes, exactly as its own
+-- migration makes it. Not STRICT: the store binds expiry_date as RFC 3339 text.
 CREATE TABLE IF NOT EXISTS tower_sessions (
     id          TEXT    PRIMARY KEY NOT NULL,
     data        BLOB    NOT NULL,
     expiry_date INTEGER NOT NULL
-) STRICT;
+);
 
 -- Audit trail of logins and other security-relevant events.
 CREATE TABLE audit_log (

@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn unknown_key_is_rejected() {
         let err = load_text("[server]\nadress = \"127.0.0.1:1\"\n").unwrap_err();
-        assert_eq!(err.key, "server");
+        assert_eq!(err.key, "server.adress");
         assert!(err.problem.contains("adress"), "{err}");
     }
 

@@ -1,2 +1,15 @@
-//! The `devos` binary.
+//! The `devos` binary: parses the command line and runs the chosen command.
+
+#[cfg(feature = "ssr")]
+fn main() -> anyhow::Result<()> {
+    use clap::Parser as _;
+    let cli = server::cli::Cli::parse();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(server::cli::run(cli))
+}
+
+/// Without `ssr` there is no server to build (featureless clippy and tests still work).
+#[cfg(not(feature = "ssr"))]
 fn main() {}

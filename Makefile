@@ -1,0 +1,43 @@
+# DevOS: `make run` serves at http://127.0.0.1:8080, `make test` runs every check.
+# Both install what is missing first (scripts/setup.sh) and are quick when it is there.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
+
+.PHONY: run test setup build site server lint fmt-check clippy rust-test e2e bench release
+
+run: setup build
+	./target/debug/devos serve
+
+test: setup fmt-check clippy rust-test build e2e
+
+setup:
+	@scripts/setup.sh
+
+build: site server
+
+site:
+	scripts/build-site.sh
+
+server:
+	cargo build -p server --features ssr
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets --features server/ssr -- -D warnings
+	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+rust-test:
+	cargo test --workspace --features server/ssr
+
+e2e:
+	cd end2end && npm test
+
+bench:
+	cargo bench -p engine
+
+release: setup
+	scripts/build-site.sh --release
+	cargo build --release -p server --features ssr

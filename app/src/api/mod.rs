@@ -1,0 +1,4 @@
+//! Server functions, one file per resource. Each is a public HTTP endpoint
+//! under `/api/<resource>/<action>` and starts with the auth guard.
+
+pub mod auth;

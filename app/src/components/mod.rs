@@ -1,0 +1,4 @@
+//! Reusable parts of pages.
+
+pub mod form;
+pub mod shell;

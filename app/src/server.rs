@@ -1,0 +1,105 @@
+//! Server-only helpers for server functions: the shared [`AppContext`], the
+//! [`require_user`] guard, and session access. Compiled only with `ssr`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::ConnectInfo;
+use engine::auth::{LoginLimiter, SetupToken};
+use engine::config::Config;
+use engine::store::{Store, User};
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+
+/// Session key holding the logged-in user's id.
+pub const SESSION_USER_ID: &str = "user_id";
+
+/// Everything server functions and REST handlers share. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    /// The database.
+    pub store: Store,
+    /// The loaded configuration.
+    pub config: Arc<Config>,
+    /// The first-run setup token (empty once an account exists).
+    pub setup: Arc<SetupToken>,
+    /// Failed-login counter.
+    pub limiter: Arc<LoginLimiter>,
+}
+
+/// The shared context; provided by the server for every SSR render and server function.
+pub fn app_context() -> Result<AppContext, AppError> {
+    use_context::<AppContext>().ok_or_else(|| {
+        tracing::error!("AppContext missing: the server did not provide it");
+        AppError::Internal
+    })
+}
+
+/// The login session of the current request.
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// The client's address, for rate limiting and the audit log.
+pub async fn client_addr() -> String {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map_or_else(|_| "unknown".to_owned(), |info| info.0.ip().to_string())
+}
+
+/// The user of the current session, if any.
+pub async fn current_session_user() -> Result<Option<User>, AppError> {
+    let ctx = app_context()?;
+    let session = session().await?;
+    let user_id: Option<i64> = session.get(SESSION_USER_ID).await.map_err(|e| {
+        tracing::error!(error = %e, "session store failed");
+        AppError::Internal
+    })?;
+    match user_id {
+        Some(id) => Ok(ctx.store.user_by_id(id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The guard every protected server function calls first.
+pub async fn require_user() -> Result<User, AppError> {
+    current_session_user().await?.ok_or(AppError::Unauthorized)
+}
+
+/// Starts a fresh session for `user` (a new id defeats session fixation).
+pub async fn start_session(user: &User) -> Result<(), AppError> {
+    let session = session().await?;
+    let internal = |e: tower_sessions::session::Error| {
+        tracing::error!(error = %e, "session store failed");
+        AppError::Internal
+    };
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(SESSION_USER_ID, user.id)
+        .await
+        .map_err(internal)
+}
+
+/// Sets the page's Content-Security-Policy with the nonce Leptos put on its
+/// own inline scripts, so no other inline script can run.
+pub fn set_content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,47 @@
+// Starts target/debug/devos on a fresh data dir, waits for its one-time setup
+// link on stderr and hands it (and the data dir) to the specs via env.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+module.exports = async () => {
+  const port = process.env.E2E_PORT ?? '18089';
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-'));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-work-'));
+  const binary = process.env.DEVOS_BIN ?? path.join(root, 'target/debug/devos');
+  const env = {
+    ...process.env,
+    DEVOS_DATA_DIR: dataDir,
+    DEVOS_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+    DEVOS_LOG: process.env.DEVOS_LOG ?? 'info',
+  };
+  const server = spawn(binary, ['serve'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = fs.createWriteStream(path.join(dataDir, 'server.log'));
+  server.stdout.pipe(logFile);
+  let stderr = '';
+  const setupLink = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print a setup link:\n${stderr}`)), 30_000);
+    server.stderr.on('data', (chunk) => {
+      logFile.write(chunk);
+      stderr += chunk.toString();
+      const match = stderr.match(/http:\/\/\S+\/setup\?token=\S+/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${stderr}`));
+    });
+  });
+  process.env.DEVOS_SETUP_LINK = setupLink;
+  process.env.DEVOS_E2E_DATA_DIR = dataDir;
+  process.env.DEVOS_E2E_WORK_DIR = workDir;
+  process.env.DEVOS_E2E_BIN = binary;
+  globalThis.__devosServer = server;
+};

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building and testing DevOS needs, skipping whatever is already
+# there: the wasm32 target, wasm-bindgen-cli (same version as in Cargo.lock),
+# Debian's Chromium (for the browser tests) and the end2end npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
+  # Not --locked: its lockfile pins a crate version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! command -v chromium >/dev/null && [[ ! -x /usr/bin/chromium ]]; then
+  say "installing Debian's chromium for the browser tests"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! command -v python3 >/dev/null; then
+  say "installing python3 (python steps run with it)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+fi
+
+if [[ ! -d end2end/node_modules/@playwright/test ]] \
+   || [[ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
+  say "installing the end2end npm packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi

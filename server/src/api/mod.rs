@@ -1,0 +1,4 @@
+//! REST API v1 and the health check.
+
+pub mod health;
+pub mod me;

@@ -1,0 +1,128 @@
+//! The command line: `serve` (default), `user add`, `token create`.
+//! Output meant for the user is written to stdout/stderr with `writeln!`.
+
+use std::io::{BufRead as _, Write as _};
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use engine::config::{Config, Overrides};
+use engine::store::Store;
+use tracing_subscriber::EnvFilter;
+
+/// DevOS: drive your machine in plain language from the browser.
+#[derive(Debug, Parser)]
+#[command(name = "devos", version, about)]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Manage local accounts.
+    User {
+        /// What to do with users.
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage API tokens for scripts and the REST API.
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+/// `devos user …`
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account.
+    Add {
+        /// Login name.
+        name: String,
+        /// Read the password from standard input (first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// `devos token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a bearer token; it is printed once and stored hashed.
+    Create {
+        /// The user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    init_tracing();
+    let config = Config::load(&Overrides::from_env())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => crate::serve::serve(config).await,
+        Command::User {
+            action: UserAction::Add { name, .. },
+        } => {
+            let password = read_password_line()?;
+            let store = open_store(&config).await?;
+            let user = engine::auth::create_user(&store, &name, &password).await?;
+            writeln!(std::io::stdout().lock(), "created user {}", user.name)?;
+            Ok(())
+        }
+        Command::Token {
+            action: TokenAction::Create { user, label },
+        } => {
+            let store = open_store(&config).await?;
+            let token = engine::auth::create_token(&store, &user, &label).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{token}")?;
+            writeln!(
+                std::io::stderr().lock(),
+                "This token is shown once; store it safely. Use it as `Authorization: Bearer <token>`."
+            )?;
+            Ok(())
+        }
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::open(&config.storage.data_dir)
+        .await
+        .with_context(|| {
+            format!(
+                "opening the database in {}",
+                config.storage.data_dir.display()
+            )
+        })
+}
+
+fn read_password_line() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!(
+            "no password on standard input (use: echo PASSWORD | devos user add NAME --password-stdin)"
+        );
+    }
+    Ok(password)
+}
+
+/// Logs go to stderr, filtered by `DEVOS_LOG` (default `info`).
+fn init_tracing() {
+    let filter = EnvFilter::try_from_env("DEVOS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

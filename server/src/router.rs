@@ -1,0 +1,72 @@
+//! Builds the whole axum router: pages, server functions, REST v1, static
+//! files, and the security and session layers around them.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use time::Duration;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use app::{App, shell};
+
+use crate::api::{health::health, me::me};
+use crate::auth::require_page_session;
+use crate::security::{AllowedHosts, check_host_and_origin, security_headers};
+use crate::state::AppState;
+
+/// Name of the login session cookie.
+pub const SESSION_COOKIE: &str = "devos_session";
+
+/// The complete application router for `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx = state.ctx.clone();
+    let allowed_hosts = AllowedHosts::new(&ctx.config.server.allowed_hosts);
+    let session_layer = SessionManagerLayer::new(SqliteStore::new(ctx.store.pool().clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(false)
+        .with_expiry(Expiry::OnInactivity(Duration::hours(i64::from(
+            ctx.config.server.session_idle_hours,
+        ))));
+    let leptos_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/v1/me", get(me))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let ctx = ctx.clone();
+                move || provide_context(ctx.clone())
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(ctx, require_page_session))
+        .layer(session_layer)
+        .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(allowed_hosts, check_host_and_origin))
+        .with_state(state)
+}
+
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    let ctx = state.ctx.clone();
+    handle_server_fns_with_context(move || provide_context(ctx.clone()), request).await
+}

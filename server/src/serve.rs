@@ -1,0 +1,154 @@
+//! `devos serve`: opens the store, prints the first-run setup link when no
+//! account exists, binds (loopback by default) and serves until SIGINT/SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use engine::auth::{LoginLimiter, SetupToken};
+use engine::config::Config;
+use engine::store::Store;
+use leptos::config::LeptosOptions;
+use tower_sessions::ExpiredDeletion as _;
+use tower_sessions_sqlx_store::SqliteStore;
+
+use app::server::AppContext;
+
+use crate::router::router;
+use crate::state::AppState;
+
+/// Builds the shared state: store opened and migrated, setup token issued when needed.
+pub async fn build_state(config: Config) -> anyhow::Result<(AppState, Option<String>)> {
+    let store = Store::open(&config.storage.data_dir)
+        .await
+        .with_context(|| {
+            format!(
+                "opening the database in {}",
+                config.storage.data_dir.display()
+            )
+        })?;
+    let setup = Arc::new(SetupToken::default());
+    let setup_token = (store.count_users().await? == 0).then(|| setup.issue());
+    let ctx = AppContext {
+        store,
+        limiter: Arc::new(LoginLimiter::new(config.server.login_failures_per_minute)),
+        config: Arc::new(config),
+        setup,
+    };
+    let leptos_options = leptos_options(ctx.config.server.addr);
+    Ok((
+        AppState {
+            leptos_options,
+            ctx,
+        },
+        setup_token,
+    ))
+}
+
+/// Leptos options: our address, the site root found beside the binary or in `target/site`.
+fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT")
+        .ok()
+        .map(PathBuf::from)
+        .or_else(|| {
+            let local = PathBuf::from("target/site");
+            local.is_dir().then_some(local)
+        })
+        .or_else(|| {
+            // target/<profile>/devos -> target/site
+            let exe = std::env::current_exe().ok()?;
+            let site = exe.parent()?.parent()?.join("site");
+            site.is_dir().then_some(site)
+        })
+        .unwrap_or_else(|| PathBuf::from("target/site"));
+    LeptosOptions::builder()
+        .output_name("devos")
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Serves until a shutdown signal arrives.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let addr = config.server.addr;
+    let (state, setup_token) = build_state(config).await?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "listening beyond loopback: prefer an SSH tunnel for remote use");
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr} (is another DevOS running? set DEVOS_ADDR)"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        address = %local,
+        data_dir = %state.ctx.config.storage.data_dir.display(),
+        site_root = %state.leptos_options.site_root,
+        "DevOS is listening on http://{local}"
+    );
+    if let Some(token) = setup_token {
+        announce_setup_link(local, &token);
+    }
+    spawn_session_cleanup(state.ctx.store.pool().clone());
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("DevOS stopped");
+    Ok(())
+}
+
+/// The setup link goes to stderr, never into the log file or a page.
+fn announce_setup_link(local: SocketAddr, token: &str) {
+    use std::io::Write as _;
+    let host = if local.ip().is_loopback() {
+        format!("127.0.0.1:{}", local.port())
+    } else {
+        local.to_string()
+    };
+    let mut stderr = std::io::stderr().lock();
+    // A failed write to stderr leaves nothing better to report to.
+    let _ = writeln!(
+        stderr,
+        "\n  No account exists yet. Create the first one at this one-time link:\n\n    http://{host}/setup?token={token}\n"
+    );
+}
+
+fn spawn_session_cleanup(pool: sqlx_pool::SqlitePool) {
+    tokio::spawn(async move {
+        let store = SqliteStore::new(pool);
+        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+mod sqlx_pool {
+    pub use tower_sessions_sqlx_store::sqlx::SqlitePool;
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing open requests");
+}

@@ -1,0 +1,5 @@
+//! Server integration tests: one binary, cases in `suite/`.
+#![cfg(feature = "ssr")]
+
+#[cfg(test)]
+mod suite;

@@ -1,0 +1,5 @@
+//! Test cases and the shared harness.
+
+mod auth;
+mod harness;
+mod security;
