@@ -92,6 +92,8 @@ pub enum JournalEntry {
 
 /// Performs `op`, calling `journal` with each entry before the change it
 /// describes. An error from `journal` stops the op before anything changes.
+/// Trashed paths go to `trash_dir/trashed/<absolute path>` and previous
+/// content of overwritten files to `trash_dir/previous/<absolute path>`.
 ///
 /// Fails with [`Error::Conflict`] when a destination appeared since the op was
 /// resolved (nothing is overwritten) and [`Error::Io`] for filesystem errors.
@@ -124,7 +126,7 @@ pub fn apply(
             copy_file_new(from, to).map_err(|e| io_or_conflict(to, e))
         }
         FileOp::Trash { path } => {
-            let stored = trash_slot(trash_dir, path);
+            let stored = trash_slot(&trash_dir.join("trashed"), path);
             if let Some(parent) = stored.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
@@ -174,7 +176,7 @@ fn write(
         )));
     }
     let previous = if exists(path) {
-        let saved = trash_slot(trash_dir, path);
+        let saved = trash_slot(&trash_dir.join("previous"), path);
         if let Some(dir) = saved.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
