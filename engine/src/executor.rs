@@ -268,7 +268,7 @@ enum Phase {
     Running { deadline: Instant },
     /// SIGTERM sent; SIGKILL follows at `kill_at`.
     Terminating { kill_at: Instant },
-    /// The child is dead or SIGKILLed; read remaining output until `give_up`.
+    /// The child is dead or was sent SIGKILL; read remaining output until `give_up`.
     Draining { give_up: Instant },
 }
 
@@ -293,7 +293,7 @@ impl Phase {
     }
 }
 
-/// The child's process group; SIGKILLed when dropped.
+/// The child's process group; sent SIGKILL when dropped.
 struct GroupGuard(Option<Pid>);
 
 impl GroupGuard {

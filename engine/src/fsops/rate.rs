@@ -50,7 +50,7 @@ pub fn rate(ops: &[FileOp], write_roots: &[PathBuf]) -> Rating {
         match op {
             FileOp::Trash { path } => flag(format!("trashes {}", path.display())),
             FileOp::Write { path, .. } if exists(path) => {
-                flag(format!("overwrites {}", path.display()))
+                flag(format!("overwrites {}", path.display()));
             }
             FileOp::Write { .. }
             | FileOp::Mkdir { .. }
