@@ -153,12 +153,15 @@ fn sources(
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
+        let Some(dir) = path.parent() else {
+            return Err(Error::Invalid(format!("{item}: no directory to match in")));
+        };
+        if is_glob(&dir.to_string_lossy()) {
+            return Err(Error::Invalid(format!(
+                "{item}: globs are supported in the last part only"
+            )));
+        }
         if !is_glob(name) {
-            if path.parent().is_some_and(|p| is_glob(&p.to_string_lossy())) {
-                return Err(Error::Invalid(format!(
-                    "{item}: globs are supported in the last part only"
-                )));
-            }
             if claimed.contains(&path) {
                 continue;
             }
@@ -167,14 +170,6 @@ fn sources(
             }
             found.push(path);
             continue;
-        }
-        let Some(dir) = path.parent() else {
-            return Err(Error::Invalid(format!("{item}: no directory to match in")));
-        };
-        if is_glob(&dir.to_string_lossy()) {
-            return Err(Error::Invalid(format!(
-                "{item}: globs are supported in the last part only"
-            )));
         }
         let pattern = Pattern::new(name).map_err(|e| Error::Invalid(format!("{item}: {e}")))?;
         let mut matched = Vec::new();
