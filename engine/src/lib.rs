@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod executor;
+pub mod fsops;
 pub mod plan;
 pub mod store;
 

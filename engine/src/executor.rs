@@ -1,0 +1,426 @@
+//! Runs one `bash` or `python` step as a real child process and reports what
+//! happened. It owns process lifetime (own process group, wall-clock timeout,
+//! cancellation), the step's environment and output capture. It does not rate
+//! risk or decide whether a step may run, and it does not journal anything:
+//! shell steps cannot be undone.
+//!
+//! Every step runs in its own process group so that a timeout or a
+//! cancellation reaches grandchildren too (`bash -c 'sleep 30 & …'`), and no
+//! process of a finished step outlives it.
+
+use std::ffi::OsString;
+use std::io;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+/// How long a process group gets between SIGTERM and SIGKILL, and how long we
+/// keep reading after SIGKILL before giving up on a pipe held by an escapee.
+const KILL_GRACE: Duration = Duration::from_millis(1000);
+
+/// Lines longer than this are forwarded in pieces, so one huge line cannot
+/// hold unbounded memory.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Limits applied to every step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecLimits {
+    /// Wall-clock time after which the whole process group is killed.
+    pub timeout: Duration,
+    /// Total stdout + stderr bytes kept and forwarded; the rest is drained and dropped.
+    pub output_cap_bytes: u64,
+}
+
+/// The interpreter a step runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interpreter {
+    /// `bash -c SCRIPT`.
+    Bash,
+    /// `python3 -c PROGRAM`.
+    Python,
+}
+
+impl Interpreter {
+    fn program(self) -> &'static str {
+        match self {
+            Self::Bash => "bash",
+            Self::Python => "python3",
+        }
+    }
+}
+
+/// Everything needed to start one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepCommand {
+    /// Which interpreter runs `script`.
+    pub interpreter: Interpreter,
+    /// The script or program text, passed with `-c`.
+    pub script: String,
+    /// Working directory of the child.
+    pub cwd: PathBuf,
+    /// The job's private temp dir, exported as `TMPDIR`.
+    pub tmp_dir: PathBuf,
+    /// The environment to start from (normally `std::env::vars_os()`); secrets
+    /// are removed by [`clean_env`] before the child sees it.
+    pub parent_env: Vec<(OsString, OsString)>,
+}
+
+/// Which pipe a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputStream {
+    /// The child's standard output.
+    Stdout,
+    /// The child's standard error.
+    Stderr,
+}
+
+/// One line of output, sent as soon as it is read (without its newline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputLine {
+    /// Where it came from.
+    pub stream: OutputStream,
+    /// The text, with invalid UTF-8 replaced.
+    pub text: String,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The process ended by itself (any exit code, or killed by a signal we did not send).
+    Exited,
+    /// The wall-clock timeout elapsed and the group was killed.
+    TimedOut,
+    /// The step was cancelled and the group was killed.
+    Cancelled,
+    /// The interpreter could not be started; `stderr` says why.
+    FailedToStart,
+}
+
+/// The result of running a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepOutcome {
+    /// How the step ended.
+    pub kind: OutcomeKind,
+    /// The exit code, when the process exited normally.
+    pub exit_code: Option<i32>,
+    /// The signal that ended the process, when one did.
+    pub signal: Option<i32>,
+    /// Captured standard output (up to the cap), one `\n` after each line.
+    pub stdout: String,
+    /// Captured standard error (up to the cap), one `\n` after each line.
+    pub stderr: String,
+    /// Whether output went past the cap and was dropped.
+    pub truncated: bool,
+    /// Wall-clock time from start to end.
+    pub duration: Duration,
+}
+
+impl StepOutcome {
+    /// Whether the step exited by itself with code 0.
+    pub fn is_success(&self) -> bool {
+        self.kind == OutcomeKind::Exited && self.exit_code == Some(0)
+    }
+}
+
+/// Removes secrets from `parent` and points `TMPDIR` at `tmp_dir`.
+///
+/// Dropped: `AWS_*` and anything ending in `_TOKEN`, `_KEY`, `_SECRET` or
+/// `_PASSWORD` (compared case-insensitively; this covers `DEVOS_OPENAI_API_KEY`).
+/// `PYTHONUNBUFFERED=1` is set so Python output streams line by line.
+pub fn clean_env(
+    parent: &[(OsString, OsString)],
+    tmp_dir: &std::path::Path,
+) -> Vec<(OsString, OsString)> {
+    const SECRET_SUFFIXES: [&str; 4] = ["_TOKEN", "_KEY", "_SECRET", "_PASSWORD"];
+    let mut env: Vec<(OsString, OsString)> = parent
+        .iter()
+        .filter(|(name, _)| {
+            let upper = name.to_string_lossy().to_ascii_uppercase();
+            !(upper.starts_with("AWS_")
+                || upper == "DEVOS_OPENAI_API_KEY"
+                || SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s))
+                || upper == "TMPDIR"
+                || upper == "PYTHONUNBUFFERED")
+        })
+        .cloned()
+        .collect();
+    env.push(("TMPDIR".into(), tmp_dir.as_os_str().to_owned()));
+    env.push(("PYTHONUNBUFFERED".into(), "1".into()));
+    env
+}
+
+/// Runs `step` to completion, forwarding each output line to `lines` as it
+/// arrives (a closed receiver is ignored). Never returns an error: a failure
+/// to start is reported as [`OutcomeKind::FailedToStart`].
+pub async fn run_step(
+    step: &StepCommand,
+    limits: ExecLimits,
+    cancel: &CancellationToken,
+    lines: &UnboundedSender<OutputLine>,
+) -> StepOutcome {
+    let started = Instant::now();
+    let mut capture = Capture::new(limits.output_cap_bytes, lines);
+    if cancel.is_cancelled() {
+        return capture.finish(OutcomeKind::Cancelled, None, started);
+    }
+    let mut command = Command::new(step.interpreter.program());
+    command
+        .arg("-c")
+        .arg(&step.script)
+        .current_dir(&step.cwd)
+        .env_clear()
+        .envs(clean_env(&step.parent_env, &step.tmp_dir))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            capture.push(
+                OutputStream::Stderr,
+                format!("could not start {}: {err}", step.interpreter.program()),
+            );
+            return capture.finish(OutcomeKind::FailedToStart, None, started);
+        }
+    };
+    // Kills whatever is left of the group when this function returns or its
+    // future is dropped.
+    let group = GroupGuard(
+        child
+            .id()
+            .and_then(|id| i32::try_from(id).ok())
+            .map(Pid::from_raw),
+    );
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        capture.push(OutputStream::Stderr, "child pipes missing".to_owned());
+        return capture.finish(OutcomeKind::FailedToStart, None, started);
+    };
+    let mut out = LineReader::new(BufReader::new(stdout));
+    let mut err = LineReader::new(BufReader::new(stderr));
+    let (mut out_done, mut err_done) = (false, false);
+    let mut status: Option<ExitStatus> = None;
+    let mut exited = false;
+    let mut kind = OutcomeKind::Exited;
+    let mut phase = Phase::Running {
+        deadline: started + limits.timeout,
+    };
+
+    while !(out_done && err_done && exited) {
+        tokio::select! {
+            line = out.next_line(), if !out_done => match line {
+                Ok(Some(text)) => capture.push(OutputStream::Stdout, text),
+                Ok(None) | Err(_) => out_done = true,
+            },
+            line = err.next_line(), if !err_done => match line {
+                Ok(Some(text)) => capture.push(OutputStream::Stderr, text),
+                Ok(None) | Err(_) => err_done = true,
+            },
+            waited = child.wait(), if !exited => {
+                exited = true;
+                status = waited.ok();
+                group.signal(Signal::SIGKILL);
+                phase = Phase::Draining { give_up: Instant::now() + KILL_GRACE };
+            },
+            () = cancel.cancelled(), if phase.is_running() => {
+                kind = OutcomeKind::Cancelled;
+                phase = phase.terminate(&group);
+            },
+            () = sleep_until(phase.wake_at()) => match phase {
+                Phase::Running { .. } => {
+                    kind = OutcomeKind::TimedOut;
+                    phase = phase.terminate(&group);
+                }
+                Phase::Terminating { .. } => {
+                    group.signal(Signal::SIGKILL);
+                    phase = Phase::Draining { give_up: Instant::now() + KILL_GRACE };
+                }
+                // Something left the group and still holds a pipe: stop reading.
+                Phase::Draining { .. } => break,
+            },
+        }
+    }
+    if !exited {
+        group.signal(Signal::SIGKILL);
+        status = child.wait().await.ok();
+    }
+    capture.finish(kind, status, started)
+}
+
+/// Where the supervision loop is.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Waiting for the child; the wall-clock deadline applies.
+    Running { deadline: Instant },
+    /// SIGTERM sent; SIGKILL follows at `kill_at`.
+    Terminating { kill_at: Instant },
+    /// The child is dead or was sent SIGKILL; read remaining output until `give_up`.
+    Draining { give_up: Instant },
+}
+
+impl Phase {
+    fn is_running(self) -> bool {
+        matches!(self, Self::Running { .. })
+    }
+
+    fn wake_at(self) -> Instant {
+        match self {
+            Self::Running { deadline } => deadline,
+            Self::Terminating { kill_at } => kill_at,
+            Self::Draining { give_up } => give_up,
+        }
+    }
+
+    fn terminate(self, group: &GroupGuard) -> Self {
+        group.signal(Signal::SIGTERM);
+        Self::Terminating {
+            kill_at: Instant::now() + KILL_GRACE,
+        }
+    }
+}
+
+/// The child's process group; sent SIGKILL when dropped.
+struct GroupGuard(Option<Pid>);
+
+impl GroupGuard {
+    fn signal(&self, signal: Signal) {
+        if let Some(pgid) = self.0 {
+            // ESRCH (group already empty) is the normal case after a clean exit.
+            if let Err(err) = killpg(pgid, signal)
+                && err != nix::errno::Errno::ESRCH
+            {
+                tracing::warn!(%pgid, ?signal, %err, "could not signal step process group");
+            }
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.signal(Signal::SIGKILL);
+    }
+}
+
+/// Accumulates output under the cap and forwards it.
+struct Capture<'a> {
+    cap: u64,
+    used: u64,
+    truncated: bool,
+    stdout: String,
+    stderr: String,
+    lines: &'a UnboundedSender<OutputLine>,
+}
+
+impl<'a> Capture<'a> {
+    fn new(cap: u64, lines: &'a UnboundedSender<OutputLine>) -> Self {
+        Self {
+            cap,
+            used: 0,
+            truncated: false,
+            stdout: String::new(),
+            stderr: String::new(),
+            lines,
+        }
+    }
+
+    fn push(&mut self, stream: OutputStream, text: String) {
+        if self.truncated {
+            return;
+        }
+        let size = u64::try_from(text.len())
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        let text = if self.used.saturating_add(size) > self.cap {
+            self.truncated = true;
+            format!("[output truncated after {} bytes]", self.used)
+        } else {
+            self.used += size;
+            text
+        };
+        let buffer = match stream {
+            OutputStream::Stdout => &mut self.stdout,
+            OutputStream::Stderr => &mut self.stderr,
+        };
+        buffer.push_str(&text);
+        buffer.push('\n');
+        // The receiver may be gone (nobody watching); the step still runs.
+        let _ = self.lines.send(OutputLine { stream, text });
+    }
+
+    fn finish(
+        self,
+        kind: OutcomeKind,
+        status: Option<ExitStatus>,
+        started: Instant,
+    ) -> StepOutcome {
+        StepOutcome {
+            kind,
+            exit_code: status.and_then(|s| s.code()),
+            signal: status.and_then(|s| s.signal()),
+            stdout: self.stdout,
+            stderr: self.stderr,
+            truncated: self.truncated,
+            duration: started.elapsed(),
+        }
+    }
+}
+
+/// Splits a byte stream into lines of at most [`MAX_LINE_BYTES`].
+///
+/// Cancel-safe: the only await is `fill_buf`, and a partial line is kept in
+/// `self`, so `tokio::select!` may drop `next_line` at any point.
+struct LineReader<R> {
+    inner: R,
+    partial: Vec<u8>,
+}
+
+impl<R: AsyncBufRead + Unpin> LineReader<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            partial: Vec::new(),
+        }
+    }
+
+    async fn next_line(&mut self) -> io::Result<Option<String>> {
+        loop {
+            let available = self.inner.fill_buf().await?;
+            if available.is_empty() {
+                return Ok((!self.partial.is_empty()).then(|| self.take()));
+            }
+            let room = MAX_LINE_BYTES.saturating_sub(self.partial.len());
+            let window = &available[..available.len().min(room)];
+            if let Some(newline) = window.iter().position(|&b| b == b'\n') {
+                self.partial.extend_from_slice(&window[..newline]);
+                self.inner.consume(newline + 1);
+                return Ok(Some(self.take()));
+            }
+            let taken = window.len();
+            self.partial.extend_from_slice(window);
+            self.inner.consume(taken);
+            if self.partial.len() >= MAX_LINE_BYTES {
+                return Ok(Some(self.take()));
+            }
+        }
+    }
+
+    fn take(&mut self) -> String {
+        let line = String::from_utf8_lossy(&self.partial).into_owned();
+        self.partial.clear();
+        line
+    }
+}

@@ -1,0 +1,86 @@
+//! Typed file actions (`fs` steps): the engine performs them itself so that
+//! each change is journaled and can be undone. This module resolves an
+//! [`FsAction`](crate::plan::FsAction) into concrete [`FileOp`]s, previews and
+//! rates them, applies them one by one (journal entry first, then the change)
+//! and reverts a journal.
+//!
+//! It never deletes a user's file: "trash" moves into the job's trash dir, and
+//! nothing is ever overwritten except by an approved `write`, whose previous
+//! content is saved first. It does not decide whether an op may run; callers
+//! combine [`rate`] with policy.
+
+mod apply;
+mod paths;
+mod preview;
+mod rate;
+mod resolve;
+mod transfer;
+mod undo;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use apply::{Fingerprint, JournalEntry, apply};
+pub use preview::{Preview, preview};
+pub use rate::{Rating, rate};
+pub use resolve::resolve;
+pub use undo::{UndoReport, undo};
+
+/// One concrete file change, with absolute paths. Produced by [`resolve`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum FileOp {
+    /// Create a directory and any missing parents.
+    Mkdir {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Move (or rename) a file or directory to an exact destination path that
+    /// must not exist.
+    Move {
+        /// The current path.
+        from: PathBuf,
+        /// The new path.
+        to: PathBuf,
+    },
+    /// Copy a regular file to an exact destination path that must not exist.
+    Copy {
+        /// The file to copy.
+        from: PathBuf,
+        /// The new copy's path.
+        to: PathBuf,
+    },
+    /// Write a text file, replacing any previous content (kept for undo).
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The full new content.
+        content: String,
+    },
+    /// Move a file or directory into the job's trash dir.
+    Trash {
+        /// The path to trash.
+        path: PathBuf,
+    },
+}
+
+impl FileOp {
+    /// The path this op takes its content from (`None` for `mkdir` and `write`).
+    pub fn source(&self) -> Option<&PathBuf> {
+        match self {
+            Self::Move { from, .. } | Self::Copy { from, .. } => Some(from),
+            Self::Trash { path } => Some(path),
+            Self::Mkdir { .. } | Self::Write { .. } => None,
+        }
+    }
+
+    /// The path this op creates or changes (`None` for `trash`).
+    pub fn destination(&self) -> Option<&PathBuf> {
+        match self {
+            Self::Move { to, .. } | Self::Copy { to, .. } => Some(to),
+            Self::Mkdir { path } | Self::Write { path, .. } => Some(path),
+            Self::Trash { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Path helpers shared by the file-action modules: `~` and relative
+//! expansion, lexical normalisation, symlink-aware containment and
+//! collision-free names. Pure except for `real_path` and `free_name`'s probe.
+
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// Turns a plan path into an absolute, normalised path: `~` is `home`,
+/// relative paths are joined to `cwd`.
+pub(crate) fn expand(raw: &str, cwd: &Path, home: &Path) -> Result<PathBuf> {
+    if raw.is_empty() {
+        return Err(Error::Invalid("empty path in file action".to_owned()));
+    }
+    let joined = if raw == "~" {
+        home.to_path_buf()
+    } else if let Some(rest) = raw.strip_prefix("~/") {
+        home.join(rest)
+    } else if raw.starts_with('~') {
+        return Err(Error::Invalid(format!(
+            "{raw}: only `~` and `~/…` are supported"
+        )));
+    } else {
+        cwd.join(raw)
+    };
+    Ok(normalize(&joined))
+}
+
+/// Removes `.` and resolves `..` lexically (`/a/b/../c` → `/a/c`).
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => {
+                out.push(component);
+            }
+        }
+    }
+    out
+}
+
+/// The path with symlinks resolved in its longest existing ancestor, so that
+/// `root/link-to-etc/passwd` is seen as `/etc/passwd`.
+pub(crate) fn real_path(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut base = path;
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                base = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// Whether `s` contains glob syntax.
+pub(crate) fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// `dir/name`, or `dir/name (1).ext`, `dir/name (2).ext`… — the first one for
+/// which `is_taken` says no.
+pub(crate) fn free_name(
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    is_taken: impl Fn(&Path) -> bool,
+) -> PathBuf {
+    let first = dir.join(name);
+    if !is_taken(&first) {
+        return first;
+    }
+    let as_path = Path::new(name);
+    let (stem, ext) = match (as_path.file_stem(), as_path.extension()) {
+        (Some(stem), Some(ext)) => (stem.to_owned(), Some(ext.to_owned())),
+        _ => (name.to_owned(), None),
+    };
+    (1u64..)
+        .map(|n| {
+            let mut candidate = OsString::from(&stem);
+            candidate.push(format!(" ({n})"));
+            if let Some(ext) = &ext {
+                candidate.push(".");
+                candidate.push(ext);
+            }
+            dir.join(candidate)
+        })
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or(first)
+}
+
+/// Whether anything (even a dangling symlink) exists at `path`.
+pub(crate) fn exists(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Where a trashed or saved file goes inside `trash_dir`: its absolute path
+/// re-rooted there, with a suffix when that slot is already used.
+pub(crate) fn trash_slot(trash_dir: &Path, original: &Path) -> PathBuf {
+    let relative: PathBuf = original
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect();
+    let slot = trash_dir.join(relative);
+    match (slot.parent(), slot.file_name()) {
+        (Some(parent), Some(name)) => free_name(parent, name, exists),
+        _ => slot,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expand_handles_home_relative_and_dots() {
+        let cwd = Path::new("/w/job");
+        let home = Path::new("/home/u");
+        for (raw, want) in [
+            ("~", "/home/u"),
+            ("~/Downloads/a.txt", "/home/u/Downloads/a.txt"),
+            ("a/./b/../c", "/w/job/a/c"),
+            ("/etc/x", "/etc/x"),
+        ] {
+            assert_eq!(
+                expand(raw, cwd, home).ok(),
+                Some(PathBuf::from(want)),
+                "{raw}"
+            );
+        }
+        assert!(expand("~bob/x", cwd, home).is_err());
+        assert!(expand("", cwd, home).is_err());
+    }
+
+    #[test]
+    fn free_name_adds_numbered_suffix_before_extension() {
+        let taken = [PathBuf::from("/d/a.txt"), PathBuf::from("/d/a (1).txt")];
+        let got = free_name(Path::new("/d"), "a.txt".as_ref(), |p| {
+            taken.iter().any(|t| t == p)
+        });
+        assert_eq!(got, PathBuf::from("/d/a (2).txt"));
+        let got = free_name(Path::new("/d"), "Makefile".as_ref(), |p| {
+            p == Path::new("/d/Makefile")
+        });
+        assert_eq!(got, PathBuf::from("/d/Makefile (1)"));
+    }
+}

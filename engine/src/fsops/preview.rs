@@ -1,0 +1,136 @@
+//! What an approval card shows for a file action: how many files, how many
+//! bytes, and a few names. Reads sizes; changes nothing.
+
+use std::fs;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::FileOp;
+use crate::plan::FsAction;
+
+/// How many names a preview lists.
+const SAMPLE_SIZE: usize = 8;
+
+/// A short description of resolved ops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// Files (or directories) moved, copied, trashed or written; `mkdir`s are not counted.
+    pub files: usize,
+    /// Their total size in bytes (directories counted recursively).
+    pub bytes: u64,
+    /// The first few names.
+    pub sample: Vec<String>,
+    /// One line, e.g. `12 files, 3.4 MB: a.tmp, b~, …`.
+    pub summary: String,
+}
+
+/// Summarises `ops`, which were resolved from `action`.
+pub fn preview(action: &FsAction, ops: &[FileOp]) -> Preview {
+    let mut files = 0;
+    let mut bytes = 0u64;
+    let mut names = Vec::new();
+    for op in ops {
+        let (path, size) = match op {
+            FileOp::Mkdir { .. } => continue,
+            FileOp::Write { path, content } => {
+                (path, u64::try_from(content.len()).unwrap_or(u64::MAX))
+            }
+            FileOp::Move { from: path, .. }
+            | FileOp::Copy { from: path, .. }
+            | FileOp::Trash { path } => (path, size_of(path)),
+        };
+        files += 1;
+        bytes = bytes.saturating_add(size);
+        names.push(path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ));
+    }
+    let more = names.len() > SAMPLE_SIZE;
+    names.truncate(SAMPLE_SIZE);
+    let summary = if files == 0 {
+        empty_summary(action, ops)
+    } else {
+        let noun = if files == 1 { "file" } else { "files" };
+        let ellipsis = if more { ", …" } else { "" };
+        format!(
+            "{files} {noun}, {}: {}{ellipsis}",
+            human_bytes(bytes),
+            names.join(", ")
+        )
+    };
+    Preview {
+        files,
+        bytes,
+        sample: names,
+        summary,
+    }
+}
+
+/// The summary when no file is touched.
+fn empty_summary(action: &FsAction, ops: &[FileOp]) -> String {
+    match action {
+        FsAction::Mkdir { path } if ops.is_empty() => format!("{path} already exists"),
+        FsAction::Mkdir { path } => format!("create directory {path}"),
+        FsAction::Move { from, .. } | FsAction::Copy { from, .. } => no_match(from),
+        FsAction::Trash { paths, .. } => no_match(paths),
+        FsAction::Rename { from, .. } => no_match(std::slice::from_ref(from)),
+        FsAction::Write { path, .. } => format!("nothing to write to {path}"),
+    }
+}
+
+fn no_match(patterns: &[String]) -> String {
+    format!("no files match {} yet", patterns.join(", "))
+}
+
+/// Size of a file, or of everything under a directory; symlinks count as themselves.
+fn size_of(path: &Path) -> u64 {
+    let Ok(meta) = path.symlink_metadata() else {
+        return 0;
+    };
+    if !meta.is_dir() {
+        return meta.len();
+    }
+    fs::read_dir(path).map_or(0, |entries| {
+        entries
+            .filter_map(std::result::Result::ok)
+            .map(|entry| size_of(&entry.path()))
+            .fold(0, u64::saturating_add)
+    })
+}
+
+/// Decimal units with one decimal place: `950 B`, `3.4 MB`.
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut unit = 1000u64;
+    for (i, name) in UNITS.iter().enumerate() {
+        if bytes < unit.saturating_mul(1000) || i == UNITS.len() - 1 {
+            let tenths = bytes.saturating_mul(10) / unit;
+            return format!("{}.{} {name}", tenths / 10, tenths % 10);
+        }
+        unit = unit.saturating_mul(1000);
+    }
+    format!("{bytes} B")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_uses_decimal_units() {
+        for (bytes, want) in [
+            (0, "0 B"),
+            (999, "999 B"),
+            (1000, "1.0 kB"),
+            (3_456_789, "3.4 MB"),
+            (2_000_000_000, "2.0 GB"),
+        ] {
+            assert_eq!(human_bytes(bytes), want, "{bytes}");
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Applying typed file actions with a journal, then undoing them, on real temp dirs.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::path::Path;
+
+use engine::fsops::{FileOp, JournalEntry, apply, resolve, undo};
+use engine::plan::FsAction;
+use pretty_assertions::assert_eq;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+fn touch(root: &Path, rel: &str, content: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Relative path → (size, sha256) for files, `dir` for directories.
+fn listing(root: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            if path.is_dir() {
+                out.insert(rel, "dir".into());
+                walk(root, &path, out);
+            } else {
+                let bytes = fs::read(&path).unwrap();
+                out.insert(
+                    rel,
+                    format!("{} {}", bytes.len(), hex::encode(Sha256::digest(&bytes))),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Resolves and applies a whole plan, returning the journal.
+fn run_plan(actions: &[FsAction], cwd: &Path, trash: &Path) -> Vec<JournalEntry> {
+    let mut claimed = HashSet::new();
+    let ops: Vec<FileOp> = actions
+        .iter()
+        .flat_map(|a| resolve(a, cwd, Path::new("/home/nobody"), &mut claimed).unwrap())
+        .collect();
+    let mut journal = Vec::new();
+    for op in &ops {
+        apply(op, trash, &mut |entry| {
+            journal.push(entry.clone());
+            Ok(())
+        })
+        .unwrap();
+    }
+    journal
+}
+
+#[test]
+fn organize_plan_sorts_files_and_undo_restores_byte_for_byte() {
+    let work = TempDir::new().unwrap();
+    let trash = TempDir::new().unwrap();
+    let root = work.path();
+    for (name, content) in [
+        ("photo.jpg", "jpeg bytes"),
+        ("scan.png", "png bytes"),
+        ("report.pdf", "pdf"),
+        ("notes.txt", "notes"),
+        ("setup.sh", "#!/bin/sh"),
+        (".env", "hidden"),
+        ("images/photo.jpg", "already there"),
+    ] {
+        touch(root, name, content);
+    }
+    let before = listing(root);
+    let plan = [
+        FsAction::Move {
+            from: strings(&["*.jpg", "*.png"]),
+            to_dir: "images".into(),
+        },
+        FsAction::Move {
+            from: strings(&["*.pdf", "*.txt"]),
+            to_dir: "documents".into(),
+        },
+        FsAction::Move {
+            from: strings(&["*"]),
+            to_dir: "other".into(),
+        },
+    ];
+    let journal = run_plan(&plan, root, trash.path());
+    let after: Vec<String> = listing(root).into_keys().collect();
+    assert_eq!(
+        after,
+        [
+            ".env",
+            "documents",
+            "documents/notes.txt",
+            "documents/report.pdf",
+            "images",
+            "images/photo (1).jpg",
+            "images/photo.jpg",
+            "images/scan.png",
+            "other",
+            "other/setup.sh",
+        ]
+    );
+    let report = undo(&journal);
+    assert_eq!(report.refused, Vec::<String>::new());
+    assert_eq!(report.reverted.len(), journal.len());
+    assert_eq!(listing(root), before);
+}
+
+#[test]
+fn trash_write_and_copy_are_undone() {
+    let work = TempDir::new().unwrap();
+    let trash = TempDir::new().unwrap();
+    let root = work.path();
+    touch(root, "a.tmp", "a");
+    touch(root, "src/b.tmp", "b");
+    touch(root, "src/keep.rs", "fn main() {}");
+    touch(root, "config.toml", "old = 1");
+    let before = listing(root);
+    let plan = [
+        FsAction::Trash {
+            paths: strings(&["*.tmp"]),
+            recursive: true,
+        },
+        FsAction::Write {
+            path: "config.toml".into(),
+            content: "new = 2".into(),
+        },
+        FsAction::Write {
+            path: "out/new.txt".into(),
+            content: "fresh".into(),
+        },
+        FsAction::Copy {
+            from: strings(&["src/keep.rs"]),
+            to_dir: "backup".into(),
+        },
+        FsAction::Rename {
+            from: "src".into(),
+            to: "source".into(),
+        },
+    ];
+    let journal = run_plan(&plan, root, trash.path());
+    assert_eq!(
+        fs::read_to_string(root.join("config.toml")).unwrap(),
+        "new = 2"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("out/new.txt")).unwrap(),
+        "fresh"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("backup/keep.rs")).unwrap(),
+        "fn main() {}"
+    );
+    assert!(!root.join("a.tmp").exists() && root.join("source/keep.rs").exists());
+    assert!(
+        listing(trash.path())
+            .values()
+            .filter(|v| *v != "dir")
+            .count()
+            >= 3,
+        "trashed and saved files are kept"
+    );
+    let report = undo(&journal);
+    assert_eq!(report.refused, Vec::<String>::new());
+    assert_eq!(listing(root), before);
+}
+
+#[test]
+fn undo_refuses_a_file_modified_after_the_move_and_a_taken_original() {
+    let work = TempDir::new().unwrap();
+    let trash = TempDir::new().unwrap();
+    let root = work.path();
+    touch(root, "a.txt", "a");
+    touch(root, "b.txt", "b");
+    let plan = [FsAction::Move {
+        from: strings(&["*.txt"]),
+        to_dir: "moved".into(),
+    }];
+    let journal = run_plan(&plan, root, trash.path());
+    fs::write(root.join("moved/a.txt"), "changed by the user").unwrap();
+    touch(root, "b.txt", "a new b");
+    let report = undo(&journal);
+    assert_eq!(report.refused.len(), 3, "{report:?}");
+    assert!(report.refused[0].contains("taken"), "{report:?}");
+    assert!(report.refused[1].contains("changed since"), "{report:?}");
+    assert!(
+        report.refused[2].contains("not removable"),
+        "the non-empty dir stays: {report:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("moved/a.txt")).unwrap(),
+        "changed by the user"
+    );
+    assert_eq!(fs::read_to_string(root.join("b.txt")).unwrap(), "a new b");
+    assert_eq!(fs::read_to_string(root.join("moved/b.txt")).unwrap(), "b");
+}
+
+#[test]
+fn undo_after_a_crash_between_journal_and_action_changes_nothing() {
+    let work = TempDir::new().unwrap();
+    let trash = TempDir::new().unwrap();
+    let root = work.path();
+    touch(root, "a.txt", "a");
+    touch(root, "w.txt", "old");
+    let ops = [
+        FileOp::Move {
+            from: root.join("a.txt"),
+            to: root.join("a2.txt"),
+        },
+        FileOp::Trash {
+            path: root.join("w.txt"),
+        },
+        FileOp::Write {
+            path: root.join("w.txt"),
+            content: "new".into(),
+        },
+    ];
+    let before = listing(root);
+    let mut journal = Vec::new();
+    for op in &ops {
+        // The journal is written, then the process "dies" before acting.
+        let crashed = apply(op, trash.path(), &mut |entry| {
+            journal.push(entry.clone());
+            Err(engine::Error::Task("simulated crash".into()))
+        });
+        assert!(crashed.is_err());
+    }
+    let report = undo(&journal);
+    assert_eq!(
+        (report.refused.len(), report.reverted.len()),
+        (0, 3),
+        "{report:?}"
+    );
+    assert_eq!(listing(root), before);
+}
+
+#[test]
+fn apply_never_overwrites_a_destination_that_appeared() {
+    let work = TempDir::new().unwrap();
+    let trash = TempDir::new().unwrap();
+    let root = work.path();
+    touch(root, "a.txt", "a");
+    touch(root, "b.txt", "b");
+    let op = FileOp::Move {
+        from: root.join("a.txt"),
+        to: root.join("b.txt"),
+    };
+    let result = apply(&op, trash.path(), &mut |_| Ok(()));
+    assert!(
+        matches!(result, Err(engine::Error::Conflict(_))),
+        "{result:?}"
+    );
+    assert_eq!(fs::read_to_string(root.join("b.txt")).unwrap(), "b");
+    assert!(root.join("a.txt").exists());
+}

@@ -1,0 +1,298 @@
+//! Resolving, previewing and rating typed file actions on real temp dirs.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use engine::fsops::{FileOp, Rating, preview, rate, resolve};
+use engine::plan::{FsAction, SafetyLevel};
+use pretty_assertions::assert_eq;
+use tempfile::TempDir;
+
+fn touch(root: &Path, rel: &str, content: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn resolve_one(action: &FsAction, cwd: &Path) -> Vec<FileOp> {
+    resolve(action, cwd, Path::new("/home/nobody"), &mut HashSet::new()).unwrap()
+}
+
+#[test]
+fn collisions_get_numbered_suffixes_within_and_across_steps() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    touch(root, "docs/a.txt", "existing");
+    touch(root, "x/a.txt", "1");
+    touch(root, "y/a.txt", "2");
+    let mut claimed = HashSet::new();
+    let home = Path::new("/home/nobody");
+    let first = FsAction::Move {
+        from: strings(&["x/*.txt", "y/a.txt"]),
+        to_dir: "docs".into(),
+    };
+    let second = FsAction::Copy {
+        from: strings(&["docs/a.txt"]),
+        to_dir: "docs2".into(),
+    };
+    let ops = resolve(&first, root, home, &mut claimed).unwrap();
+    assert_eq!(
+        ops,
+        vec![
+            FileOp::Move {
+                from: root.join("x/a.txt"),
+                to: root.join("docs/a (1).txt")
+            },
+            FileOp::Move {
+                from: root.join("y/a.txt"),
+                to: root.join("docs/a (2).txt")
+            },
+        ]
+    );
+    let ops = resolve(&second, root, home, &mut claimed).unwrap();
+    assert_eq!(
+        ops,
+        vec![
+            FileOp::Mkdir {
+                path: root.join("docs2")
+            },
+            FileOp::Copy {
+                from: root.join("docs/a.txt"),
+                to: root.join("docs2/a.txt")
+            },
+        ]
+    );
+}
+
+#[test]
+fn globs_match_regular_files_and_skip_dotfiles_unless_asked() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    for name in ["b.log", "a.log", ".hidden.log", "notes.txt", "sub/c.log"] {
+        touch(root, name, "x");
+    }
+    fs::create_dir(root.join("dir.log")).unwrap();
+    let sources = |pattern: &str| -> Vec<PathBuf> {
+        let action = FsAction::Trash {
+            paths: strings(&[pattern]),
+            recursive: false,
+        };
+        resolve_one(&action, root)
+            .iter()
+            .filter_map(|op| op.source().cloned())
+            .collect()
+    };
+    assert_eq!(sources("*.log"), [root.join("a.log"), root.join("b.log")]);
+    assert_eq!(sources(".*.log"), [root.join(".hidden.log")]);
+    assert_eq!(
+        sources("?.lo[gx]"),
+        [root.join("a.log"), root.join("b.log")]
+    );
+    assert_eq!(sources("*.none"), Vec::<PathBuf>::new());
+    assert_eq!(
+        sources("dir.log"),
+        [root.join("dir.log")],
+        "plain paths may name directories"
+    );
+}
+
+#[test]
+fn recursive_trash_walks_subdirectories_but_skips_tooling_dirs() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    for name in [
+        "a.tmp",
+        "src/b.tmp",
+        "src/deep/c.tmp",
+        ".git/d.tmp",
+        "node_modules/e.tmp",
+        "target/f.tmp",
+        ".cache/g.tmp",
+        "keep.txt",
+    ] {
+        touch(root, name, "x");
+    }
+    let action = FsAction::Trash {
+        paths: strings(&["*.tmp"]),
+        recursive: true,
+    };
+    let mut got: Vec<PathBuf> = resolve_one(&action, root)
+        .iter()
+        .filter_map(|op| op.source().cloned())
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            root.join("a.tmp"),
+            root.join("src/b.tmp"),
+            root.join("src/deep/c.tmp")
+        ]
+    );
+}
+
+#[test]
+fn invalid_and_missing_inputs_are_errors() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    touch(root, "a", "");
+    touch(root, "b", "");
+    let home = Path::new("/home/nobody");
+    let cases = [
+        FsAction::Trash {
+            paths: strings(&["*/x.txt"]),
+            recursive: false,
+        },
+        FsAction::Move {
+            from: strings(&["missing.txt"]),
+            to_dir: "d".into(),
+        },
+        FsAction::Rename {
+            from: "a".into(),
+            to: "b".into(),
+        },
+        FsAction::Mkdir { path: "a".into() },
+    ];
+    for action in cases {
+        assert!(
+            resolve(&action, root, home, &mut HashSet::new()).is_err(),
+            "{action:?}"
+        );
+    }
+}
+
+#[test]
+fn preview_counts_files_and_bytes() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    for i in 0..10 {
+        touch(root, &format!("f{i}.tmp"), &"x".repeat(150_000));
+    }
+    touch(root, "b~", "12345");
+    let action = FsAction::Trash {
+        paths: strings(&["*.tmp", "b~"]),
+        recursive: false,
+    };
+    let shown = preview(&action, &resolve_one(&action, root));
+    assert_eq!(
+        (shown.files, shown.bytes, shown.sample.len()),
+        (11, 1_500_005, 8)
+    );
+    assert_eq!(
+        shown.summary,
+        "11 files, 1.5 MB: f0.tmp, f1.tmp, f2.tmp, f3.tmp, f4.tmp, f5.tmp, f6.tmp, f7.tmp, …"
+    );
+}
+
+#[test]
+fn preview_says_when_nothing_matches() {
+    let dir = TempDir::new().unwrap();
+    let action = FsAction::Trash {
+        paths: strings(&["*.tmp"]),
+        recursive: true,
+    };
+    let shown = preview(&action, &resolve_one(&action, dir.path()));
+    assert_eq!(
+        (shown.files, shown.bytes, shown.summary.as_str()),
+        (0, 0, "no files match *.tmp yet")
+    );
+}
+
+#[test]
+fn rate_table_for_inside_and_outside_the_write_roots() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("root");
+    let outside = dir.path().join("outside");
+    touch(&root, "exists.txt", "x");
+    touch(&outside, "o.txt", "x");
+    std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
+    let roots = [root.clone()];
+    let cases = [
+        (
+            FileOp::Mkdir {
+                path: root.join("new"),
+            },
+            SafetyLevel::Moderate,
+        ),
+        (
+            FileOp::Move {
+                from: root.join("exists.txt"),
+                to: root.join("d/exists.txt"),
+            },
+            SafetyLevel::Moderate,
+        ),
+        (
+            FileOp::Copy {
+                from: root.join("exists.txt"),
+                to: root.join("c.txt"),
+            },
+            SafetyLevel::Moderate,
+        ),
+        (
+            FileOp::Write {
+                path: root.join("new.txt"),
+                content: String::new(),
+            },
+            SafetyLevel::Moderate,
+        ),
+        (
+            FileOp::Write {
+                path: root.join("exists.txt"),
+                content: String::new(),
+            },
+            SafetyLevel::Destructive,
+        ),
+        (
+            FileOp::Trash {
+                path: root.join("exists.txt"),
+            },
+            SafetyLevel::Destructive,
+        ),
+        (
+            FileOp::Move {
+                from: outside.join("o.txt"),
+                to: root.join("o.txt"),
+            },
+            SafetyLevel::Destructive,
+        ),
+        (
+            FileOp::Copy {
+                from: root.join("exists.txt"),
+                to: outside.join("c.txt"),
+            },
+            SafetyLevel::Destructive,
+        ),
+        (
+            FileOp::Mkdir {
+                path: root.join("../outside/new"),
+            },
+            SafetyLevel::Destructive,
+        ),
+        (
+            FileOp::Write {
+                path: root.join("escape/new.txt"),
+                content: String::new(),
+            },
+            SafetyLevel::Destructive,
+        ),
+    ];
+    for (op, level) in cases {
+        let Rating {
+            level: got,
+            reasons,
+            needs_approval,
+        } = rate(std::slice::from_ref(&op), &roots);
+        assert_eq!(
+            (got, needs_approval),
+            (level, level == SafetyLevel::Destructive),
+            "{op:?}: {reasons:?}"
+        );
+        assert!(!reasons.is_empty(), "{op:?}");
+    }
+    assert_eq!(rate(&[], &roots).level, SafetyLevel::Safe);
+}
