@@ -1,0 +1,3 @@
+//! One integration-test binary; the cases live in `suite/`.
+
+mod suite;
