@@ -8,6 +8,7 @@ pub mod error;
 pub mod executor;
 pub mod fsops;
 pub mod plan;
+pub mod planner;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -1,0 +1,457 @@
+//! Intents that change files: make directories, copy, move, rename, organise
+//! by type, clean temporary files and delete. Every change is a typed
+//! [`FsAction`] so the engine journals it and can undo it; nothing here
+//! writes through bash.
+
+use std::path::{Path, PathBuf};
+
+use crate::plan::{FsAction, Plan, SafetyLevel};
+
+use super::categories;
+use super::intent::Intent;
+use super::query::Query;
+use super::slots::TO_PREPS;
+use super::steps::{fs, plan, text};
+
+/// Globs for editor, OS and tool leftovers that are safe to trash.
+const TEMP_GLOBS: [&str; 10] = [
+    "*.tmp",
+    "*.temp",
+    "*~",
+    "*.bak",
+    "*.swp",
+    "*.swo",
+    ".*.swp",
+    ".*.swo",
+    ".DS_Store",
+    "Thumbs.db",
+];
+/// Words asking for subdirectories too.
+const RECURSIVE: [&str; 8] = [
+    "recursively",
+    "recursive",
+    "everywhere",
+    "subfolders",
+    "subdirectories",
+    "all folders",
+    "all directories",
+    "-r",
+];
+/// Verbs of deletion.
+const DELETE_VERBS: [&str; 6] = ["delete", "remove", "rm", "trash", "erase", "del"];
+
+/// The file-changing intents.
+pub(super) const INTENTS: &[Intent] = &[
+    Intent {
+        name: "organize_by_type",
+        examples: &[
+            "organize ~/Downloads by file type",
+            "sort my downloads into folders by type",
+            "tidy up this folder",
+        ],
+        all: &[&[
+            "organi*",
+            "sort",
+            "tidy",
+            "arrange",
+            "categori*",
+            "declutter",
+            "clean up",
+            "group",
+        ]],
+        any: &["type", "types", "kind", "by", "folders", "extension*"],
+        none: &[
+            "temp*", "tmp", "backup*", "junk", "process*", "memory", "cpu", "size", "largest",
+            "lines", "branch*", "commit*", "git", "swap", "bak",
+        ],
+        build: organize,
+    },
+    Intent {
+        name: "clean_temp_files",
+        examples: &[
+            "delete temporary files in ~/project",
+            "clean up backup files recursively",
+        ],
+        all: &[
+            &[
+                "delete", "remove", "clean*", "trash", "get rid", "purge", "wipe", "rm", "erase",
+            ],
+            &[
+                "temp*",
+                "tmp",
+                "backup*",
+                "bak",
+                "swap",
+                "swp",
+                "junk",
+                "ds_store",
+                ".ds_store",
+                "leftover*",
+            ],
+        ],
+        any: &["files"],
+        none: &["branch*", "stash*", "commit*", "<quoted>"],
+        build: clean_temp,
+    },
+    Intent {
+        name: "make_directory",
+        examples: &[
+            "create a folder called build",
+            "mkdir ~/projects/demo",
+            "make a new directory named reports in ~/tmp",
+        ],
+        all: &[
+            &["mkdir", "create", "make", "new", "add"],
+            &["folder*", "director*", "dir", "mkdir"],
+        ],
+        any: &["called", "named"],
+        none: &[
+            "branch",
+            "tag",
+            "archive",
+            "zip",
+            "tar*",
+            "commit",
+            "<archive>",
+            "organi*",
+        ],
+        build: make_directory,
+    },
+    Intent {
+        name: "copy_files",
+        examples: &[
+            "copy notes.txt to ~/backup",
+            "copy all pdfs from ~/Downloads into ~/Documents",
+        ],
+        all: &[
+            &["copy", "cp", "duplicate"],
+            &["to", "into", "<path>", "<pattern>"],
+        ],
+        any: &["files"],
+        none: &["branch*", "commit*"],
+        build: copy_files,
+    },
+    Intent {
+        name: "move_files",
+        examples: &[
+            "move report.pdf to ~/Documents",
+            "move all *.log files into logs",
+        ],
+        all: &[
+            &["move", "mv", "put", "relocate", "transfer"],
+            &["to", "into", "<path>", "<pattern>"],
+        ],
+        any: &["files"],
+        none: &["organi*", "by type", "branch*", "commit*", "rename", "tag*"],
+        build: move_files,
+    },
+    Intent {
+        name: "rename",
+        examples: &[
+            "rename notes.txt to ideas.txt",
+            "change the name of draft.md to final.md",
+        ],
+        all: &[&["rename", "change the name", "ren"], &["to", "as", "into"]],
+        any: &["file", "folder"],
+        none: &["branch*", "tag*"],
+        build: rename,
+    },
+    Intent {
+        name: "delete_files",
+        examples: &[
+            "delete old.txt",
+            "remove the build folder",
+            "delete all log files in ~/logs",
+        ],
+        all: &[
+            &[
+                "delete",
+                "remove",
+                "rm",
+                "trash",
+                "erase",
+                "get rid of",
+                "del",
+            ],
+            &[
+                "<path>",
+                "<pattern>",
+                "folder",
+                "directory",
+                "files",
+                "file",
+            ],
+        ],
+        any: &["file", "files"],
+        none: &[
+            "temp*",
+            "tmp",
+            "backup*",
+            "branch*",
+            "tag*",
+            "stash*",
+            "commit*",
+            "<archive>",
+            "duplicate*",
+        ],
+        build: delete_files,
+    },
+];
+
+fn moving(action: FsAction, description: String) -> crate::plan::Step {
+    fs(description, action, SafetyLevel::Moderate)
+}
+
+fn join_all(dir: &Path, globs: &[String]) -> Vec<String> {
+    globs.iter().map(|glob| text(&dir.join(glob))).collect()
+}
+
+fn organize(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let mut steps: Vec<_> = categories::ALL
+        .iter()
+        .map(|(folder, extensions)| {
+            let shown: Vec<&str> = extensions.iter().take(4).copied().collect();
+            moving(
+                FsAction::Move {
+                    from: join_all(&dir, &categories::globs(extensions)),
+                    to_dir: text(&dir.join(folder)),
+                },
+                format!(
+                    "Move {folder} ({}, …) into {}",
+                    shown.join(", "),
+                    text(&dir.join(folder))
+                ),
+            )
+        })
+        .collect();
+    steps.push(moving(
+        FsAction::Move {
+            from: vec![text(&dir.join("*"))],
+            to_dir: text(&dir.join("other")),
+        },
+        format!("Move the remaining files into {}", text(&dir.join("other"))),
+    ));
+    Ok(plan(
+        format!("Organize the files in {} into folders by type", text(&dir)),
+        steps,
+        "Each file type goes to its own folder (images, documents, code, data, archives, audio, video); whatever \
+         is left goes to other. Only files directly in the folder move, nothing is overwritten, and the moves can be undone.",
+    ))
+}
+
+fn clean_temp(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let recursive = query.has_any(&RECURSIVE);
+    let globs: Vec<String> = TEMP_GLOBS.iter().map(|glob| (*glob).to_owned()).collect();
+    let scope = if recursive {
+        "and all its subfolders"
+    } else {
+        "(not its subfolders)"
+    };
+    let mut result = plan(
+        format!(
+            "Move temporary and backup files in {} {scope} to the trash",
+            text(&dir)
+        ),
+        vec![fs(
+            format!("Trash {} in {} {scope}", TEMP_GLOBS.join(", "), text(&dir)),
+            FsAction::Trash {
+                paths: join_all(&dir, &globs),
+                recursive,
+            },
+            SafetyLevel::Destructive,
+        )],
+        "Editor swap files, backups (~, .bak) and OS leftovers are moved to DevOS's trash, from where Undo restores them.",
+    );
+    result.risks.push(
+        "A file you still need could end in .bak or ~; check the preview before approving."
+            .to_owned(),
+    );
+    Ok(result)
+}
+
+fn make_directory(query: &Query<'_>) -> Result<Plan, String> {
+    let path = match query.name_after(&["called", "named"]) {
+        Some(name) if name.starts_with(['/', '~']) => query.resolve(&name),
+        Some(name) => query
+            .path_after(&["in", "under", "inside"])
+            .map_or_else(|| query.resolve(&name), |(_, dir)| dir.join(&name)),
+        None => query
+            .path_after(&["mkdir", "folder", "directory", "dir"])
+            .map(|(_, path)| path)
+            .ok_or(
+                "say the name of the folder to create, e.g. \"create a folder called build\".",
+            )?,
+    };
+    Ok(plan(
+        format!("Create the directory {}", text(&path)),
+        vec![fs(
+            format!("Create {}", text(&path)),
+            FsAction::Mkdir { path: text(&path) },
+            SafetyLevel::Moderate,
+        )],
+        "The directory and any missing parents are created.",
+    ))
+}
+
+/// Sources of a copy or move: explicit paths plus patterns under the "from"/"in" directory.
+fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
+    let from_dir = query.path_after(&["from", "in", "under", "inside"]);
+    let base = from_dir
+        .as_ref()
+        .map_or_else(|| query.resolve("."), |(_, dir)| dir.clone());
+    let from_index = from_dir.map(|(index, _)| index);
+    let mut sources: Vec<String> = query
+        .sources()
+        .into_iter()
+        .filter(|(index, _)| Some(*index) != from_index && !query.is_glob(*index))
+        .map(|(_, raw)| text(&query.resolve(&raw)))
+        .collect();
+    for pattern in query.name_patterns() {
+        let path = if pattern.contains('/') || pattern.starts_with('~') {
+            query.resolve(&pattern)
+        } else {
+            base.join(&pattern)
+        };
+        sources.push(text(&path));
+    }
+    (sources, from_index)
+}
+
+fn destination(query: &Query<'_>) -> Result<PathBuf, String> {
+    query
+        .path_after(&TO_PREPS)
+        .map(|(_, path)| path)
+        .ok_or_else(|| "say where to, e.g. \"… to ~/backup\".".to_owned())
+}
+
+fn copy_files(query: &Query<'_>) -> Result<Plan, String> {
+    let to_dir = destination(query)?;
+    let (from, _) = transfer_sources(query);
+    if from.is_empty() {
+        return Err("say which files to copy, e.g. \"copy notes.txt to ~/backup\".".to_owned());
+    }
+    let summary = format!("Copy {} into {}", from.join(", "), text(&to_dir));
+    Ok(plan(
+        summary.clone(),
+        vec![fs(
+            summary,
+            FsAction::Copy {
+                from,
+                to_dir: text(&to_dir),
+            },
+            SafetyLevel::Moderate,
+        )],
+        "Files are copied keeping their names; a name already taken gets a suffix, nothing is overwritten.",
+    ))
+}
+
+fn move_files(query: &Query<'_>) -> Result<Plan, String> {
+    let to_dir = destination(query)?;
+    let (from, _) = transfer_sources(query);
+    if from.is_empty() {
+        return Err("say which files to move, e.g. \"move report.pdf to ~/Documents\".".to_owned());
+    }
+    let summary = format!("Move {} into {}", from.join(", "), text(&to_dir));
+    Ok(plan(
+        summary.clone(),
+        vec![moving(
+            FsAction::Move {
+                from,
+                to_dir: text(&to_dir),
+            },
+            summary,
+        )],
+        "Files are moved keeping their names; a name already taken gets a suffix, nothing is overwritten.",
+    ))
+}
+
+fn rename(query: &Query<'_>) -> Result<Plan, String> {
+    let missing =
+        || "say the old and the new name, e.g. \"rename notes.txt to ideas.txt\".".to_owned();
+    let (to_index, _) = query.path_after(&TO_PREPS).ok_or_else(missing)?;
+    let from_index = (0..to_index)
+        .rev()
+        .find(|&index| query.is_path_like(index))
+        .ok_or_else(missing)?;
+    let from = query.resolve(&query.tokens[from_index].raw);
+    let new_name = &query.tokens[to_index].raw;
+    let to = if new_name.contains('/') || new_name.starts_with('~') {
+        query.resolve(new_name)
+    } else {
+        from.parent()
+            .map_or_else(|| query.resolve(new_name), |parent| parent.join(new_name))
+    };
+    let summary = format!("Rename {} to {}", text(&from), text(&to));
+    Ok(plan(
+        summary.clone(),
+        vec![fs(
+            summary,
+            FsAction::Rename {
+                from: text(&from),
+                to: text(&to),
+            },
+            SafetyLevel::Moderate,
+        )],
+        "The file keeps its content; the rename is refused if the new name is taken.",
+    ))
+}
+
+fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
+    if query.age_filter().is_some() || query.size_filter().is_some() {
+        return Err("deleting by age or size is not supported; list the files first (\"find files older than 30 days\") \
+                    and then delete them by name."
+            .to_owned());
+    }
+    let dir = query.path_after(&["in", "under", "inside", "from"]);
+    let dir_index = dir.as_ref().map(|(index, _)| *index);
+    let base = dir.map_or_else(|| query.resolve("."), |(_, path)| path);
+    let mut paths: Vec<String> = (0..query.tokens.len())
+        .filter(|&index| {
+            Some(index) != dir_index && query.is_path_like(index) && !query.is_glob(index)
+        })
+        .map(|index| text(&query.resolve(&query.tokens[index].raw)))
+        .collect();
+    if paths.is_empty()
+        && let Some((index, path)) = query.path_after(&DELETE_VERBS)
+        && Some(index) != dir_index
+    {
+        paths.push(text(&path));
+    }
+    for pattern in query.name_patterns() {
+        let path = if pattern.contains('/') || pattern.starts_with('~') {
+            query.resolve(&pattern)
+        } else {
+            base.join(&pattern)
+        };
+        paths.push(text(&path));
+    }
+    if paths.is_empty() {
+        return Err(
+            "say what to delete, e.g. \"delete old.txt\" or \"delete all log files in ~/logs\"."
+                .to_owned(),
+        );
+    }
+    let recursive = query.has_any(&RECURSIVE);
+    let summary = format!(
+        "Move {} to the trash{}",
+        paths.join(", "),
+        if recursive {
+            ", in all subfolders too"
+        } else {
+            ""
+        }
+    );
+    let mut result = plan(
+        summary.clone(),
+        vec![fs(
+            summary,
+            FsAction::Trash { paths, recursive },
+            SafetyLevel::Destructive,
+        )],
+        "The files go to DevOS's trash, not straight to oblivion; Undo restores them.",
+    );
+    result.risks.push("The named files disappear from their folder; anything depending on them breaks until restored.".to_owned());
+    Ok(result)
+}

@@ -1,0 +1,320 @@
+//! Intents that look at files: listing, finding, counting, sizes and disk
+//! usage. Every step is a read-only bash command with quoted arguments.
+
+use std::path::Path;
+
+use crate::plan::Plan;
+
+use super::intent::Intent;
+use super::query::Query;
+use super::quote::quote;
+use super::steps::{arg, plan, read, text};
+
+/// The file-reading intents.
+pub(super) const INTENTS: &[Intent] = &[
+    Intent {
+        name: "find_files",
+        examples: &[
+            "find files larger than 100MB in ~",
+            "find python files under src",
+            "list files modified today",
+        ],
+        all: &[
+            &[
+                "find", "list", "show", "search", "where", "locate", "which", "get", "look", "any",
+                "ls",
+            ],
+            &["<filter>"],
+        ],
+        any: &["files", "file"],
+        none: &[
+            "count",
+            "how many",
+            "number of",
+            "delete",
+            "remove",
+            "trash",
+            "move",
+            "copy",
+            "line*",
+            "word*",
+            "contain*",
+            "todo*",
+            "fixme*",
+            "mention*",
+            "occurrence*",
+            "text",
+            "grep",
+            "largest",
+            "biggest",
+            "changed in git",
+        ],
+        build: find_files,
+    },
+    Intent {
+        name: "count_files",
+        examples: &[
+            "how many files are in ~/Downloads",
+            "count the python files in src",
+        ],
+        all: &[
+            &["count", "how many", "number of"],
+            &["file*", "pdfs", "images", "photos", "pictures", "<pattern>"],
+        ],
+        any: &["files"],
+        none: &[
+            "line*",
+            "lines",
+            "loc",
+            "word*",
+            "character*",
+            "commit*",
+            "process*",
+        ],
+        build: count_files,
+    },
+    Intent {
+        name: "largest_files",
+        examples: &[
+            "show the 10 largest files in ~/Downloads",
+            "what are the biggest files here",
+        ],
+        all: &[
+            &["largest", "biggest", "heaviest", "huge", "by size", "big"],
+            &["file*", "pdfs", "images", "videos"],
+        ],
+        any: &["top", "show", "list"],
+        none: &["process*", "memory", "cpu", "folders", "directories"],
+        build: largest_files,
+    },
+    Intent {
+        name: "list_files",
+        examples: &[
+            "list the files in ~/Downloads",
+            "what's in the src folder",
+            "ls",
+        ],
+        all: &[
+            &[
+                "list", "ls", "show", "whats", "what", "contents", "display", "see", "dir",
+            ],
+            &[
+                "file*",
+                "folder*",
+                "director*",
+                "ls",
+                "contents",
+                "whats in",
+                "what is in",
+                "<path>",
+                "here",
+                "dir",
+            ],
+        ],
+        any: &["all", "in"],
+        none: &[
+            "<filter>",
+            "<file>",
+            "<archive>",
+            "count",
+            "how many",
+            "size*",
+            "branch*",
+            "commit*",
+            "process*",
+            "port*",
+            "tag*",
+            "stash*",
+            "line*",
+            "changed",
+            "modified",
+            "diff",
+            "status",
+            "largest",
+            "biggest",
+            "space",
+            "big",
+            "disk",
+        ],
+        build: list_files,
+    },
+    Intent {
+        name: "size_of",
+        examples: &["how big is ~/Downloads", "total size of the src folder"],
+        all: &[&[
+            "how big",
+            "size of",
+            "how large",
+            "total size",
+            "how much space",
+            "space used",
+            "sizes",
+        ]],
+        any: &["disk", "folder", "directory"],
+        none: &[
+            "free",
+            "available",
+            "left",
+            "remaining",
+            "largest",
+            "biggest",
+            "each",
+            "every",
+            "per",
+            "subfolders",
+            "breakdown",
+            "taking",
+            "<size>",
+            "memory",
+        ],
+        build: size_of,
+    },
+    Intent {
+        name: "disk_usage",
+        examples: &[
+            "what's taking up space in ~",
+            "show disk usage of each folder in ~/projects",
+        ],
+        all: &[
+            &[
+                "taking",
+                "using",
+                "eating",
+                "hogging",
+                "breakdown",
+                "each",
+                "per",
+                "usage",
+                "folders",
+                "subfolders",
+            ],
+            &["space", "disk", "size*", "du"],
+        ],
+        any: &["folder*", "director*"],
+        none: &[
+            "free",
+            "available",
+            "left",
+            "remaining",
+            "memory",
+            "ram",
+            "process*",
+            "<size>",
+        ],
+        build: disk_usage,
+    },
+];
+
+/// `find DIR -type f` with the request's name, size and age conditions.
+pub(super) fn find_command(query: &Query<'_>, dir: &Path) -> (String, Vec<String>) {
+    let mut command = format!("find {} -type f", arg(dir));
+    let mut conditions = Vec::new();
+    let patterns = query.name_patterns();
+    if !patterns.is_empty() {
+        let names: Vec<String> = patterns
+            .iter()
+            .map(|pattern| format!("-iname {}", quote(pattern)))
+            .collect();
+        if names.len() == 1 {
+            command.push_str(&format!(" {}", names.join("")));
+        } else {
+            command.push_str(&format!(" \\( {} \\)", names.join(" -o ")));
+        }
+        conditions.push(format!("named {}", patterns.join(" or ")));
+    }
+    if let Some(size) = query.size_filter() {
+        command.push_str(&format!(" -size {}", size.find_arg));
+        conditions.push(size.text);
+    }
+    if let Some(age) = query.age_filter() {
+        command.push_str(&format!(" {} {}", age.find_args[0], age.find_args[1]));
+        conditions.push(age.text);
+    }
+    (command, conditions)
+}
+
+fn described(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", conditions.join(", "))
+    }
+}
+
+fn find_files(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let (command, conditions) = find_command(query, &dir);
+    let what = format!("files{} under {}", described(&conditions), text(&dir));
+    Ok(plan(
+        format!("Find the {what}"),
+        vec![read(format!("List the {what}"), command)],
+        "find walks the directory tree and prints matching paths; nothing is changed.",
+    ))
+}
+
+fn count_files(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let (command, conditions) = find_command(query, &dir);
+    let what = format!("files{} under {}", described(&conditions), text(&dir));
+    Ok(plan(
+        format!("Count the {what}"),
+        vec![read(
+            format!("Count the {what}"),
+            format!("{command} | wc -l"),
+        )],
+        "find lists the matching files and wc counts them.",
+    ))
+}
+
+fn largest_files(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let count = query.count().unwrap_or(10);
+    let (command, _) = find_command(query, &dir);
+    Ok(plan(
+        format!("Show the {count} largest files under {}", text(&dir)),
+        vec![read(
+            format!("List the {count} largest files (size in bytes, then path)"),
+            format!("{command} -printf '%s\\t%p\\n' | sort -rn | head -n {count}"),
+        )],
+        "find prints each file's size, sort orders them largest first.",
+    ))
+}
+
+fn list_files(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    Ok(plan(
+        format!("List the files in {}", text(&dir)),
+        vec![read(
+            format!("List {} with sizes and dates", text(&dir)),
+            format!("ls -lah -- {}", arg(&dir)),
+        )],
+        "ls shows every entry, hidden ones included, with human-readable sizes.",
+    ))
+}
+
+fn size_of(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    Ok(plan(
+        format!("Show the total size of {}", text(&dir)),
+        vec![read(
+            format!("Total size of {}", text(&dir)),
+            format!("du -sh -- {}", arg(&dir)),
+        )],
+        "du adds up the space used by everything inside.",
+    ))
+}
+
+fn disk_usage(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    Ok(plan(
+        format!("Show what takes up space in {}", text(&dir)),
+        vec![read(
+            format!("Size of each entry in {}, largest first", text(&dir)),
+            format!(
+                "du -h --max-depth=1 -- {} | sort -rh | head -n 20",
+                arg(&dir)
+            ),
+        )],
+        "du sizes each folder one level down; sort puts the largest first.",
+    ))
+}

@@ -1,0 +1,501 @@
+//! Git intents: status, history, diffs, branches, commits, stashes, tags and
+//! undoing the last commit. Reads are rated safe; commands that change the
+//! repository are rated moderate and keep the working tree's changes.
+
+use crate::plan::{Plan, SafetyLevel};
+
+use super::intent::Intent;
+use super::query::Query;
+use super::quote::quote;
+use super::steps::{arg, bash, plan, read};
+
+/// The git intents.
+pub(super) const INTENTS: &[Intent] = &[
+    Intent {
+        name: "git_undo_commit",
+        examples: &[
+            "undo my last commit but keep the changes",
+            "uncommit the last commit",
+        ],
+        all: &[
+            &[
+                "undo",
+                "revert",
+                "reset",
+                "uncommit",
+                "take back",
+                "roll back",
+                "rollback",
+            ],
+            &["commit", "uncommit"],
+        ],
+        any: &["last", "keep", "changes"],
+        none: &[],
+        build: git_undo_commit,
+    },
+    Intent {
+        name: "git_changed_files",
+        examples: &[
+            "which files changed",
+            "list the modified files",
+            "what files changed in the last commit",
+        ],
+        all: &[
+            &["which", "what", "list", "show"],
+            &["files"],
+            &["changed", "modified", "touched", "edited", "dirty"],
+        ],
+        any: &["git"],
+        none: &["<age>", "<pattern>"],
+        build: git_changed_files,
+    },
+    Intent {
+        name: "git_status",
+        examples: &["git status", "what's the status of my repo"],
+        all: &[
+            &["status", "state"],
+            &["git", "repo*", "working tree", "status"],
+        ],
+        any: &["show"],
+        none: &["stash*"],
+        build: git_status,
+    },
+    Intent {
+        name: "git_show_last_commit",
+        examples: &["show the last commit", "what was in the latest commit"],
+        all: &[
+            &["last", "latest", "most recent", "previous", "head"],
+            &["commit"],
+        ],
+        any: &["show"],
+        none: &["files", "which", "amend", "delete", "remove"],
+        build: git_show_last_commit,
+    },
+    Intent {
+        name: "git_commit",
+        examples: &[
+            "commit all changes with message \"fix login\"",
+            "commit the staged changes: 'update docs'",
+        ],
+        all: &[
+            &["commit"],
+            &[
+                "<quoted>",
+                "message",
+                "msg",
+                "-m",
+                "staged",
+                "changes",
+                "everything",
+                "all",
+            ],
+        ],
+        any: &["message", "staged"],
+        none: &["last", "latest", "previous", "history", "commits"],
+        build: git_commit,
+    },
+    Intent {
+        name: "git_log",
+        examples: &[
+            "show the last 5 commits",
+            "git log",
+            "show the commit history",
+        ],
+        all: &[&["log", "history", "commits"]],
+        any: &["git", "recent", "last", "show"],
+        none: &["files", "<file>", "<path>"],
+        build: git_log,
+    },
+    Intent {
+        name: "git_diff",
+        examples: &["show the diff", "what did I change", "show staged changes"],
+        all: &[&[
+            "diff",
+            "diffs",
+            "what did i change",
+            "what have i changed",
+            "show changes",
+            "show my changes",
+            "staged changes",
+            "unstaged changes",
+        ]],
+        any: &["git"],
+        none: &["commit", "stash*", "files", "which"],
+        build: git_diff,
+    },
+    Intent {
+        name: "git_stash_pop",
+        examples: &["pop the stash", "restore my stashed changes"],
+        all: &[
+            &[
+                "pop",
+                "apply",
+                "restore",
+                "unstash",
+                "unshelve",
+                "bring back",
+                "get back",
+            ],
+            &["stash*", "unstash", "unshelve", "shelved"],
+        ],
+        any: &[],
+        none: &[],
+        build: git_stash_pop,
+    },
+    Intent {
+        name: "git_stash",
+        examples: &["stash my changes", "stash everything as 'half done'"],
+        all: &[&["stash", "shelve"]],
+        any: &["changes"],
+        none: &["pop", "apply", "restore", "list", "drop"],
+        build: git_stash,
+    },
+    Intent {
+        name: "git_branch_create",
+        examples: &[
+            "create a branch called feature/login",
+            "new branch fix-123 and switch to it",
+        ],
+        all: &[&["create", "new", "make", "start", "add"], &["branch"]],
+        any: &["called", "named"],
+        none: &["delete", "remove"],
+        build: git_branch_create,
+    },
+    Intent {
+        name: "git_switch",
+        examples: &[
+            "switch to branch main",
+            "checkout develop",
+            "go to the dev branch",
+        ],
+        all: &[&["switch", "checkout", "check out", "go to", "change to"]],
+        any: &["branch"],
+        none: &["create", "new", "commit", "file*"],
+        build: git_switch,
+    },
+    Intent {
+        name: "git_current_branch",
+        examples: &["what branch am I on", "which branch is this"],
+        all: &[&["branch"], &["current", "which", "what"]],
+        any: &["on"],
+        none: &["switch", "checkout", "create", "new", "all", "branches"],
+        build: git_current_branch,
+    },
+    Intent {
+        name: "git_branch_list",
+        examples: &["list branches", "show all branches"],
+        all: &[&["branches", "branch"]],
+        any: &["list", "show", "all", "git"],
+        none: &[
+            "create", "new", "switch", "checkout", "delete", "make", "current",
+        ],
+        build: git_branch_list,
+    },
+    Intent {
+        name: "git_tag_list",
+        examples: &["list tags", "show all git tags"],
+        all: &[&["tags"]],
+        any: &["list", "show", "all"],
+        none: &["create", "delete"],
+        build: git_tag_list,
+    },
+    Intent {
+        name: "git_tag",
+        examples: &[
+            "tag this commit as v1.2.0",
+            "create tag v1.0 with message 'first release'",
+        ],
+        all: &[&["tag"]],
+        any: &["create", "add", "as", "version"],
+        none: &["delete", "list", "tags"],
+        build: git_tag,
+    },
+];
+
+/// `git` or `git -C DIR` when the request names the repository's directory.
+fn git(query: &Query<'_>) -> String {
+    query
+        .path_after(&["in", "under", "inside", "within"])
+        .map_or_else(
+            || "git".to_owned(),
+            |(_, dir)| format!("git -C {}", arg(&dir)),
+        )
+}
+
+fn one_read(query: &Query<'_>, interpretation: &str, args: &str, explanation: &str) -> Plan {
+    plan(
+        interpretation,
+        vec![read(interpretation, format!("{} {args}", git(query)))],
+        explanation,
+    )
+}
+
+fn git_status(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "Show the git status of the repository",
+        "status",
+        "Shows staged, unstaged and untracked files.",
+    ))
+}
+
+fn git_log(query: &Query<'_>) -> Result<Plan, String> {
+    let count = query.count().unwrap_or(10);
+    Ok(one_read(
+        query,
+        &format!("Show the last {count} commits"),
+        &format!("log --oneline --decorate -n {count}"),
+        "One line per commit, newest first.",
+    ))
+}
+
+fn git_diff(query: &Query<'_>) -> Result<Plan, String> {
+    let staged = query.has("staged") && !query.has("unstaged");
+    let (what, args) = if staged {
+        ("staged changes", "diff --staged")
+    } else {
+        ("unstaged changes", "diff")
+    };
+    Ok(one_read(
+        query,
+        &format!("Show the {what}"),
+        args,
+        "The diff is shown; nothing is changed.",
+    ))
+}
+
+fn git_show_last_commit(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "Show the last commit",
+        "show --stat HEAD",
+        "Shows the last commit's message and the files it touched.",
+    ))
+}
+
+fn git_changed_files(query: &Query<'_>) -> Result<Plan, String> {
+    if query.has("commit") {
+        return Ok(one_read(
+            query,
+            "List the files changed in the last commit",
+            "show --name-status --format= HEAD",
+            "Lists each file of the last commit with A(dded), M(odified) or D(eleted).",
+        ));
+    }
+    Ok(one_read(
+        query,
+        "List the files with uncommitted changes",
+        "status --short",
+        "One line per changed or untracked file.",
+    ))
+}
+
+fn git_current_branch(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "Show the current git branch",
+        "branch --show-current",
+        "Prints the checked-out branch.",
+    ))
+}
+
+fn git_branch_list(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "List the git branches",
+        "branch -a",
+        "Lists local and remote-tracking branches; * marks the current one.",
+    ))
+}
+
+fn git_tag_list(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "List the git tags",
+        "tag --list",
+        "Lists every tag.",
+    ))
+}
+
+fn write(query: &Query<'_>, interpretation: String, args: &str, explanation: &str) -> Plan {
+    plan(
+        interpretation.clone(),
+        vec![bash(
+            interpretation,
+            format!("{} {args}", git(query)),
+            SafetyLevel::Moderate,
+        )],
+        explanation,
+    )
+}
+
+/// A branch or tag name: the first quoted word, else the word after one of
+/// `words` (skipping "called", "named", "the", …).
+fn name_after(query: &Query<'_>, words: &[&str]) -> Option<String> {
+    const SKIP: [&str; 10] = [
+        "called", "named", "the", "a", "new", "branch", "to", "as", "this", "commit",
+    ];
+    (0..query.tokens.len())
+        .filter(|&index| words.contains(&query.lower(index)))
+        .find_map(|index| {
+            let mut next = index + 1;
+            while SKIP.contains(&query.lower(next))
+                && !query.tokens.get(next).is_some_and(|token| token.is_quoted)
+            {
+                next += 1;
+            }
+            let token = query.tokens.get(next)?;
+            let is_name = !token.raw.is_empty() && !token.raw.chars().any(char::is_whitespace);
+            let is_word = ["and", "with", "from", "off", "it", "for", "message"]
+                .contains(&token.lower.as_str());
+            (is_name && !is_word).then(|| token.raw.clone())
+        })
+}
+
+fn git_branch_create(query: &Query<'_>) -> Result<Plan, String> {
+    let name = name_after(query, &["branch", "called", "named"])
+        .ok_or("say the branch name, e.g. \"create a branch called feature/login\".")?;
+    if query.has_any(&["switch", "checkout", "check out", "and go", "move to"]) {
+        return Ok(write(
+            query,
+            format!("Create the branch {name} and switch to it"),
+            &format!("switch -c {}", quote(&name)),
+            "The new branch starts at the current commit; uncommitted changes come along.",
+        ));
+    }
+    Ok(write(
+        query,
+        format!("Create the branch {name}"),
+        &format!("branch {}", quote(&name)),
+        "The new branch points at the current commit; you stay on the current branch.",
+    ))
+}
+
+fn git_switch(query: &Query<'_>) -> Result<Plan, String> {
+    let name = name_after(query, &["switch", "checkout", "out", "to", "branch"])
+        .ok_or("say the branch name, e.g. \"switch to branch main\".")?;
+    Ok(write(
+        query,
+        format!("Switch to the branch {name}"),
+        &format!("switch {}", quote(&name)),
+        "git refuses to switch if uncommitted changes would be overwritten.",
+    ))
+}
+
+fn git_commit(query: &Query<'_>) -> Result<Plan, String> {
+    let message = query
+        .quoted()
+        .first()
+        .map(|message| (*message).to_owned())
+        .ok_or(
+            "put the commit message in quotes, e.g. commit all changes with message \"fix login\".",
+        )?;
+    let everything = query.has_any(&[
+        "all",
+        "everything",
+        "every change",
+        "-a",
+        "and commit",
+        "add",
+    ]);
+    let (interpretation, args) = if everything {
+        (
+            format!("Stage all changes and commit them with the message \"{message}\""),
+            format!("add -A && {} commit -m {}", git(query), quote(&message)),
+        )
+    } else {
+        (
+            format!("Commit the staged changes with the message \"{message}\""),
+            format!("commit -m {}", quote(&message)),
+        )
+    };
+    Ok(write(
+        query,
+        interpretation,
+        &args,
+        "A new commit is recorded on the current branch; nothing is pushed.",
+    ))
+}
+
+fn git_stash(query: &Query<'_>) -> Result<Plan, String> {
+    let (interpretation, args) = match query.quoted().first() {
+        Some(message) => (
+            format!("Stash the uncommitted changes as \"{message}\""),
+            format!("stash push -m {}", quote(message)),
+        ),
+        None => (
+            "Stash the uncommitted changes".to_owned(),
+            "stash push".to_owned(),
+        ),
+    };
+    Ok(write(
+        query,
+        interpretation,
+        &args,
+        "The changes are saved on the stash and the working tree is clean; pop brings them back.",
+    ))
+}
+
+fn git_stash_pop(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(write(
+        query,
+        "Restore the most recently stashed changes".to_owned(),
+        "stash pop",
+        "The latest stash is applied and dropped; on a conflict it stays on the stash.",
+    ))
+}
+
+fn git_tag(query: &Query<'_>) -> Result<Plan, String> {
+    let version = (0..query.tokens.len()).find(|&index| {
+        let lower = query.lower(index).trim_start_matches('v').to_owned();
+        !lower.is_empty()
+            && lower
+                .split('.')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+    });
+    let name = version
+        .map(|index| query.tokens[index].raw.clone())
+        .or_else(|| name_after(query, &["tag", "as", "called", "named"]))
+        .ok_or("say the tag name, e.g. \"tag this commit as v1.2.0\".")?;
+    let message = query.quoted().into_iter().find(|quoted| *quoted != name);
+    let (interpretation, args) = match message {
+        Some(message) => (
+            format!("Tag the current commit as {name} with the message \"{message}\""),
+            format!("tag -a {} -m {}", quote(&name), quote(message)),
+        ),
+        None => (
+            format!("Tag the current commit as {name}"),
+            format!("tag {}", quote(&name)),
+        ),
+    };
+    Ok(write(
+        query,
+        interpretation,
+        &args,
+        "The tag marks the current commit; it is not pushed.",
+    ))
+}
+
+fn git_undo_commit(query: &Query<'_>) -> Result<Plan, String> {
+    if query.has_any(&[
+        "discard",
+        "throw away",
+        "hard",
+        "lose",
+        "dont keep",
+        "do not keep",
+        "without keeping",
+    ]) {
+        return Err("discarding changes is not done by the built-in planner; it can only undo a commit and keep its changes.".to_owned());
+    }
+    let mut result = write(
+        query,
+        "Undo the last commit but keep its changes staged".to_owned(),
+        "reset --soft HEAD~1",
+        "The branch moves back one commit; the commit's changes stay staged, so nothing in your files is lost.",
+    );
+    result.risks.push(
+        "If the commit was already pushed, the branch will diverge from the remote.".to_owned(),
+    );
+    Ok(result)
+}

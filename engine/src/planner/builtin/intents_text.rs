@@ -1,0 +1,439 @@
+//! Intents that read file contents (search, line and word counts, head, tail,
+//! cat) and work with archives (create, list, extract). Reads are read-only
+//! bash; archive creation and extraction write new files and are rated
+//! moderate, and extraction never overwrites existing files.
+
+use std::path::{Path, PathBuf};
+
+use crate::plan::{FsAction, Plan, SafetyLevel};
+
+use super::intent::Intent;
+use super::intents_files::find_command;
+use super::query::Query;
+use super::quote::quote;
+use super::steps::{arg, bash, fs, plan, read, text};
+
+/// The content and archive intents.
+pub(super) const INTENTS: &[Intent] = &[
+    Intent {
+        name: "search_text",
+        examples: &[
+            "search for TODO in src",
+            "find 'parse_config' in *.rs files",
+            "grep \"timeout\" in ~/project",
+        ],
+        all: &[
+            &["search", "grep", "find", "look", "where", "which files"],
+            &[
+                "for",
+                "todo*",
+                "fixme*",
+                "contain*",
+                "mention*",
+                "occurrence*",
+                "text",
+                "string",
+                "grep",
+                "used",
+                "<quoted>",
+            ],
+        ],
+        any: &["in", "files"],
+        none: &["<size>", "<age>", "named", "called", "<archive>"],
+        build: search_text,
+    },
+    Intent {
+        name: "count_lines",
+        examples: &[
+            "count the lines in src/main.rs",
+            "how many lines of rust code are in src",
+        ],
+        all: &[
+            &["count", "how many", "number of", "wc", "total"],
+            &["lines", "line", "loc", "-l"],
+        ],
+        any: &["code"],
+        none: &[],
+        build: count_lines,
+    },
+    Intent {
+        name: "count_words",
+        examples: &["count the words in README.md"],
+        all: &[
+            &["count", "how many", "number of", "wc", "word count"],
+            &["words", "word", "word count"],
+            &["<file>", "<quoted>"],
+        ],
+        any: &[],
+        none: &[],
+        build: count_words,
+    },
+    Intent {
+        name: "head_file",
+        examples: &["show the first 20 lines of src/main.rs", "head README.md"],
+        all: &[
+            &["first", "head", "top", "beginning", "start"],
+            &["<file>", "<quoted>"],
+        ],
+        any: &["lines", "show"],
+        none: &["<archive>"],
+        build: head_file,
+    },
+    Intent {
+        name: "tail_file",
+        examples: &["show the last 50 lines of app.log", "tail server.log"],
+        all: &[&["last", "tail", "end", "bottom"], &["<file>", "<quoted>"]],
+        any: &["lines", "show"],
+        none: &["<archive>", "<age>", "commit*"],
+        build: tail_file,
+    },
+    Intent {
+        name: "show_file",
+        examples: &["show me README.md", "cat config.toml"],
+        all: &[
+            &[
+                "cat",
+                "show",
+                "print",
+                "display",
+                "read",
+                "open",
+                "view",
+                "contents",
+                "whats in",
+                "what is in",
+            ],
+            &["<file>", "<quoted>"],
+        ],
+        any: &["file", "contents"],
+        none: &[
+            "<archive>",
+            "first",
+            "last",
+            "head",
+            "tail",
+            "lines",
+            "words",
+            "size",
+            "big",
+        ],
+        build: show_file,
+    },
+    Intent {
+        name: "archive_create",
+        examples: &[
+            "compress the docs folder into docs.tar.gz",
+            "zip the src folder",
+            "make a tarball of logs",
+        ],
+        all: &[&[
+            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up",
+        ]],
+        any: &["folder", "into"],
+        none: &[
+            "extract",
+            "unzip",
+            "unpack",
+            "decompress",
+            "untar",
+            "list",
+            "contents",
+            "whats in",
+            "what is in",
+            "inside",
+            "<size>",
+        ],
+        build: archive_create,
+    },
+    Intent {
+        name: "archive_list",
+        examples: &[
+            "list the contents of backup.tar.gz",
+            "what's inside files.zip",
+        ],
+        all: &[
+            &[
+                "list", "show", "whats", "what is", "contents", "inside", "peek", "files in",
+            ],
+            &["<archive>"],
+        ],
+        any: &["contents"],
+        none: &["extract", "unzip", "unpack", "decompress", "untar"],
+        build: archive_list,
+    },
+    Intent {
+        name: "archive_extract",
+        examples: &["extract backup.tar.gz", "unzip photos.zip into ~/Pictures"],
+        all: &[
+            &[
+                "extract",
+                "unzip",
+                "unpack",
+                "decompress",
+                "untar",
+                "expand",
+            ],
+            &["<archive>"],
+        ],
+        any: &["into", "to"],
+        none: &[],
+        build: archive_extract,
+    },
+];
+
+fn search_text(query: &Query<'_>) -> Result<Plan, String> {
+    let (pattern, is_regex) = if query.has_any(&["todo*"]) && query.has_any(&["fixme*"]) {
+        ("TODO|FIXME".to_owned(), true)
+    } else if query.has("todo*") {
+        ("TODO".to_owned(), false)
+    } else if query.has("fixme*") {
+        ("FIXME".to_owned(), false)
+    } else if let Some(quoted) = query.quoted().first() {
+        ((*quoted).to_owned(), false)
+    } else {
+        let word = query
+            .name_after(&["for", "grep", "containing", "contains", "mentioning"])
+            .ok_or("put the text to search for in quotes, e.g. search for \"timeout\" in src.")?;
+        (word, false)
+    };
+    let dir = query
+        .path_after(&["in", "under", "inside", "within", "of"])
+        .map_or_else(|| query.resolve("."), |(_, dir)| dir);
+    let mut command = String::from("grep -rn");
+    if is_regex {
+        command.push_str(" -E");
+    }
+    if query.has_any(&[
+        "ignore case",
+        "ignoring case",
+        "case insensitive",
+        "case-insensitive",
+        "any case",
+    ]) {
+        command.push_str(" -i");
+    }
+    for include in query.name_patterns() {
+        command.push_str(&format!(" --include {}", quote(&include)));
+    }
+    command.push_str(&format!(" -e {} -- {}", quote(&pattern), arg(&dir)));
+    Ok(plan(
+        format!("Search for \"{pattern}\" in the files under {}", text(&dir)),
+        vec![read(
+            format!("Show each line containing \"{pattern}\" with its file and line number"),
+            command,
+        )],
+        "grep reads every file under the directory and prints matching lines; nothing is changed.",
+    ))
+}
+
+fn file_or_err(query: &Query<'_>, example: &str) -> Result<PathBuf, String> {
+    query
+        .file_index()
+        .map(|index| query.tokens[index].raw.as_str())
+        .or_else(|| query.quoted().first().copied())
+        .map(|raw| query.resolve(raw))
+        .ok_or_else(|| format!("say which file, e.g. \"{example}\"."))
+}
+
+fn count_lines(query: &Query<'_>) -> Result<Plan, String> {
+    if let Some(index) = query.file_index() {
+        let file = query.resolve(&query.tokens[index].raw);
+        return Ok(plan(
+            format!("Count the lines in {}", text(&file)),
+            vec![read(
+                format!("Count the lines of {}", text(&file)),
+                format!("wc -l -- {}", arg(&file)),
+            )],
+            "wc -l counts newline characters.",
+        ));
+    }
+    let dir = query.location();
+    let (find, _) = find_command(query, &dir);
+    Ok(plan(
+        format!("Count the lines in the files under {}", text(&dir)),
+        vec![read(
+            format!("Total lines of the matching files under {}", text(&dir)),
+            format!("{find} -print0 | wc -l --files0-from=- | tail -n 1"),
+        )],
+        "find lists the files and wc adds up their lines; the last line is the total.",
+    ))
+}
+
+fn count_words(query: &Query<'_>) -> Result<Plan, String> {
+    let file = file_or_err(query, "count the words in README.md")?;
+    Ok(plan(
+        format!("Count the words in {}", text(&file)),
+        vec![read(
+            format!("Count the words of {}", text(&file)),
+            format!("wc -w -- {}", arg(&file)),
+        )],
+        "wc -w counts whitespace-separated words.",
+    ))
+}
+
+fn head_file(query: &Query<'_>) -> Result<Plan, String> {
+    let file = file_or_err(query, "show the first 20 lines of main.rs")?;
+    let count = query.count().unwrap_or(10);
+    Ok(plan(
+        format!("Show the first {count} lines of {}", text(&file)),
+        vec![read(
+            format!("Print the first {count} lines"),
+            format!("head -n {count} -- {}", arg(&file)),
+        )],
+        "head prints the start of the file.",
+    ))
+}
+
+fn tail_file(query: &Query<'_>) -> Result<Plan, String> {
+    let file = file_or_err(query, "show the last 50 lines of app.log")?;
+    let count = query.count().unwrap_or(10);
+    Ok(plan(
+        format!("Show the last {count} lines of {}", text(&file)),
+        vec![read(
+            format!("Print the last {count} lines"),
+            format!("tail -n {count} -- {}", arg(&file)),
+        )],
+        "tail prints the end of the file.",
+    ))
+}
+
+fn show_file(query: &Query<'_>) -> Result<Plan, String> {
+    let file = file_or_err(query, "show me README.md")?;
+    Ok(plan(
+        format!("Show the contents of {}", text(&file)),
+        vec![read(
+            format!("Print {}", text(&file)),
+            format!("cat -- {}", arg(&file)),
+        )],
+        "cat prints the whole file.",
+    ))
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"))
+}
+
+fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
+    let output = query.path_after(&["into", "to", "as", "called", "named"]);
+    let output_index = output.as_ref().map(|(index, _)| *index);
+    let target = (0..query.tokens.len())
+        .find(|&index| {
+            Some(index) != output_index && query.is_path_like(index) && !query.is_glob(index)
+        })
+        .map(|index| query.resolve(&query.tokens[index].raw))
+        .or_else(|| {
+            query
+                .path_after(&[
+                    "compress", "zip", "tar", "archive", "of", "pack", "bundle", "up",
+                ])
+                .filter(|(index, _)| Some(*index) != output_index)
+                .map(|(_, path)| path)
+        })
+        .ok_or("say what to archive, e.g. \"zip the src folder\".")?;
+    let wants_zip = query.has("zip") && !query.has_any(&["tar*", "tgz", "gz"]);
+    let default_ext = if wants_zip { "zip" } else { "tar.gz" };
+    let name = target
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .ok_or("name a folder or file, not /.")?;
+    let parent = target
+        .parent()
+        .map_or_else(|| query.resolve("."), Path::to_path_buf);
+    let output = output.map_or_else(
+        || parent.join(format!("{name}.{default_ext}")),
+        |(_, path)| path,
+    );
+    let command = if is_zip(&output) {
+        format!(
+            "cd {} && zip -r -q {} {}",
+            arg(&parent),
+            arg(&output),
+            quote(&format!("./{name}"))
+        )
+    } else {
+        format!(
+            "tar -czf {} -C {} -- {}",
+            arg(&output),
+            arg(&parent),
+            quote(&name)
+        )
+    };
+    Ok(plan(
+        format!(
+            "Create the archive {} from {}",
+            text(&output),
+            text(&target)
+        ),
+        vec![bash(
+            format!("Pack {} into {}", text(&target), text(&output)),
+            command,
+            SafetyLevel::Moderate,
+        )],
+        "The archive holds the folder under its own name; the originals are left in place.",
+    ))
+}
+
+fn archive_path(query: &Query<'_>) -> Result<(usize, PathBuf), String> {
+    let index = query
+        .archive_index()
+        .ok_or("name the archive, e.g. backup.tar.gz or files.zip.")?;
+    Ok((index, query.resolve(&query.tokens[index].raw)))
+}
+
+fn archive_list(query: &Query<'_>) -> Result<Plan, String> {
+    let (_, archive) = archive_path(query)?;
+    let command = if is_zip(&archive) {
+        format!("unzip -l {}", arg(&archive))
+    } else {
+        format!("tar -tf {}", arg(&archive))
+    };
+    Ok(plan(
+        format!("List the contents of {}", text(&archive)),
+        vec![read(
+            format!("List the files inside {}", text(&archive)),
+            command,
+        )],
+        "The archive is read, not unpacked.",
+    ))
+}
+
+fn archive_extract(query: &Query<'_>) -> Result<Plan, String> {
+    let (index, archive) = archive_path(query)?;
+    let named = query
+        .path_after(&["into", "to", "in"])
+        .filter(|(dest_index, _)| *dest_index != index);
+    let mut steps = Vec::new();
+    let dest = match named {
+        Some((_, dest)) => {
+            steps.push(fs(
+                format!("Create {}", text(&dest)),
+                FsAction::Mkdir { path: text(&dest) },
+                SafetyLevel::Moderate,
+            ));
+            dest
+        }
+        None => archive
+            .parent()
+            .map_or_else(|| query.resolve("."), Path::to_path_buf),
+    };
+    let command = if is_zip(&archive) {
+        format!("unzip -n {} -d {}", arg(&archive), arg(&dest))
+    } else {
+        format!("tar -xkf {} -C {}", arg(&archive), arg(&dest))
+    };
+    steps.push(bash(
+        format!("Unpack {} into {}", text(&archive), text(&dest)),
+        command,
+        SafetyLevel::Moderate,
+    ));
+    let mut result = plan(
+        format!("Extract {} into {}", text(&archive), text(&dest)),
+        steps,
+        "Files are unpacked next to what is there; existing files are kept, never overwritten.",
+    );
+    result
+        .risks
+        .push("Unpacked files are not journaled, so Undo cannot remove them.".to_owned());
+    Ok(result)
+}

@@ -1,0 +1,140 @@
+//! The built-in planner: deterministic, offline and pure (no I/O, clock or
+//! randomness). A table of intents — name, example phrasings, matcher and
+//! builder — turns everyday developer requests into plans. File changes are
+//! typed [`crate::plan::FsAction`]s; reads are read-only bash with every
+//! piece of user text shell-quoted.
+
+mod categories;
+mod intent;
+mod intents_changes;
+mod intents_files;
+mod intents_git;
+mod intents_system;
+mod intents_text;
+mod query;
+mod quote;
+mod slots;
+mod steps;
+
+use std::path::Path;
+
+use crate::plan::Plan;
+
+use intent::Intent;
+use query::Query;
+
+/// Below this confidence the caller does not use the plan: it routes the
+/// request to a model when one is configured, otherwise fails the job with
+/// "could not plan this" and the suggestions.
+pub const CONFIDENCE_THRESHOLD: f32 = 0.6;
+
+/// What the built-in planner gets.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanRequest<'a> {
+    /// The request as typed.
+    pub text: &'a str,
+    /// The job's directory; relative paths resolve against it.
+    pub cwd: &'a Path,
+    /// The user's home; `~` resolves to it.
+    pub home: &'a Path,
+}
+
+/// What the built-in planner answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuiltinOutcome {
+    /// The request matched an intent.
+    Planned {
+        /// The plan, with absolute paths.
+        plan: Plan,
+        /// How sure the matcher is, in `0.0..=1.0`; compare with [`CONFIDENCE_THRESHOLD`].
+        confidence: f32,
+        /// The intent that matched (`list_files`, `git_commit`, …), for logs and tests.
+        intent: &'static str,
+    },
+    /// No intent fits well enough, or a needed detail (a file name, a commit
+    /// message) is missing.
+    NotUnderstood {
+        /// A sentence for the user, starting "I could not plan this with the built-in planner".
+        message: String,
+        /// Up to three supported phrasings closest to the request.
+        suggestions: Vec<String>,
+    },
+}
+
+/// Most suggestions offered with [`BuiltinOutcome::NotUnderstood`].
+const MAX_SUGGESTIONS: usize = 3;
+
+/// Every intent, grouped by topic; earlier rows win ties.
+fn intents() -> impl Iterator<Item = &'static Intent> {
+    intents_files::INTENTS
+        .iter()
+        .chain(intents_changes::INTENTS)
+        .chain(intents_text::INTENTS)
+        .chain(intents_git::INTENTS)
+        .chain(intents_system::INTENTS)
+}
+
+/// Plans `req` with the built-in intent table.
+pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
+    let query = Query::new(req.text, req.cwd, req.home);
+    let mut scored: Vec<(f32, &Intent)> = intents()
+        .map(|intent| (intent.score(&query), intent))
+        .collect();
+    // Stable sort: among equal scores the earlier (more specific) row stays first.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let suggestions: Vec<String> = scored
+        .iter()
+        .filter(|(score, _)| *score > 0.0)
+        .filter_map(|(_, intent)| intent.examples.first().map(|example| (*example).to_owned()))
+        .take(MAX_SUGGESTIONS)
+        .collect();
+    let suggestions = if suggestions.is_empty() {
+        default_suggestions()
+    } else {
+        suggestions
+    };
+    let Some((confidence, intent)) = scored
+        .first()
+        .filter(|(score, _)| *score >= CONFIDENCE_THRESHOLD)
+    else {
+        return BuiltinOutcome::NotUnderstood {
+            message: "I could not plan this with the built-in planner. Try one of the suggestions, or configure a model \
+                      for open-ended requests."
+                .to_owned(),
+            suggestions,
+        };
+    };
+    match (intent.build)(&query) {
+        Ok(plan) => BuiltinOutcome::Planned {
+            plan,
+            confidence: *confidence,
+            intent: intent.name,
+        },
+        Err(missing) => BuiltinOutcome::NotUnderstood {
+            message: format!("I could not plan this with the built-in planner: {missing}"),
+            suggestions: intent
+                .examples
+                .iter()
+                .take(MAX_SUGGESTIONS)
+                .map(|example| (*example).to_owned())
+                .collect(),
+        },
+    }
+}
+
+fn default_suggestions() -> Vec<String> {
+    [
+        "list the files in ~/Downloads",
+        "show git status",
+        "what is listening on port 8080",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// Each intent's name and example phrasings, for help screens and docs.
+pub fn supported_phrasings() -> Vec<(&'static str, &'static [&'static str])> {
+    intents()
+        .map(|intent| (intent.name, intent.examples))
+        .collect()
+}

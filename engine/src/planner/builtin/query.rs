@@ -1,0 +1,182 @@
+//! The request as the matcher sees it: words split out of free text, with
+//! quoted spans kept whole, case and punctuation normalised for matching and
+//! the original spelling kept for slots (paths, names, messages). Pure: it
+//! never touches the filesystem.
+
+use std::path::Path;
+
+/// One word of the request.
+#[derive(Debug, Clone)]
+pub(super) struct Token {
+    /// As typed, with surrounding punctuation trimmed (quotes removed for quoted spans).
+    pub raw: String,
+    /// Lowercase, apostrophes dropped, for keyword matching. Empty for quoted spans,
+    /// so text inside quotes never looks like a keyword.
+    pub lower: String,
+    /// Whether the word was written inside quotes.
+    pub is_quoted: bool,
+}
+
+/// A tokenised request plus the directories it is resolved against.
+#[derive(Debug)]
+pub(super) struct Query<'a> {
+    /// The job's directory.
+    pub cwd: &'a Path,
+    /// The user's home.
+    pub home: &'a Path,
+    /// The words, in order.
+    pub tokens: Vec<Token>,
+}
+
+const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')];
+
+impl<'a> Query<'a> {
+    /// Splits `text` into tokens.
+    pub fn new(text: &str, cwd: &'a Path, home: &'a Path) -> Self {
+        Self {
+            cwd,
+            home,
+            tokens: tokenize(text),
+        }
+    }
+
+    /// Whether the request contains `phrase`: space-separated words matched in
+    /// order on consecutive tokens; a word ending in `*` matches by prefix.
+    pub fn has(&self, phrase: &str) -> bool {
+        self.find(phrase).is_some()
+    }
+
+    /// Index of the first token where `phrase` (as in [`Query::has`]) starts.
+    pub fn find(&self, phrase: &str) -> Option<usize> {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        (0..self.tokens.len()).find(|&start| {
+            words.iter().enumerate().all(|(offset, word)| {
+                self.tokens
+                    .get(start + offset)
+                    .is_some_and(|token| word_matches(word, &token.lower))
+            })
+        })
+    }
+
+    /// Whether any of `phrases` occurs.
+    pub fn has_any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|phrase| self.has(phrase))
+    }
+
+    /// The lowercase word at `index`, or "" past the end.
+    pub fn lower(&self, index: usize) -> &str {
+        self.tokens
+            .get(index)
+            .map_or("", |token| token.lower.as_str())
+    }
+
+    /// The quoted spans, in order.
+    pub fn quoted(&self) -> Vec<&str> {
+        self.tokens
+            .iter()
+            .filter(|token| token.is_quoted)
+            .map(|token| token.raw.as_str())
+            .collect()
+    }
+
+    /// The lowercase words joined by single spaces (quoted spans left out).
+    pub fn lower_text(&self) -> String {
+        let words: Vec<&str> = self
+            .tokens
+            .iter()
+            .filter(|token| !token.is_quoted)
+            .map(|token| token.lower.as_str())
+            .collect();
+        words.join(" ")
+    }
+}
+
+fn word_matches(word: &str, lower: &str) -> bool {
+    match word.strip_suffix('*') {
+        Some(prefix) => lower.starts_with(prefix),
+        None => lower == word,
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    let mut index = 0;
+    while let Some(&c) = chars.get(index) {
+        let closing = QUOTES
+            .iter()
+            .find(|(open, _)| *open == c)
+            .map(|(_, close)| *close);
+        if let (Some(close), true) = (closing, current.is_empty()) {
+            let rest = chars.get(index + 1..).unwrap_or_default();
+            if let Some(end) = rest.iter().position(|&other| other == close) {
+                let raw: String = rest.iter().take(end).collect();
+                tokens.push(Token {
+                    raw,
+                    lower: String::new(),
+                    is_quoted: true,
+                });
+                index += end + 2;
+                continue;
+            }
+        }
+        if c.is_whitespace() {
+            push_word(&mut tokens, &current);
+            current.clear();
+        } else {
+            current.push(c);
+        }
+        index += 1;
+    }
+    push_word(&mut tokens, &current);
+    tokens
+}
+
+fn push_word(tokens: &mut Vec<Token>, word: &str) {
+    let mut raw = word
+        .trim_start_matches(['(', '['])
+        .trim_end_matches([',', ';', '!', '?', ')', ']']);
+    if raw.len() > 1 && raw.ends_with('.') && !raw.ends_with("..") {
+        raw = &raw[..raw.len() - 1];
+    }
+    if raw.ends_with(':') && !raw.starts_with(':') {
+        raw = &raw[..raw.len() - 1];
+    }
+    if raw.is_empty() {
+        return;
+    }
+    let lower = raw.to_lowercase().replace(['\'', '’'], "");
+    tokens.push(Token {
+        raw: raw.to_owned(),
+        lower,
+        is_quoted: false,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Query;
+    use std::path::Path;
+
+    fn query(text: &str) -> Query<'static> {
+        Query::new(text, Path::new("/w"), Path::new("/h"))
+    }
+
+    #[test]
+    fn quotes_make_one_token_and_apostrophes_do_not() {
+        let q = query("what's in 'my file.txt', please?");
+        let raws: Vec<&str> = q.tokens.iter().map(|t| t.raw.as_str()).collect();
+        assert_eq!(raws, ["what's", "in", "my file.txt", "please"]);
+        assert!(q.has("whats in"));
+        assert_eq!(q.quoted(), ["my file.txt"]);
+    }
+
+    #[test]
+    fn prefix_words_match() {
+        let q = query("Organise my Downloads.");
+        assert!(q.has("organi*"));
+        assert!(q.has("my downloads"));
+        assert!(!q.has("downloads."));
+    }
+}

@@ -1,0 +1,670 @@
+//! Slot extraction: the values a request carries besides its intent — paths,
+//! globs, extensions, sizes, ages, counts, ports, pids and names. Each slot is
+//! a small pure function over a [`Query`]; paths are resolved lexically
+//! against the job's directory and home, never looked up on disk.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::query::Query;
+
+/// Words after which the next word names a directory the request is about.
+const IN_PREPS: [&str; 6] = ["in", "under", "inside", "within", "of", "at"];
+/// Words after which the next word names a destination.
+pub(super) const TO_PREPS: [&str; 3] = ["to", "into", "as"];
+/// Words skipped between a preposition and the path it introduces.
+const FILLERS: [&str; 8] = [
+    "the",
+    "my",
+    "a",
+    "this",
+    "that",
+    "folder",
+    "directory",
+    "dir",
+];
+/// Words that make the bare word before them an adjective, not a path ("rust code", "latest commit").
+const NOUNS: [&str; 8] = [
+    "files", "file", "code", "lines", "commit", "commits", "branch", "process",
+];
+/// Bare words that are never a path even after "in" or "to".
+const NOT_PATHS: [&str; 45] = [
+    "code",
+    "all",
+    "every",
+    "each",
+    "it",
+    "them",
+    "order",
+    "detail",
+    "total",
+    "human",
+    "readable",
+    "size",
+    "git",
+    "repo",
+    "repository",
+    "project",
+    "subfolders",
+    "subdirectories",
+    "folders",
+    "directories",
+    "dirs",
+    "files",
+    "file",
+    "last",
+    "past",
+    "memory",
+    "use",
+    "bytes",
+    "place",
+    "one",
+    "here",
+    "there",
+    "current",
+    "branch",
+    "port",
+    "descending",
+    "ascending",
+    "reverse",
+    "type",
+    "types",
+    "kind",
+    "extension",
+    "category",
+    "zip",
+    "tar",
+];
+/// Home folders people name without a path ("in Downloads").
+const KNOWN_DIRS: [(&str, &str); 7] = [
+    ("desktop", "Desktop"),
+    ("downloads", "Downloads"),
+    ("documents", "Documents"),
+    ("pictures", "Pictures"),
+    ("music", "Music"),
+    ("videos", "Videos"),
+    ("home", ""),
+];
+
+static FILE_NAME: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"^[\w.+-]*[A-Za-z_][\w+-]*\.[A-Za-z][A-Za-z0-9]{0,7}$"));
+static SIZE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compile(r"^(\d+)(?:\.(\d{1,3}))?(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)$")
+});
+static AGE_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compile(
+        r"\b(older than|more than|over|at least|newer than|less than|within|in the last|in the past|the last|the past|last|past|under|since) (\d+) (minute|min|hour|day|week|month|year)s?\b( old| ago)?",
+    )
+});
+static AGE_NUMBER_OLD: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"\b(\d+) (minute|min|hour|day|week|month|year)s? (old|ago)\b"));
+
+/// Compiles a pattern written in this file. A typo yields `None`, so the slot
+/// never matches and `slot_patterns_compile` fails, instead of a panic at run time.
+fn compile(pattern: &str) -> Option<Regex> {
+    Regex::new(pattern).ok()
+}
+
+fn is_match(regex: &LazyLock<Option<Regex>>, text: &str) -> bool {
+    regex.as_ref().is_some_and(|regex| regex.is_match(text))
+}
+
+/// A size condition for `find -size`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SizeFilter {
+    /// The `-size` argument, e.g. `+10M` or `-512000c`.
+    pub find_arg: String,
+    /// The condition as people say it: "larger than 10MB".
+    pub text: String,
+}
+
+/// An age condition for `find -mtime`/`-mmin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AgeFilter {
+    /// The find arguments, e.g. `["-mtime", "+7"]`.
+    pub find_args: [String; 2],
+    /// The condition as people say it: "modified more than 7 days ago".
+    pub text: String,
+}
+
+impl Query<'_> {
+    /// Resolves a path as typed: `~` against home, relative against the cwd.
+    pub fn resolve(&self, raw: &str) -> PathBuf {
+        let joined = if raw == "~" {
+            self.home.to_path_buf()
+        } else if let Some(rest) = raw.strip_prefix("~/") {
+            self.home.join(rest)
+        } else {
+            self.cwd.join(raw)
+        };
+        normalize(&joined)
+    }
+
+    /// Whether the token at `index` looks like a path or file name.
+    pub fn is_path_like(&self, index: usize) -> bool {
+        let Some(token) = self.tokens.get(index) else {
+            return false;
+        };
+        let raw = token.raw.as_str();
+        if token.is_quoted {
+            return !raw.trim().is_empty();
+        }
+        raw.starts_with('~')
+            || raw.starts_with('/')
+            || raw.starts_with("./")
+            || raw.starts_with("../")
+            || raw == "."
+            || raw == ".."
+            || (raw.contains('/') && !raw.contains("://"))
+            || is_match(&FILE_NAME, raw)
+    }
+
+    /// Whether the token at `index` is a glob (`*.log`, `test_?`).
+    pub fn is_glob(&self, index: usize) -> bool {
+        self.tokens
+            .get(index)
+            .is_some_and(|token| !token.is_quoted && token.raw.contains(['*', '?']))
+    }
+
+    /// The path introduced by one of `preps` ("in ~/x", "under the src folder",
+    /// "into Downloads"), with the index of its token.
+    pub fn path_after(&self, preps: &[&str]) -> Option<(usize, PathBuf)> {
+        (0..self.tokens.len())
+            .filter(|&index| preps.contains(&self.lower(index)))
+            .find_map(|index| self.path_at(index + 1))
+    }
+
+    fn path_at(&self, start: usize) -> Option<(usize, PathBuf)> {
+        let mut index = start;
+        while FILLERS.contains(&self.lower(index)) {
+            index += 1;
+        }
+        let token = self.tokens.get(index)?;
+        if self.is_glob(index) {
+            return None;
+        }
+        if self.is_path_like(index) {
+            return Some((index, self.resolve(&token.raw)));
+        }
+        if let Some((_, name)) = KNOWN_DIRS.iter().find(|(word, _)| *word == token.lower) {
+            return Some((index, self.home.join(name)));
+        }
+        let is_word = token
+            .lower
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let is_adjective = NOUNS.contains(&self.lower(index + 1))
+            || !extensions_for(&token.lower, true).is_empty();
+        if is_word
+            && !is_adjective
+            && !NOT_PATHS.contains(&token.lower.as_str())
+            && !token.lower.is_empty()
+        {
+            return Some((index, self.resolve(&token.raw)));
+        }
+        None
+    }
+
+    /// The directory the request is about: the path after "in/under/…", else
+    /// a bare path-like word not introduced by "to/into", else the cwd.
+    pub fn location(&self) -> PathBuf {
+        self.location_slot()
+            .map_or_else(|| normalize(self.cwd), |(_, path)| path)
+    }
+
+    /// Like [`Query::location`] but `None` when the request names no directory.
+    pub fn location_slot(&self) -> Option<(usize, PathBuf)> {
+        self.path_after(&IN_PREPS)
+            .or_else(|| self.known_dir())
+            .or_else(|| {
+                (0..self.tokens.len())
+                    .filter(|&index| !TO_PREPS.contains(&self.lower(index.wrapping_sub(1))))
+                    .filter(|&index| !self.tokens[index].is_quoted)
+                    .filter(|&index| {
+                        !matches!(self.lower(index.wrapping_sub(1)), "named" | "called")
+                    })
+                    .find(|&index| self.is_path_like(index) && !self.is_glob(index))
+                    .map(|index| (index, self.resolve(&self.tokens[index].raw)))
+            })
+    }
+
+    /// A home folder named as "my downloads" or "the desktop".
+    fn known_dir(&self) -> Option<(usize, PathBuf)> {
+        (1..self.tokens.len())
+            .filter(|&index| matches!(self.lower(index - 1), "my" | "the"))
+            .find_map(|index| {
+                let (_, name) = KNOWN_DIRS
+                    .iter()
+                    .find(|(word, _)| *word == self.lower(index))?;
+                Some((index, self.home.join(name)))
+            })
+    }
+
+    /// The first token that is a file name with an extension (quoted or not).
+    pub fn file_index(&self) -> Option<usize> {
+        (0..self.tokens.len()).find(|&index| {
+            let raw = &self.tokens[index].raw;
+            self.is_path_like(index)
+                && !self.is_glob(index)
+                && Path::new(raw).extension().is_some()
+                && !raw.ends_with('/')
+        })
+    }
+
+    /// The first archive named (`.zip`, `.tar`, `.tar.gz`, `.tgz`, …).
+    pub fn archive_index(&self) -> Option<usize> {
+        (0..self.tokens.len()).find(|&index| {
+            let lower = self.tokens[index].raw.to_lowercase();
+            self.is_path_like(index)
+                && [
+                    ".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz",
+                    ".tar.zst",
+                ]
+                .iter()
+                .any(|ext| lower.ends_with(ext))
+        })
+    }
+
+    /// Paths and globs named outside "to/into" phrases, in order, as typed.
+    pub fn sources(&self) -> Vec<(usize, String)> {
+        let destination = self.path_after(&TO_PREPS).map(|(index, _)| index);
+        (0..self.tokens.len())
+            .filter(|&index| Some(index) != destination)
+            .filter(|&index| self.is_path_like(index) || self.is_glob(index))
+            .map(|index| (index, self.tokens[index].raw.clone()))
+            .collect()
+    }
+
+    /// The word after "called/named" (quotes allowed), as typed.
+    pub fn name_after(&self, words: &[&str]) -> Option<String> {
+        (0..self.tokens.len())
+            .filter(|&index| words.contains(&self.lower(index)))
+            .find_map(|index| self.tokens.get(index + 1))
+            .map(|token| token.raw.clone())
+    }
+
+    /// File-name patterns: globs as typed, extensions ("python files", ".rs",
+    /// "pdfs", "images") as `*.ext`, and "named X"/"called X" as `X`.
+    pub fn name_patterns(&self) -> Vec<String> {
+        let mut patterns: Vec<String> = (0..self.tokens.len())
+            .filter(|&index| self.is_glob(index))
+            .map(|index| self.tokens[index].raw.clone())
+            .collect();
+        for (index, token) in self.tokens.iter().enumerate() {
+            if token.is_quoted {
+                continue;
+            }
+            let next = self.lower(index + 1);
+            let typed_word = matches!(
+                next,
+                "file" | "files" | "code" | "scripts" | "sources" | "source"
+            );
+            let dot_ext = token.lower.strip_prefix('.').filter(|ext| is_ext(ext));
+            let exts = dot_ext.map(|ext| vec![ext.to_owned()]).unwrap_or_else(|| {
+                extensions_for(&token.lower, typed_word)
+                    .iter()
+                    .map(|ext| (*ext).to_owned())
+                    .collect()
+            });
+            patterns.extend(exts.into_iter().map(|ext| format!("*.{ext}")));
+        }
+        if let Some(name) = self.name_after(&["named", "called"]) {
+            patterns.push(name);
+        }
+        patterns.dedup();
+        patterns
+    }
+
+    /// A size condition ("larger than 10MB", "under 500 KB").
+    pub fn size_filter(&self) -> Option<SizeFilter> {
+        self.tokens.iter().enumerate().find_map(|(index, token)| {
+            let joined = format!("{}{}", token.lower, self.lower(index + 1));
+            let size = SIZE.as_ref()?;
+            let (caps, spoken) = size
+                .captures(&token.lower)
+                .map(|caps| (caps, token.raw.clone()))
+                .or_else(|| size.captures(&joined).map(|caps| (caps, joined.clone())))?;
+            let bytes = size_bytes(
+                &caps[1],
+                caps.get(2).map_or("", |frac| frac.as_str()),
+                &caps[3],
+            )?;
+            let before: Vec<&str> = (index.saturating_sub(3)..index)
+                .rev()
+                .map(|i| self.lower(i))
+                .collect();
+            let is_smaller = before
+                .iter()
+                .find_map(|word| match *word {
+                    "smaller" | "less" | "under" | "below" | "most" | "tinier" | "up" => Some(true),
+                    "larger" | "bigger" | "over" | "above" | "more" | "greater" | "least"
+                    | "exceeding" => Some(false),
+                    _ => None,
+                })
+                .unwrap_or(false);
+            let (find_arg, text) = if is_smaller {
+                (format!("-{bytes}c"), format!("smaller than {spoken}"))
+            } else {
+                (
+                    format!("+{}", find_size_unit(bytes)),
+                    format!("larger than {spoken}"),
+                )
+            };
+            Some(SizeFilter { find_arg, text })
+        })
+    }
+
+    /// An age condition ("older than 7 days", "modified today", "last week").
+    pub fn age_filter(&self) -> Option<AgeFilter> {
+        let text = self.lower_text();
+        if let Some(caps) = AGE_NUMBER.as_ref().and_then(|regex| regex.captures(&text)) {
+            let is_older = matches!(&caps[1], "older than" | "more than" | "over" | "at least")
+                || caps.get(4).is_some();
+            return age(&caps[2], &caps[3], is_older);
+        }
+        if let Some(caps) = AGE_NUMBER_OLD
+            .as_ref()
+            .and_then(|regex| regex.captures(&text))
+        {
+            return age(&caps[1], &caps[2], true);
+        }
+        let spans = [
+            (
+                ["today", "modified today"],
+                ("-mtime", "-1"),
+                "modified in the last 24 hours",
+            ),
+            (
+                ["last hour", "past hour"],
+                ("-mmin", "-60"),
+                "modified in the last hour",
+            ),
+            (
+                ["yesterday", "since yesterday"],
+                ("-mtime", "-2"),
+                "modified since yesterday",
+            ),
+            (
+                ["last week", "this week"],
+                ("-mtime", "-7"),
+                "modified in the last 7 days",
+            ),
+            (
+                ["past week", "recently"],
+                ("-mtime", "-7"),
+                "modified in the last 7 days",
+            ),
+            (
+                ["last month", "this month"],
+                ("-mtime", "-30"),
+                "modified in the last 30 days",
+            ),
+        ];
+        spans
+            .iter()
+            .find(|(phrases, _, _)| self.has_any(phrases))
+            .map(|(_, (flag, value), text)| AgeFilter {
+                find_args: [(*flag).to_owned(), (*value).to_owned()],
+                text: (*text).to_owned(),
+            })
+    }
+
+    /// An integer count ("top 5", "last 20 lines"): the first bare number not
+    /// used as a size, age, port or pid.
+    pub fn count(&self) -> Option<u32> {
+        self.tokens.iter().enumerate().find_map(|(index, token)| {
+            let number = token
+                .lower
+                .parse::<u32>()
+                .ok()
+                .filter(|_| !token.is_quoted)?;
+            let previous = self.lower(index.wrapping_sub(1));
+            let next = self.lower(index + 1);
+            let is_other = matches!(previous, "port" | "pid" | "process" | "kill" | "than")
+                || is_match(&SIZE, &format!("{number}{next}"))
+                || ["minute", "min", "hour", "day", "week", "month", "year"]
+                    .iter()
+                    .any(|unit| next.trim_end_matches('s') == *unit);
+            (!is_other).then_some(number)
+        })
+    }
+
+    /// A TCP port ("port 8080", ":3000").
+    pub fn port(&self) -> Option<u16> {
+        self.tokens.iter().enumerate().find_map(|(index, token)| {
+            let after_word = matches!(self.lower(index.wrapping_sub(1)), "port" | "ports");
+            let digits = if after_word {
+                token.lower.as_str()
+            } else {
+                token.lower.strip_prefix(':')?
+            };
+            digits.parse::<u16>().ok().filter(|port| *port > 0)
+        })
+    }
+
+    /// A process id ("pid 1234", "process 1234", "kill 1234").
+    pub fn pid(&self) -> Option<u32> {
+        self.tokens.iter().enumerate().find_map(|(index, token)| {
+            let previous = self.lower(index.wrapping_sub(1));
+            let is_pid_word = matches!(previous, "pid" | "process" | "kill" | "id" | "-9");
+            is_pid_word
+                .then(|| token.lower.parse::<u32>().ok())
+                .flatten()
+                .filter(|pid| *pid > 1)
+        })
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the disk.
+pub(super) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => out.push(component),
+        }
+    }
+    out
+}
+
+fn is_ext(ext: &str) -> bool {
+    (1..=5).contains(&ext.len())
+        && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        && ext.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// Extensions a word stands for. Language and format names count only before
+/// "files"/"code"; plural format words ("pdfs") and categories count alone.
+fn extensions_for(word: &str, typed_word: bool) -> &'static [&'static str] {
+    let standalone: &[&str] = match word {
+        "pdfs" => &["pdf"],
+        "jpgs" | "jpegs" => &["jpg", "jpeg"],
+        "pngs" => &["png"],
+        "csvs" => &["csv"],
+        "mp3s" => &["mp3"],
+        "mp4s" => &["mp4"],
+        "images" | "photos" | "pictures" | "image" | "photo" => super::categories::IMAGES,
+        _ => &[],
+    };
+    if !standalone.is_empty() || !typed_word {
+        return standalone;
+    }
+    match word {
+        "rust" | "rs" => &["rs"],
+        "python" | "py" => &["py"],
+        "javascript" | "js" => &["js"],
+        "typescript" | "ts" => &["ts"],
+        "go" | "golang" => &["go"],
+        "java" => &["java"],
+        "c" => &["c", "h"],
+        "cpp" | "c++" => &["cpp", "hpp"],
+        "markdown" | "md" => &["md"],
+        "text" | "txt" => &["txt"],
+        "log" => &["log"],
+        "json" => &["json"],
+        "yaml" | "yml" => &["yaml", "yml"],
+        "toml" => &["toml"],
+        "csv" => &["csv"],
+        "pdf" => &["pdf"],
+        "html" => &["html"],
+        "css" => &["css"],
+        "shell" | "sh" | "bash" => &["sh"],
+        "jpg" | "jpeg" => &["jpg", "jpeg"],
+        "png" => &["png"],
+        "sql" => &["sql"],
+        "xml" => &["xml"],
+        "video" => super::categories::VIDEO,
+        "audio" => super::categories::AUDIO,
+        _ => &[],
+    }
+}
+
+fn size_bytes(whole: &str, fraction: &str, unit: &str) -> Option<u64> {
+    let multiplier: u64 = match unit.chars().next()? {
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        't' => 1 << 40,
+        _ => 1,
+    };
+    let whole: u64 = whole.parse().ok()?;
+    let scale = 10u64.pow(u32::try_from(fraction.len()).ok()?);
+    let fraction: u64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    whole
+        .checked_mul(multiplier)?
+        .checked_add(fraction.checked_mul(multiplier)? / scale)
+}
+
+fn find_size_unit(bytes: u64) -> String {
+    let units = [(1u64 << 30, 'G'), (1 << 20, 'M'), (1 << 10, 'k')];
+    units
+        .iter()
+        .find(|(size, _)| bytes >= *size && bytes.is_multiple_of(*size))
+        .map_or_else(
+            || format!("{bytes}c"),
+            |(size, unit)| format!("{}{unit}", bytes / size),
+        )
+}
+
+fn age(number: &str, unit: &str, is_older: bool) -> Option<AgeFilter> {
+    let n: u32 = number.parse().ok()?;
+    let (flag, amount, unit_text) = match unit {
+        "minute" | "min" => ("-mmin", n, "minutes"),
+        "hour" => ("-mmin", n.checked_mul(60)?, "hours"),
+        "day" => ("-mtime", n, "days"),
+        "week" => ("-mtime", n.checked_mul(7)?, "weeks"),
+        "month" => ("-mtime", n.checked_mul(30)?, "months"),
+        _ => ("-mtime", n.checked_mul(365)?, "years"),
+    };
+    let (sign, text) = if is_older {
+        ('+', format!("modified more than {n} {unit_text} ago"))
+    } else {
+        ('-', format!("modified in the last {n} {unit_text}"))
+    };
+    Some(AgeFilter {
+        find_args: [flag.to_owned(), format!("{sign}{amount}")],
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AGE_NUMBER, AGE_NUMBER_OLD, FILE_NAME, SIZE};
+    use crate::planner::builtin::query::Query;
+    use std::path::{Path, PathBuf};
+
+    fn query(text: &str) -> Query<'static> {
+        Query::new(text, Path::new("/w/p"), Path::new("/h"))
+    }
+
+    #[test]
+    fn slot_patterns_compile() {
+        for regex in [&FILE_NAME, &SIZE, &AGE_NUMBER, &AGE_NUMBER_OLD] {
+            assert!(regex.is_some());
+        }
+    }
+
+    #[test]
+    fn sizes_become_find_arguments() {
+        let cases = [
+            ("files larger than 10MB", "+10M"),
+            ("bigger than 1G", "+1G"),
+            ("over 1.5 GB", "+1536M"),
+            ("smaller than 2k", "-2048c"),
+            ("files under 500 bytes", "-500c"),
+        ];
+        for (text, expected) in cases {
+            let size = query(text).size_filter();
+            assert_eq!(
+                size.map(|s| s.find_arg),
+                Some(expected.to_owned()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn ages_become_find_arguments() {
+        let cases = [
+            ("older than 7 days", ["-mtime", "+7"]),
+            ("modified in the last 3 days", ["-mtime", "-3"]),
+            ("changed within 2 hours", ["-mmin", "-120"]),
+            ("files 2 weeks old", ["-mtime", "+14"]),
+            ("modified today", ["-mtime", "-1"]),
+            ("edited last week", ["-mtime", "-7"]),
+        ];
+        for (text, expected) in cases {
+            let age = query(text).age_filter().map(|a| a.find_args);
+            assert_eq!(age, Some(expected.map(str::to_owned)), "{text}");
+        }
+    }
+
+    #[test]
+    fn paths_resolve_against_cwd_and_home() {
+        let cases = [
+            ("list files in ~/Downloads", "/h/Downloads"),
+            ("list files in ~", "/h"),
+            ("list files under src", "/w/p/src"),
+            ("list files in ../other/./x", "/w/other/x"),
+            ("list files in /tmp/x", "/tmp/x"),
+            ("list files in Downloads", "/h/Downloads"),
+            ("list files in the docs folder", "/w/p/docs"),
+            ("ls src/", "/w/p/src"),
+            ("list files", "/w/p"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(query(text).location(), PathBuf::from(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn counts_ports_and_pids_are_told_apart() {
+        let q = query("show the top 5 processes on port 8080");
+        assert_eq!((q.count(), q.port()), (Some(5), Some(8080)));
+        let q = query("kill process 4321");
+        assert_eq!((q.count(), q.pid()), (None, Some(4321)));
+        assert_eq!(query("files older than 7 days").count(), None);
+    }
+
+    #[test]
+    fn name_patterns_come_from_globs_extensions_and_names() {
+        let cases: [(&str, &[&str]); 4] = [
+            ("find *.log files", &["*.log"]),
+            ("find python files", &["*.py"]),
+            ("list all .rs files", &["*.rs"]),
+            ("find files named notes.txt", &["notes.txt"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(query(text).name_patterns(), expected, "{text}");
+        }
+    }
+}
