@@ -9,9 +9,203 @@ pub struct UserView {
     pub name: String,
 }
 
+/// A job card's content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    /// Job id.
+    pub id: i64,
+    /// What the user asked.
+    pub request: String,
+    /// Directory it runs in.
+    pub cwd: String,
+    /// Wire status (`pending`, `executing`, …).
+    pub status: String,
+    /// What the planner understood.
+    pub interpretation: String,
+    /// `builtin` or the model.
+    pub planner: String,
+    /// Risks for the approval card.
+    pub risks: Vec<String>,
+    /// The steps.
+    pub steps: Vec<StepView>,
+    /// Recent output.
+    pub logs: Vec<LogView>,
+    /// Output of a finished job.
+    pub result: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Steps finished / planned.
+    pub progress: f32,
+    /// Whether Undo has something to revert.
+    pub can_undo: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, once running.
+    pub started_at: Option<i64>,
+    /// Unix seconds, once final.
+    pub finished_at: Option<i64>,
+    /// Pending jobs expire then (Unix seconds).
+    pub approval_deadline_at: Option<i64>,
+}
+
+impl JobView {
+    /// Whether the job waits for a decision.
+    pub fn is_pending(&self) -> bool {
+        self.status == "pending"
+    }
+
+    /// Whether the job can still be cancelled.
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "planning" | "pending" | "approved" | "executing"
+        )
+    }
+}
+
+/// One step on a card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    /// What it does.
+    pub description: String,
+    /// `bash`, `python`, `fs`.
+    pub kind: String,
+    /// The command or a description of the file action.
+    pub command: String,
+    /// `safe`, `moderate`, `destructive`.
+    pub level: String,
+    /// `allow`, `prompt`, `forbid`.
+    pub decision: String,
+    /// Why.
+    pub reasons: Vec<String>,
+    /// Files it touches.
+    pub preview: String,
+    /// Whether undo can revert it.
+    pub undoable: bool,
+    /// `pending`, `running`, `done`, `failed`, `skipped`.
+    pub status: String,
+}
+
+/// One output line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogView {
+    /// Step index.
+    pub step: usize,
+    /// `stdout`, `stderr`, `info`.
+    pub stream: String,
+    /// Text.
+    pub line: String,
+}
+
+/// What Undo did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoView {
+    /// Items put back.
+    pub reverted: Vec<String>,
+    /// Items left alone, with reasons.
+    pub refused: Vec<String>,
+}
+
 #[cfg(feature = "ssr")]
-impl From<engine::store::User> for UserView {
-    fn from(user: engine::store::User) -> Self {
-        Self { name: user.name }
+mod convert {
+    //! Engine → DTO conversions (server only).
+
+    use engine::pipeline::{JobDetail, UndoOutcome};
+    use engine::plan::{FsAction, StepAction};
+    use engine::store::{LogLine, StepRecord, User};
+
+    use super::{JobView, LogView, StepView, UndoView, UserView};
+
+    impl From<User> for UserView {
+        fn from(user: User) -> Self {
+            Self { name: user.name }
+        }
+    }
+
+    fn describe_action(action: &StepAction) -> (&'static str, String) {
+        match action {
+            StepAction::Bash { command } => ("bash", command.clone()),
+            StepAction::Python { command } => ("python", command.clone()),
+            StepAction::Fs { action } => ("fs", describe_fs(action)),
+        }
+    }
+
+    fn describe_fs(action: &FsAction) -> String {
+        match action {
+            FsAction::Mkdir { path } => format!("mkdir {path}"),
+            FsAction::Move { from, to_dir } => format!("move {} → {to_dir}", from.join(" ")),
+            FsAction::Rename { from, to } => format!("rename {from} → {to}"),
+            FsAction::Copy { from, to_dir } => format!("copy {} → {to_dir}", from.join(" ")),
+            FsAction::Write { path, content } => {
+                format!("write {path} ({} bytes)", content.len())
+            }
+            FsAction::Trash { paths, recursive } => format!(
+                "trash {}{}",
+                paths.join(" "),
+                if *recursive { " (recursive)" } else { "" }
+            ),
+        }
+    }
+
+    impl From<StepRecord> for StepView {
+        fn from(step: StepRecord) -> Self {
+            let (kind, command) = describe_action(&step.action);
+            Self {
+                description: step.description,
+                kind: kind.to_owned(),
+                command,
+                level: step.level.as_str().to_owned(),
+                decision: step.decision.as_str().to_owned(),
+                reasons: step.reasons,
+                preview: step.preview,
+                undoable: step.undoable,
+                status: step.status,
+            }
+        }
+    }
+
+    impl From<LogLine> for LogView {
+        fn from(line: LogLine) -> Self {
+            Self {
+                step: line.step,
+                stream: line.stream,
+                line: line.line,
+            }
+        }
+    }
+
+    impl From<JobDetail> for JobView {
+        fn from(detail: JobDetail) -> Self {
+            let progress = detail.progress();
+            let job = detail.job;
+            Self {
+                id: job.id.0,
+                request: job.request,
+                cwd: job.cwd.display().to_string(),
+                status: job.status.as_str().to_owned(),
+                interpretation: job.interpretation,
+                planner: job.model_used.unwrap_or(job.planner),
+                risks: job.risks,
+                steps: detail.steps.into_iter().map(StepView::from).collect(),
+                logs: detail.logs.into_iter().map(LogView::from).collect(),
+                result: job.result,
+                error: job.error,
+                progress,
+                can_undo: detail.can_undo,
+                created_at: job.created_at,
+                started_at: job.started_at,
+                finished_at: job.finished_at,
+                approval_deadline_at: job.approval_deadline_at,
+            }
+        }
+    }
+
+    impl From<UndoOutcome> for UndoView {
+        fn from(outcome: UndoOutcome) -> Self {
+            Self {
+                reverted: outcome.reverted,
+                refused: outcome.refused,
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::extract::ConnectInfo;
 use engine::auth::{LoginLimiter, SetupToken};
 use engine::config::Config;
+use engine::pipeline::Engine;
 use engine::store::{Store, User};
 use leptos::prelude::*;
 use tower_sessions::Session;
@@ -27,6 +28,8 @@ pub struct AppContext {
     pub setup: Arc<SetupToken>,
     /// Failed-login counter.
     pub limiter: Arc<LoginLimiter>,
+    /// The job engine.
+    pub engine: Arc<Engine>,
 }
 
 /// The shared context; provided by the server for every SSR render and server function.

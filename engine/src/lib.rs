@@ -5,8 +5,11 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod executor;
 pub mod fsops;
+pub mod job;
+pub mod pipeline;
 pub mod plan;
 pub mod planner;
 pub mod store;

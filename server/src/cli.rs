@@ -2,12 +2,15 @@
 //! Output meant for the user is written to stdout/stderr with `writeln!`.
 
 use std::io::{BufRead as _, Write as _};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use engine::config::{Config, Overrides};
 use engine::store::Store;
 use tracing_subscriber::EnvFilter;
+
+use crate::serve::Host;
 
 /// DevOS: drive your machine in plain language from the browser.
 #[derive(Debug, Parser)]
@@ -34,6 +37,32 @@ pub enum Command {
         /// What to do with tokens.
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Rate shell commands read from stdin, one per line; prints one JSON line each.
+    CheckCommand {
+        /// Directory the commands would run in (default: the current directory).
+        #[arg(long)]
+        cwd: Option<PathBuf>,
+    },
+    /// Run a request from the terminal, as the first account (or `--user`).
+    Ask {
+        /// The request in plain language.
+        request: String,
+        /// Directory to run in (default: the current directory).
+        #[arg(long)]
+        cwd: Option<PathBuf>,
+        /// Approve without asking when the plan needs approval.
+        #[arg(long)]
+        yes: bool,
+        /// Account the job belongs to.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Run the built-in planner over requests in FILE (one per line) and print
+    /// what it made of each, as JSON lines.
+    Eval {
+        /// A text file with one request per line (`#` starts a comment).
+        file: PathBuf,
     },
 }
 
@@ -67,9 +96,10 @@ pub enum TokenAction {
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing();
-    let config = Config::load(&Overrides::from_env())?;
+    let overrides = Overrides::from_env();
+    let config = Config::load(&overrides)?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => crate::serve::serve(config).await,
+        Command::Serve => crate::serve::serve(config, Host::detect(&overrides)?).await,
         Command::User {
             action: UserAction::Add { name, .. },
         } => {
@@ -78,6 +108,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let user = engine::auth::create_user(&store, &name, &password).await?;
             writeln!(std::io::stdout().lock(), "created user {}", user.name)?;
             Ok(())
+        }
+        Command::CheckCommand { cwd } => {
+            let host = Host::detect(&overrides)?;
+            crate::commands::check_commands(&config, &host, cwd)
+        }
+        Command::Ask {
+            request,
+            cwd,
+            yes,
+            user,
+        } => {
+            let host = Host::detect(&overrides)?;
+            crate::commands::ask(config, host, request, cwd, yes, user).await
+        }
+        Command::Eval { file } => {
+            let host = Host::detect(&overrides)?;
+            crate::commands::eval(&host, &file)
         }
         Command::Token {
             action: TokenAction::Create { user, label },
@@ -124,5 +171,6 @@ fn init_tracing() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }

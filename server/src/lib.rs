@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod error;
 pub mod router;
 pub mod security;

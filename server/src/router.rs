@@ -3,10 +3,11 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use time::Duration;
@@ -16,7 +17,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use app::{App, shell};
 
-use crate::api::{health::health, me::me};
+use crate::api::json::MAX_BODY_BYTES;
+use crate::api::{commands, events::events, health::health, me::me};
 use crate::auth::require_page_session;
 use crate::security::{AllowedHosts, check_host_and_origin, security_headers};
 use crate::state::AppState;
@@ -42,6 +44,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/command", post(commands::submit))
+        .route("/api/v1/command/{id}/status", get(commands::status))
+        .route("/api/v1/command/{id}/approve", post(commands::approve))
+        .route("/api/v1/command/{id}/cancel", post(commands::cancel))
+        .route("/api/v1/command/{id}/undo", post(commands::undo))
+        .route("/api/v1/jobs", get(commands::list))
+        .route("/ws/events", get(events))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
@@ -57,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(ctx, require_page_session))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(session_layer)
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(allowed_hosts, check_host_and_origin))

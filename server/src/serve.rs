@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use engine::auth::{LoginLimiter, SetupToken};
-use engine::config::Config;
+use engine::config::{Config, Overrides};
+use engine::pipeline::{Engine, EngineSetup};
+use engine::policy::Policy;
 use engine::store::Store;
 use leptos::config::LeptosOptions;
 use tower_sessions::ExpiredDeletion as _;
@@ -19,8 +21,38 @@ use app::server::AppContext;
 use crate::router::router;
 use crate::state::AppState;
 
-/// Builds the shared state: store opened and migrated, setup token issued when needed.
-pub async fn build_state(config: Config) -> anyhow::Result<(AppState, Option<String>)> {
+/// What start-up needs besides the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    /// The user's home directory.
+    pub home: PathBuf,
+    /// User policy rules (`security.toml` beside `DEVOS_CONFIG`), on top of the defaults.
+    pub user_policy: Option<String>,
+}
+
+impl Host {
+    /// Reads the home directory and the user's policy file.
+    pub fn detect(overrides: &Overrides) -> anyhow::Result<Self> {
+        let home = overrides.home.clone().unwrap_or_else(|| PathBuf::from("/"));
+        let policy_path = overrides
+            .config_file
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .map(|dir| dir.join("security.toml"))
+            .filter(|path| path.is_file());
+        let user_policy = policy_path
+            .map(|path| {
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))
+            })
+            .transpose()?;
+        Ok(Self { home, user_policy })
+    }
+}
+
+/// Builds the shared state: store opened and migrated, engine started,
+/// setup token issued when no account exists.
+pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState, Option<String>)> {
     let store = Store::open(&config.storage.data_dir)
         .await
         .with_context(|| {
@@ -29,13 +61,24 @@ pub async fn build_state(config: Config) -> anyhow::Result<(AppState, Option<Str
                 config.storage.data_dir.display()
             )
         })?;
+    let policy = Policy::load(host.user_policy.as_deref()).context("loading security.toml")?;
     let setup = Arc::new(SetupToken::default());
     let setup_token = (store.count_users().await? == 0).then(|| setup.issue());
+    let config = Arc::new(config);
+    let engine = Engine::start(EngineSetup {
+        store: store.clone(),
+        config: Arc::clone(&config),
+        policy: Arc::new(policy),
+        home: host.home,
+        parent_env: std::env::vars_os().collect(),
+    })
+    .await?;
     let ctx = AppContext {
         store,
         limiter: Arc::new(LoginLimiter::new(config.server.login_failures_per_minute)),
-        config: Arc::new(config),
+        config,
         setup,
+        engine,
     };
     let leptos_options = leptos_options(ctx.config.server.addr);
     Ok((
@@ -72,9 +115,9 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 }
 
 /// Serves until a shutdown signal arrives.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+pub async fn serve(config: Config, host: Host) -> anyhow::Result<()> {
     let addr = config.server.addr;
-    let (state, setup_token) = build_state(config).await?;
+    let (state, setup_token) = build_state(config, host).await?;
     if !addr.ip().is_loopback() {
         tracing::warn!(%addr, "listening beyond loopback: prefer an SSH tunnel for remote use");
     }

@@ -2,3 +2,4 @@
 //! under `/api/<resource>/<action>` and starts with the auth guard.
 
 pub mod auth;
+pub mod jobs;

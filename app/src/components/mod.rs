@@ -1,4 +1,6 @@
 //! Reusable parts of pages.
 
 pub mod form;
+pub mod job_card;
+pub mod live;
 pub mod shell;

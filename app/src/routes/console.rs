@@ -1,14 +1,199 @@
-//! The console: the request input and the live job feed.
+//! The console: the request input and the live job feed. The server renders
+//! the newest jobs; once hydrated, the feed follows `/ws/events`.
 
+use leptos::html::{Form, Textarea};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::jobs::{SubmitJob, get_job, list_jobs};
+use crate::components::form::action_error;
+use crate::components::job_card::JobCard;
+use crate::components::live::{LiveEvent, use_live_events};
+use crate::dto::{JobView, LogView};
 
 /// The console page.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
+    let initial = Resource::new(|| (), |()| list_jobs());
+    let feed = RwSignal::new(Vec::<JobView>::new());
+    let on_change = Callback::new(move |view: JobView| upsert(feed, view));
+    use_live_events(move |event| apply_event(feed, event));
     view! {
-        <section class="page">
+        <section class="page console">
             <h1 class="page__title">"Console"</h1>
-            <p class="muted">"Ask DevOS to do something on this machine."</p>
+            <RequestForm on_change=on_change/>
+            <Suspense fallback=|| view! { <p class="muted">"Loading jobs…"</p> }>
+                {move || Suspend::new(async move {
+                    match initial.await {
+                        Ok(jobs) => {
+                            feed.set(jobs);
+                            view! { <Feed feed=feed on_change=on_change/> }.into_any()
+                        }
+                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
+}
+
+#[component]
+fn Feed(feed: RwSignal<Vec<JobView>>, on_change: Callback<JobView>) -> impl IntoView {
+    view! {
+        <Show when=move || feed.with(|f| !f.is_empty())
+            fallback=|| view! { <p class="muted feed__empty">"No jobs yet. Try “list the files here” or “show git status”."</p> }>
+            <div class="feed" aria-live="polite">
+                <For each=move || feed.with(|f| f.iter().map(|j| j.id).collect::<Vec<_>>()) key=|id| *id let:id>
+                    <JobCard
+                        job=Signal::derive(move || feed.with(|f| f.iter().find(|j| j.id == id).cloned()).unwrap_or_else(|| placeholder(id)))
+                        on_change=on_change
+                    />
+                </For>
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+fn placeholder(id: i64) -> JobView {
+    JobView {
+        id,
+        request: String::new(),
+        cwd: String::new(),
+        status: "planning".into(),
+        interpretation: String::new(),
+        planner: String::new(),
+        risks: Vec::new(),
+        steps: Vec::new(),
+        logs: Vec::new(),
+        result: None,
+        error: None,
+        progress: 0.0,
+        can_undo: false,
+        created_at: 0,
+        started_at: None,
+        finished_at: None,
+        approval_deadline_at: None,
+    }
+}
+
+/// Puts a job's newest view into the feed (newest jobs first).
+fn upsert(feed: RwSignal<Vec<JobView>>, view: JobView) {
+    feed.update(|jobs| match jobs.iter_mut().find(|j| j.id == view.id) {
+        Some(existing) => *existing = view,
+        None => {
+            jobs.push(view);
+            jobs.sort_by(|a, b| b.id.cmp(&a.id));
+        }
+    });
+}
+
+fn refresh_job(feed: RwSignal<Vec<JobView>>, id: i64) {
+    spawn_local(async move {
+        if let Ok(Some(view)) = get_job(id).await {
+            upsert(feed, view);
+        }
+    });
+}
+
+fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
+    match event {
+        LiveEvent::Hello | LiveEvent::Resync => spawn_local(async move {
+            if let Ok(jobs) = list_jobs().await {
+                feed.set(jobs);
+            }
+        }),
+        LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id } => {
+            refresh_job(feed, job_id);
+        }
+        LiveEvent::Log {
+            job_id,
+            step,
+            stream,
+            line,
+        } => {
+            let known = feed.with_untracked(|f| f.iter().any(|j| j.id == job_id));
+            if known {
+                feed.update(|jobs| {
+                    if let Some(job) = jobs.iter_mut().find(|j| j.id == job_id) {
+                        job.logs.push(LogView { step, stream, line });
+                    }
+                });
+            } else {
+                refresh_job(feed, job_id);
+            }
+        }
+    }
+}
+
+/// The request input: Enter submits, Shift+Enter adds a line, ↑ recalls.
+#[component]
+fn RequestForm(on_change: Callback<JobView>) -> impl IntoView {
+    let submit = ServerAction::<SubmitJob>::new();
+    let form_ref = NodeRef::<Form>::new();
+    let input_ref = NodeRef::<Textarea>::new();
+    let history = StoredValue::new(Vec::<String>::new());
+    let cursor = StoredValue::new(0usize);
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = submit.value().get() {
+            if let Some(input) = input_ref.get_untracked() {
+                history.update_value(|h| h.push(view.request.clone()));
+                cursor.set_value(history.with_value(Vec::len));
+                input.set_value("");
+            }
+            on_change.run(view);
+        }
+    });
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        let Some(input) = input_ref.get_untracked() else {
+            return;
+        };
+        match event.key().as_str() {
+            "Enter" if !event.shift_key() => {
+                event.prevent_default();
+                if let Some(form) = form_ref.get_untracked() {
+                    // request_submit fails only for forms not in the document.
+                    let _ = form.request_submit();
+                }
+            }
+            "ArrowUp"
+                if input.value().is_empty()
+                    || input.selection_start().ok().flatten() == Some(0) =>
+            {
+                let previous = cursor.get_value().checked_sub(1);
+                if let Some(index) = previous {
+                    cursor.set_value(index);
+                    if let Some(text) = history.with_value(|h| h.get(index).cloned()) {
+                        event.prevent_default();
+                        input.set_value(&text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    };
+    view! {
+        <ActionForm action=submit node_ref=form_ref attr:class="request-form">
+            <label class="request-form__label" for="request">"What should DevOS do?"</label>
+            <textarea
+                id="request"
+                name="request"
+                class="form__textarea request-form__input"
+                rows="2"
+                placeholder="e.g. organize ~/Downloads by type · show git status · what is listening on port 8080"
+                node_ref=input_ref
+                on:keydown=on_keydown
+                required
+            ></textarea>
+            <div class="request-form__row">
+                <input class="form__input request-form__cwd" type="text" name="cwd" aria-label="Working directory"
+                    placeholder="Working directory (default: first workspace root)"/>
+                <button type="submit" class="button button--primary" disabled=move || submit.pending().get()>
+                    {move || if submit.pending().get() { "Planning…" } else { "Run" }}
+                </button>
+            </div>
+            {move || submit.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+        </ActionForm>
+    }
+    .into_any()
 }

@@ -21,7 +21,7 @@ pub struct Fingerprint {
     /// Length in bytes.
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch.
-    pub mtime_ns: i128,
+    pub mtime_ns: i64,
 }
 
 impl Fingerprint {
@@ -33,8 +33,8 @@ impl Fingerprint {
             return None;
         }
         let mtime_ns = match meta.modified().ok()?.duration_since(UNIX_EPOCH) {
-            Ok(after) => i128::try_from(after.as_nanos()).ok()?,
-            Err(before) => -i128::try_from(before.duration().as_nanos()).ok()?,
+            Ok(after) => i64::try_from(after.as_nanos()).ok()?,
+            Err(before) => -i64::try_from(before.duration().as_nanos()).ok()?,
         };
         Some(Self {
             size: meta.len(),

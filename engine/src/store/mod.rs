@@ -2,7 +2,9 @@
 //! the migrations, and one submodule per table group. All SQL lives here.
 
 mod audit;
+mod jobs;
 mod tokens;
+mod undo;
 mod users;
 
 use std::path::Path;
@@ -13,6 +15,7 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use audit::AuditEvent;
+pub use jobs::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord};
 pub use tokens::NewToken;
 pub use users::User;
 

@@ -81,4 +81,13 @@ impl Store {
                 .await?,
         )
     }
+
+    /// The oldest account (the one first-run setup made).
+    pub async fn first_user(&self) -> Result<Option<User>> {
+        Ok(
+            sqlx::query_as::<_, User>("SELECT id, name, created_at FROM users ORDER BY id LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
 }

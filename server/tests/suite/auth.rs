@@ -161,7 +161,11 @@ async fn setup_typo_keeps_the_link_usable() {
 async fn no_setup_token_when_an_account_exists() {
     let server = TestServer::new().await;
     server.add_user("alice").await;
-    let (_, token) = server::serve::build_state((*server.state.ctx.config).clone())
+    let host = server::serve::Host {
+        home: server.state.ctx.engine.home().to_path_buf(),
+        user_policy: None,
+    };
+    let (_, token) = server::serve::build_state((*server.state.ctx.config).clone(), host)
         .await
         .unwrap();
     assert_eq!(token, None);

@@ -35,7 +35,11 @@ impl TestServer {
             ..Overrides::default()
         })
         .unwrap();
-        let (state, setup_token) = server::serve::build_state(config).await.unwrap();
+        let host = server::serve::Host {
+            home: data_dir.path().to_path_buf(),
+            user_policy: None,
+        };
+        let (state, setup_token) = server::serve::build_state(config, host).await.unwrap();
         let client: SocketAddr = client.parse().unwrap();
         let router = server::router::router(state.clone()).layer(MockConnectInfo(client));
         Self {

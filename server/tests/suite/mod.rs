@@ -2,4 +2,6 @@
 
 mod auth;
 mod harness;
+mod jobs;
+mod live;
 mod security;

@@ -13,7 +13,9 @@ use super::query::Query;
 use super::slots::TO_PREPS;
 use super::steps::{fs, plan, text};
 
-/// Globs for editor, OS and tool leftovers that are safe to trash.
+/// Globs for editor, OS and tool leftovers that are safe to trash. Exact names
+/// are written as one-character classes (`.DS_Stor[e]`) so they stay patterns:
+/// a plain path in a trash action must exist, a pattern may match nothing.
 const TEMP_GLOBS: [&str; 10] = [
     "*.tmp",
     "*.temp",
@@ -23,8 +25,8 @@ const TEMP_GLOBS: [&str; 10] = [
     "*.swo",
     ".*.swp",
     ".*.swo",
-    ".DS_Store",
-    "Thumbs.db",
+    ".DS_Stor[e]",
+    "Thumbs.d[b]",
 ];
 /// Words asking for subdirectories too.
 const RECURSIVE: [&str; 8] = [

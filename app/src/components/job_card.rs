@@ -1,0 +1,185 @@
+//! A job in the feed: request, interpretation, steps with risk, live output,
+//! result, and the actions that fit its status (approve/reject, cancel, undo).
+
+use leptos::prelude::*;
+
+use crate::api::jobs::{CancelJob, DecideJob, UndoJob};
+use crate::components::form::action_error;
+use crate::dto::{JobView, StepView};
+
+/// One job card. `job` follows the feed; `on_change` receives updated views.
+#[component]
+pub fn JobCard(
+    /// The job as the feed currently knows it.
+    #[prop(into)]
+    job: Signal<JobView>,
+    /// Called with the view an action returned.
+    on_change: Callback<JobView>,
+) -> impl IntoView {
+    let status = move || job.with(|j| j.status.clone());
+    let card_class = move || format!("job-card job-card--{}", status());
+    let steps = move || job.with(|j| j.steps.clone());
+    view! {
+        <article class=card_class data-testid="job-card" data-job-id=move || job.with(|j| j.id)>
+            <header class="job-card__header">
+                <h3 class="job-card__request">{move || job.with(|j| j.request.clone())}</h3>
+                <span class=move || format!("status-badge status-badge--{}", status()) data-testid="job-status">
+                    {status}
+                </span>
+            </header>
+            <p class="job-card__meta muted">
+                {move || job.with(|j| format!("#{} · {} · in {} · {}", j.id, j.planner, j.cwd, timing(j)))}
+            </p>
+            <p class="job-card__interpretation">{move || job.with(|j| j.interpretation.clone())}</p>
+            <ol class="step-list">
+                <For each=move || steps().into_iter().enumerate() key=|(i, s)| (*i, s.status.clone()) let:item>
+                    <StepItem step=item.1/>
+                </For>
+            </ol>
+            <Show when=move || job.with(JobView::is_pending)>
+                <ApprovalBox job=job on_change=on_change/>
+            </Show>
+            <JobOutput job=job/>
+            <JobActions job=job on_change=on_change/>
+        </article>
+    }
+    .into_any()
+}
+
+fn timing(job: &JobView) -> String {
+    match (job.started_at, job.finished_at) {
+        (Some(start), Some(end)) => format!("took {}s", (end - start).max(0)),
+        (Some(_), None) => "running".to_owned(),
+        (None, Some(_)) => "finished".to_owned(),
+        (None, None) => "not started".to_owned(),
+    }
+}
+
+#[component]
+fn StepItem(step: StepView) -> impl IntoView {
+    let reasons = step.reasons.join("; ");
+    let has_reasons = !reasons.is_empty();
+    let has_preview = !step.preview.is_empty();
+    view! {
+        <li class=format!("step step--{}", step.status)>
+            <div class="step__head">
+                <span class=format!("risk-badge risk-badge--{}", step.level)>{step.level.clone()}</span>
+                <span class="step__description">{step.description.clone()}</span>
+                <span class="step__status muted">{step.status.clone()}</span>
+            </div>
+            <code class="step__command">{step.command.clone()}</code>
+            {has_preview.then(|| view! { <p class="step__preview" data-testid="step-preview">{step.preview.clone()}</p> })}
+            {has_reasons.then(|| view! { <p class="step__reasons muted">{reasons}</p> })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn ApprovalBox(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoView {
+    let decide = ServerAction::<DecideJob>::new();
+    let note = RwSignal::new(String::new());
+    let remember = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = decide.value().get() {
+            on_change.run(view);
+        }
+    });
+    let send = move |approved: bool| {
+        decide.dispatch(DecideJob {
+            id: job.with_untracked(|j| j.id),
+            approved,
+            remember: remember.get_untracked(),
+            note: note.get_untracked(),
+        });
+    };
+    view! {
+        <section class="approval" aria-label="Approval">
+            <h4 class="approval__title">"Needs your approval"</h4>
+            <ul class="approval__risks">
+                <For each=move || job.with(|j| j.risks.clone()) key=|r| r.clone() let:risk>
+                    <li>{risk}</li>
+                </For>
+            </ul>
+            <label class="form__field">
+                <span class="form__label">"Note (optional)"</span>
+                <input class="form__input" type="text" bind:value=note/>
+            </label>
+            <label class="approval__remember">
+                <input type="checkbox" bind:checked=remember/>
+                " Remember this decision for similar commands"
+            </label>
+            <div class="approval__buttons">
+                <button class="button button--primary" disabled=move || decide.pending().get() on:click=move |_| send(true)>
+                    "Approve"
+                </button>
+                <button class="button button--danger" disabled=move || decide.pending().get() on:click=move |_| send(false)>
+                    "Reject"
+                </button>
+            </div>
+            {move || decide.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn JobOutput(job: Signal<JobView>) -> impl IntoView {
+    let lines = move || {
+        job.with(|j| {
+            j.logs
+                .iter()
+                .map(|l| (l.stream.clone(), l.line.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || job.with(|j| !j.logs.is_empty())>
+            <pre class="job-card__log" data-testid="job-log">
+                <For each=move || lines().into_iter().enumerate() key=|(i, _)| *i let:item>
+                    <span class=format!("log-line log-line--{}", item.1.0)>{item.1.1}"\n"</span>
+                </For>
+            </pre>
+        </Show>
+        {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-card__error" role="alert">{e}</p> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn JobActions(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoView {
+    let cancel = ServerAction::<CancelJob>::new();
+    let undo = ServerAction::<UndoJob>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = cancel.value().get() {
+            on_change.run(view);
+        }
+    });
+    let id = move || job.with_untracked(|j| j.id);
+    view! {
+        <div class="job-card__actions">
+            <Show when=move || job.with(|j| j.is_active() && !j.is_pending())>
+                <button class="button button--ghost" on:click=move |_| { cancel.dispatch(CancelJob { id: id() }); }>
+                    "Cancel"
+                </button>
+            </Show>
+            <Show when=move || job.with(|j| j.can_undo)>
+                <button class="button button--ghost" disabled=move || undo.pending().get()
+                    on:click=move |_| { undo.dispatch(UndoJob { id: id() }); }>
+                    "Undo"
+                </button>
+            </Show>
+            {move || undo.value().get().map(|result| match result {
+                Ok(report) => view! {
+                    <p class="job-card__undo" role="status">
+                        {format!("Undone: {} change(s) reverted", report.reverted.len())}
+                        {(!report.refused.is_empty()).then(|| format!("; refused: {}", report.refused.join("; ")))}
+                    </p>
+                }.into_any(),
+                Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+            {move || cancel.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,188 @@
+//! Job identity and the job state machine. Every status change goes through
+//! [`JobStatus::can_become`]; the store refuses any other transition.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A job's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct JobId(pub i64);
+
+impl fmt::Display for JobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Where a job is in its life. REST v1 reports exactly these strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// The request is being turned into a plan.
+    Planning,
+    /// The plan waits for a person's approval.
+    Pending,
+    /// Approved (or allowed), about to run.
+    Approved,
+    /// Steps are running.
+    Executing,
+    /// Every step succeeded.
+    Completed,
+    /// Planning or a step failed; `error` says why.
+    Failed,
+    /// A person rejected the plan.
+    Rejected,
+    /// A person cancelled the job.
+    Cancelled,
+    /// Nobody decided before the approval timeout.
+    Expired,
+    /// The server stopped while the job was running.
+    Interrupted,
+}
+
+impl JobStatus {
+    /// Every status, for filters and tests.
+    pub const ALL: [Self; 10] = [
+        Self::Planning,
+        Self::Pending,
+        Self::Approved,
+        Self::Executing,
+        Self::Completed,
+        Self::Failed,
+        Self::Rejected,
+        Self::Cancelled,
+        Self::Expired,
+        Self::Interrupted,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planning => "planning",
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Executing => "executing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    /// Whether the job can no longer change.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Self::Completed
+                | Self::Failed
+                | Self::Rejected
+                | Self::Cancelled
+                | Self::Expired
+                | Self::Interrupted
+        )
+    }
+
+    /// The legal transitions.
+    pub fn can_become(self, next: Self) -> bool {
+        use JobStatus::{
+            Approved, Cancelled, Completed, Executing, Expired, Failed, Interrupted, Pending,
+            Planning, Rejected,
+        };
+        match self {
+            Planning => matches!(next, Pending | Approved | Failed | Cancelled | Interrupted),
+            Pending => matches!(next, Approved | Rejected | Cancelled | Expired),
+            Approved => matches!(next, Executing | Cancelled | Interrupted | Failed),
+            Executing => matches!(next, Completed | Failed | Cancelled | Interrupted),
+            Completed | Failed | Rejected | Cancelled | Expired | Interrupted => false,
+        }
+    }
+}
+
+impl fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for JobStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|s| s.as_str()).collect();
+                format!(
+                    "unknown status `{text}`; expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use JobStatus::{
+        Approved, Cancelled, Completed, Executing, Expired, Failed, Interrupted, Pending, Planning,
+        Rejected,
+    };
+
+    #[test]
+    fn legal_transitions_are_exactly_these() {
+        let legal = [
+            (Planning, Pending),
+            (Planning, Approved),
+            (Planning, Failed),
+            (Planning, Cancelled),
+            (Planning, Interrupted),
+            (Pending, Approved),
+            (Pending, Rejected),
+            (Pending, Cancelled),
+            (Pending, Expired),
+            (Approved, Executing),
+            (Approved, Cancelled),
+            (Approved, Interrupted),
+            (Approved, Failed),
+            (Executing, Completed),
+            (Executing, Failed),
+            (Executing, Cancelled),
+            (Executing, Interrupted),
+        ];
+        for from in JobStatus::ALL {
+            for to in JobStatus::ALL {
+                assert_eq!(
+                    from.can_become(to),
+                    legal.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn final_states_have_no_way_out() {
+        for status in [Completed, Failed, Rejected, Cancelled, Expired, Interrupted] {
+            assert!(status.is_final());
+            assert!(JobStatus::ALL.iter().all(|next| !status.can_become(*next)));
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for status in JobStatus::ALL {
+            assert_eq!(status.as_str().parse::<JobStatus>(), Ok(status));
+            assert_eq!(
+                serde_json::to_string(&status).unwrap(),
+                format!("\"{status}\"")
+            );
+        }
+        assert!("done".parse::<JobStatus>().is_err());
+    }
+}

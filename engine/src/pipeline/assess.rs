@@ -1,0 +1,140 @@
+//! Turns a plan into assessed steps: the engine's own rating of every step
+//! (bash parsed by the risk engine, typed file actions resolved, previewed and
+//! rated), combined with the planner's rating (which can only raise it), and
+//! the job's overall decision.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::fsops;
+use crate::plan::{Decision, Plan, SafetyLevel, StepAction};
+use crate::policy::Policy;
+use crate::risk::{self, Scope};
+use crate::store::StepRecord;
+
+/// The assessed plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessedPlan {
+    /// Steps with level, decision, reasons and previews.
+    pub steps: Vec<StepRecord>,
+    /// The strictest decision over all steps.
+    pub decision: Decision,
+    /// Plain-language risks for the approval card.
+    pub risks: Vec<String>,
+}
+
+/// Why a plan could not even be assessed (a typed action names a missing file, …).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("step {step}: {message}")]
+pub struct AssessError {
+    /// 1-based step number.
+    pub step: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The decision a level gets when no rule says more.
+fn decision_for_level(level: SafetyLevel, auto_approve_safe: bool) -> Decision {
+    match level {
+        SafetyLevel::Safe if auto_approve_safe => Decision::Allow,
+        SafetyLevel::Safe | SafetyLevel::Moderate | SafetyLevel::Destructive => Decision::Prompt,
+    }
+}
+
+/// Rates every step of `plan` for a job in `scope`.
+pub fn assess_plan(
+    policy: &Policy,
+    scope: &Scope,
+    plan: &Plan,
+) -> Result<AssessedPlan, AssessError> {
+    let mut claimed = HashSet::new();
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    let mut risks = plan.risks.clone();
+    for (idx, step) in plan.steps.iter().enumerate() {
+        let mut record = StepRecord {
+            idx,
+            description: step.description.clone(),
+            action: step.action.clone(),
+            ops: Vec::new(),
+            level: step.safety_level,
+            decision: Decision::Allow,
+            reasons: Vec::new(),
+            preview: String::new(),
+            undoable: false,
+            status: "pending".into(),
+            exit_code: None,
+        };
+        match &step.action {
+            StepAction::Bash { command } => {
+                let assessment = risk::assess(policy, scope, command);
+                record.level = record.level.max(assessment.level);
+                record.decision = assessment
+                    .decision
+                    .max(decision_for_level(record.level, scope.auto_approve_safe));
+                record.reasons = assessment.reasons;
+                if record.level > SafetyLevel::Safe {
+                    record.reasons.push("this step cannot be undone".to_owned());
+                }
+            }
+            StepAction::Python { .. } => {
+                record.level = SafetyLevel::Destructive;
+                record.decision = Decision::Prompt;
+                record.reasons = vec![
+                    "python code is not analysed, so it always needs approval".to_owned(),
+                    "this step cannot be undone".to_owned(),
+                ];
+            }
+            StepAction::Fs { action } => {
+                let ops =
+                    fsops::resolve(action, &scope.cwd, &scope.home, &mut claimed).map_err(|e| {
+                        AssessError {
+                            step: idx + 1,
+                            message: e.to_string(),
+                        }
+                    })?;
+                let rating = fsops::rate(&ops, &scope.write_roots);
+                record.level = record.level.max(rating.level);
+                record.decision =
+                    if rating.needs_approval || record.level == SafetyLevel::Destructive {
+                        Decision::Prompt
+                    } else {
+                        Decision::Allow
+                    };
+                record.reasons = rating.reasons;
+                record.preview = fsops::preview(action, &ops).summary;
+                record.undoable = true;
+                record.ops = ops;
+            }
+        }
+        if record.decision >= Decision::Prompt {
+            let why = record
+                .reasons
+                .first()
+                .cloned()
+                .unwrap_or_else(|| format!("rated {}", record.level.as_str()));
+            risks.push(format!("step {}: {why}", idx + 1));
+        }
+        steps.push(record);
+    }
+    let decision = steps
+        .iter()
+        .map(|s| s.decision)
+        .max()
+        .unwrap_or(Decision::Allow);
+    dedup(&mut risks);
+    Ok(AssessedPlan {
+        steps,
+        decision,
+        risks,
+    })
+}
+
+fn dedup(items: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    items.retain(|item| seen.insert(item.clone()));
+}
+
+/// The directories a job may write: its cwd and its private temp dir.
+pub fn write_roots(cwd: &Path, tmp_dir: &Path) -> Vec<std::path::PathBuf> {
+    vec![cwd.to_path_buf(), tmp_dir.to_path_buf()]
+}

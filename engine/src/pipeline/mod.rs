@@ -1,0 +1,622 @@
+//! The job pipeline: request → plan → assessment → decision → (approval) →
+//! execution, with every transition persisted and published on the event
+//! bus. [`Engine`] is the only stateful, async piece of the engine.
+
+mod assess;
+mod run;
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+pub use assess::{AssessError, AssessedPlan, assess_plan};
+
+use crate::config::Config;
+use crate::events::{Event, EventBus};
+use crate::job::{JobId, JobStatus};
+use crate::plan::Decision;
+use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
+use crate::policy::Policy;
+use crate::risk::Scope;
+use crate::store::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, now_unix};
+use crate::{Error, Result};
+
+/// Longest request accepted, in characters.
+pub const MAX_REQUEST_CHARS: usize = 4000;
+/// Longest approval timeout a request may ask for.
+pub const MAX_APPROVAL_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Output lines kept in a job view.
+const VIEW_LOG_LINES: u32 = 500;
+
+/// What a caller asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewJob {
+    /// The request in plain language.
+    pub request: String,
+    /// Where to run; the first workspace root when `None`.
+    pub cwd: Option<PathBuf>,
+    /// Overrides `approval.timeout_secs` for this job.
+    pub approval_timeout: Option<Duration>,
+}
+
+/// A person's decision on a pending job.
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalDecision {
+    /// Run it (`true`) or not.
+    pub approved: bool,
+    /// Remember the decision for similar commands.
+    pub remember: bool,
+    /// Free note kept with the approval.
+    pub note: String,
+}
+
+/// A job with its steps and recent output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobDetail {
+    /// The job row.
+    pub job: JobRecord,
+    /// The assessed steps.
+    pub steps: Vec<StepRecord>,
+    /// The last output lines.
+    pub logs: Vec<LogLine>,
+    /// Whether Undo has something to revert.
+    pub can_undo: bool,
+}
+
+impl JobDetail {
+    /// Steps finished / steps planned.
+    pub fn progress(&self) -> f32 {
+        progress(&self.steps)
+    }
+}
+
+fn progress(steps: &[StepRecord]) -> f32 {
+    if steps.is_empty() {
+        return 0.0;
+    }
+    let done = steps
+        .iter()
+        .filter(|s| matches!(s.status.as_str(), "done" | "failed" | "skipped"))
+        .count();
+    #[expect(clippy::cast_precision_loss, reason = "step counts are tiny")]
+    let fraction = done as f32 / steps.len() as f32;
+    fraction
+}
+
+/// What undo did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UndoOutcome {
+    /// Items put back.
+    pub reverted: Vec<String>,
+    /// Items left alone, with reasons.
+    pub refused: Vec<String>,
+}
+
+/// Start-up inputs of the engine.
+#[derive(Debug, Clone)]
+pub struct EngineSetup {
+    /// The database.
+    pub store: Store,
+    /// Configuration.
+    pub config: Arc<Config>,
+    /// Command policy.
+    pub policy: Arc<Policy>,
+    /// The user's home directory.
+    pub home: PathBuf,
+    /// Environment steps start from (secrets are removed per step).
+    pub parent_env: Vec<(OsString, OsString)>,
+}
+
+/// The job engine.
+#[derive(Debug)]
+pub struct Engine {
+    store: Store,
+    config: Arc<Config>,
+    policy: Arc<Policy>,
+    home: PathBuf,
+    parent_env: Vec<(OsString, OsString)>,
+    events: EventBus,
+    running: Mutex<HashMap<JobId, CancellationToken>>,
+}
+
+impl Engine {
+    /// Builds the engine and settles jobs a previous run left behind.
+    pub async fn start(setup: EngineSetup) -> Result<Arc<Self>> {
+        let engine = Arc::new(Self {
+            store: setup.store,
+            config: setup.config,
+            policy: setup.policy,
+            home: setup.home,
+            parent_env: setup.parent_env,
+            events: EventBus::default(),
+            running: Mutex::new(HashMap::new()),
+        });
+        engine.recover().await?;
+        let expiry = Arc::downgrade(&engine);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(2));
+            loop {
+                every.tick().await;
+                let Some(engine) = expiry.upgrade() else {
+                    break;
+                };
+                if let Err(error) = engine.expire_due().await {
+                    tracing::warn!(%error, "expiring pending jobs failed");
+                }
+            }
+        });
+        Ok(engine)
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The command policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The user's home directory.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// Live events.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Jobs a stopped server left running become `interrupted`; pending jobs
+    /// past their deadline become `expired`.
+    async fn recover(&self) -> Result<()> {
+        let stale = [
+            JobStatus::Planning,
+            JobStatus::Approved,
+            JobStatus::Executing,
+        ];
+        for (job, status, _) in self.store.jobs_in(&stale).await? {
+            if self
+                .store
+                .transition(job, status, JobStatus::Interrupted)
+                .await?
+            {
+                let note = format!(
+                    "DevOS stopped while this job was {status}; it was not resumed. \
+                     Check what its steps changed before running it again."
+                );
+                self.store.append_logs(job, 0, &[("info", &note)]).await?;
+                self.store.set_outcome(job, None, Some(&note)).await?;
+                tracing::warn!(%job, "job marked interrupted at start-up");
+            }
+        }
+        self.expire_due().await
+    }
+
+    async fn expire_due(&self) -> Result<()> {
+        let now = now_unix();
+        for (job, _, deadline) in self.store.jobs_in(&[JobStatus::Pending]).await? {
+            if deadline.is_some_and(|d| d <= now)
+                && self
+                    .store
+                    .transition(job, JobStatus::Pending, JobStatus::Expired)
+                    .await?
+            {
+                self.store
+                    .set_outcome(
+                        job,
+                        None,
+                        Some("nobody approved this job before its approval timeout"),
+                    )
+                    .await?;
+                self.publish_status(job).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans and assesses a request; runs it at once when nothing needs
+    /// approval. Answers once the plan and its decision exist.
+    pub async fn submit(self: &Arc<Self>, user_id: i64, new: NewJob) -> Result<JobDetail> {
+        let request = new.request.trim().to_owned();
+        if request.is_empty() {
+            return Err(Error::Invalid("`command` must not be empty".into()));
+        }
+        if request.chars().count() > MAX_REQUEST_CHARS {
+            return Err(Error::Invalid(format!(
+                "`command` is longer than {MAX_REQUEST_CHARS} characters"
+            )));
+        }
+        let cwd = self.job_cwd(new.cwd.as_deref())?;
+        let timeout = match new.approval_timeout {
+            Some(t) if t.is_zero() || t > MAX_APPROVAL_TIMEOUT => {
+                return Err(Error::Invalid(format!(
+                    "`approval_timeout` must be between 1 and {} seconds",
+                    MAX_APPROVAL_TIMEOUT.as_secs()
+                )));
+            }
+            Some(t) => t,
+            None => Duration::from_secs(self.config.approval.timeout_secs),
+        };
+        let job = self
+            .store
+            .insert_job(user_id, &request, &cwd.to_string_lossy())
+            .await?;
+        if let Err(error) = self.plan_job(job, user_id, &request, &cwd, timeout).await {
+            tracing::error!(%job, %error, "planning failed");
+            self.fail(
+                job,
+                JobStatus::Planning,
+                &format!("planning failed: {error}"),
+            )
+            .await?;
+        }
+        self.detail(job, user_id).await
+    }
+
+    fn job_cwd(&self, requested: Option<&Path>) -> Result<PathBuf> {
+        let Some(path) = requested else {
+            return Ok(self.config.default_cwd().to_path_buf());
+        };
+        let path = match path.strip_prefix("~") {
+            Ok(rest) => self.home.join(rest),
+            Err(_) => path.to_path_buf(),
+        };
+        if !path.is_absolute() {
+            return Err(Error::Invalid(format!(
+                "`context.cwd` must be an absolute path, not `{}`",
+                path.display()
+            )));
+        }
+        if !path.is_dir() {
+            return Err(Error::Invalid(format!(
+                "`context.cwd` `{}` is not an existing directory",
+                path.display()
+            )));
+        }
+        Ok(path)
+    }
+
+    fn scope(&self, job: JobId, cwd: &Path) -> Scope {
+        Scope {
+            cwd: cwd.to_path_buf(),
+            home: self.home.clone(),
+            write_roots: assess::write_roots(cwd, &self.job_tmp_dir(job)),
+            auto_approve_safe: self.config.approval.auto_approve_safe,
+        }
+    }
+
+    fn job_tmp_dir(&self, job: JobId) -> PathBuf {
+        self.config
+            .storage
+            .data_dir
+            .join("tmp")
+            .join(format!("job-{job}"))
+    }
+
+    fn job_trash_dir(&self, job: JobId) -> PathBuf {
+        self.config
+            .storage
+            .data_dir
+            .join("trash")
+            .join(job.to_string())
+    }
+
+    async fn plan_job(
+        self: &Arc<Self>,
+        job: JobId,
+        user_id: i64,
+        request: &str,
+        cwd: &Path,
+        timeout: Duration,
+    ) -> Result<()> {
+        let outcome = plan_builtin(&PlanRequest {
+            text: request,
+            cwd,
+            home: &self.home,
+        });
+        let plan = match outcome {
+            BuiltinOutcome::Planned { plan, .. } => plan,
+            BuiltinOutcome::NotUnderstood {
+                message,
+                suggestions,
+            } => {
+                let mut text = message;
+                if !suggestions.is_empty() {
+                    text.push_str("\nYou could try: ");
+                    text.push_str(&suggestions.join(" · "));
+                }
+                return self.fail(job, JobStatus::Planning, &text).await;
+            }
+        };
+        let assessed = match assess_plan(&self.policy, &self.scope(job, cwd), &plan) {
+            Ok(assessed) => assessed,
+            Err(error) => {
+                return self
+                    .fail(
+                        job,
+                        JobStatus::Planning,
+                        &format!("cannot plan this: {error}"),
+                    )
+                    .await;
+            }
+        };
+        let needs_approval = assessed.decision == Decision::Prompt;
+        let deadline = needs_approval
+            .then(|| now_unix() + i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX / 2));
+        self.store
+            .save_plan(
+                job,
+                &SavedPlan {
+                    planner: "builtin",
+                    interpretation: &plan.interpretation,
+                    explanation: &plan.explanation,
+                    risks: &assessed.risks,
+                    requires_approval: needs_approval,
+                    approval_deadline_at: deadline,
+                    estimated_cost_micros: 0,
+                    model_used: None,
+                    steps: &assessed.steps,
+                },
+            )
+            .await?;
+        match assessed.decision {
+            Decision::Forbid => {
+                let reasons: Vec<String> = assessed
+                    .steps
+                    .iter()
+                    .filter(|s| s.decision == Decision::Forbid)
+                    .map(|s| format!("step {}: {}", s.idx + 1, s.reasons.join("; ")))
+                    .collect();
+                self.fail(
+                    job,
+                    JobStatus::Planning,
+                    &format!(
+                        "refused by policy, this can never run: {}",
+                        reasons.join(" | ")
+                    ),
+                )
+                .await
+            }
+            Decision::Prompt => {
+                if self
+                    .store
+                    .transition(job, JobStatus::Planning, JobStatus::Pending)
+                    .await?
+                {
+                    self.publish_status(job).await?;
+                    self.events.publish(Event::ApprovalRequest {
+                        job_id: job,
+                        user_id,
+                        summary: plan.interpretation.clone(),
+                        risks: assessed.risks,
+                    });
+                }
+                Ok(())
+            }
+            Decision::Allow => {
+                if self
+                    .store
+                    .transition(job, JobStatus::Planning, JobStatus::Approved)
+                    .await?
+                {
+                    self.publish_status(job).await?;
+                    self.spawn_run(job, user_id);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn fail(&self, job: JobId, from: JobStatus, message: &str) -> Result<()> {
+        if self.store.transition(job, from, JobStatus::Failed).await? {
+            self.store.set_outcome(job, None, Some(message)).await?;
+            self.publish_status(job).await?;
+        }
+        Ok(())
+    }
+
+    /// Approves or rejects a pending job.
+    pub async fn decide(
+        self: &Arc<Self>,
+        user_id: i64,
+        job: JobId,
+        decision: ApprovalDecision,
+    ) -> Result<JobDetail> {
+        let record = self.owned(job, user_id).await?;
+        if record.status == JobStatus::Pending
+            && record.approval_deadline_at.is_some_and(|d| d <= now_unix())
+        {
+            self.expire_due().await?;
+            return Err(Error::Conflict(format!(
+                "job {job} expired before the decision arrived"
+            )));
+        }
+        if record.status != JobStatus::Pending {
+            return Err(Error::Conflict(format!(
+                "job {job} is {}, not pending: there is nothing to approve",
+                record.status
+            )));
+        }
+        let next = if decision.approved {
+            JobStatus::Approved
+        } else {
+            JobStatus::Rejected
+        };
+        if !self.store.transition(job, JobStatus::Pending, next).await? {
+            return Err(Error::Conflict(format!(
+                "job {job} changed while deciding; reload it"
+            )));
+        }
+        self.store
+            .insert_approval(
+                job,
+                user_id,
+                decision.approved,
+                decision.remember,
+                &decision.note,
+            )
+            .await?;
+        if !decision.approved {
+            let note = if decision.note.trim().is_empty() {
+                "rejected".to_owned()
+            } else {
+                format!("rejected: {}", decision.note.trim())
+            };
+            self.store.set_outcome(job, None, Some(&note)).await?;
+        }
+        self.publish_status(job).await?;
+        if decision.approved {
+            self.spawn_run(job, user_id);
+        }
+        self.detail(job, user_id).await
+    }
+
+    /// Cancels a job that has not finished; a running step's process group is killed.
+    pub async fn cancel(&self, user_id: i64, job: JobId) -> Result<JobDetail> {
+        let record = self.owned(job, user_id).await?;
+        if record.status.is_final() {
+            return Err(Error::Conflict(format!(
+                "job {job} is already {}",
+                record.status
+            )));
+        }
+        let token = self
+            .running
+            .lock()
+            .ok()
+            .and_then(|map| map.get(&job).cloned());
+        if let Some(token) = token {
+            let mut events = self.subscribe();
+            token.cancel();
+            // The run loop finishes the transition once the group is dead.
+            let finished = tokio::time::timeout(Duration::from_secs(15), async {
+                loop {
+                    match events.recv().await {
+                        Ok(Event::JobUpdate { job_id, status, .. })
+                            if job_id == job && status.is_final() =>
+                        {
+                            break;
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                        _ => {}
+                    }
+                }
+            })
+            .await;
+            if finished.is_err() {
+                tracing::warn!(%job, "cancelled job did not stop within 15 s");
+            }
+        } else if self
+            .store
+            .transition(job, record.status, JobStatus::Cancelled)
+            .await?
+        {
+            self.store.set_outcome(job, None, Some("cancelled")).await?;
+            self.publish_status(job).await?;
+        }
+        self.detail(job, user_id).await
+    }
+
+    /// Reverts the typed file changes of a finished job.
+    pub async fn undo(&self, user_id: i64, job: JobId) -> Result<UndoOutcome> {
+        let record = self.owned(job, user_id).await?;
+        if !record.status.is_final() {
+            return Err(Error::Conflict(format!(
+                "job {job} is {}; undo works once it has finished",
+                record.status
+            )));
+        }
+        let entries = self.store.journal(job).await?;
+        if entries.is_empty() {
+            return Err(Error::Conflict(format!(
+                "job {job} has no file changes DevOS can revert (already undone, or only shell steps)"
+            )));
+        }
+        let report = tokio::task::spawn_blocking(move || crate::fsops::undo(&entries))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?;
+        self.store.mark_journal_undone(job).await?;
+        let mut lines: Vec<String> = report
+            .reverted
+            .iter()
+            .map(|l| format!("undo: {l}"))
+            .collect();
+        lines.extend(report.refused.iter().map(|l| format!("undo refused: {l}")));
+        let pairs: Vec<(&str, &str)> = lines.iter().map(|l| ("info", l.as_str())).collect();
+        self.store.append_logs(job, 0, &pairs).await?;
+        for line in lines {
+            self.events.publish(Event::Log {
+                job_id: job,
+                user_id,
+                step: 0,
+                stream: "info",
+                line,
+            });
+        }
+        self.publish_status(job).await?;
+        Ok(UndoOutcome {
+            reverted: report.reverted,
+            refused: report.refused,
+        })
+    }
+
+    async fn owned(&self, job: JobId, user_id: i64) -> Result<JobRecord> {
+        self.store
+            .job(job, user_id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("job {job}")))
+    }
+
+    /// A job with steps and output, when `user_id` owns it.
+    pub async fn detail(&self, job: JobId, user_id: i64) -> Result<JobDetail> {
+        let record = self.owned(job, user_id).await?;
+        let steps = self.store.steps(job).await?;
+        let logs = self.store.logs(job, VIEW_LOG_LINES).await?;
+        let can_undo = record.status.is_final() && !self.store.journal(job).await?.is_empty();
+        Ok(JobDetail {
+            job: record,
+            steps,
+            logs,
+            can_undo,
+        })
+    }
+
+    /// A user's jobs, newest first, with their steps and output.
+    pub async fn list(&self, user_id: i64, filter: &JobFilter) -> Result<Vec<JobDetail>> {
+        let records = self.store.list_jobs(user_id, filter).await?;
+        let mut details = Vec::with_capacity(records.len());
+        for record in records {
+            details.push(self.detail(record.id, user_id).await?);
+        }
+        Ok(details)
+    }
+
+    async fn publish_status(&self, job: JobId) -> Result<()> {
+        let Some(user_id) = self.store.job_owner(job).await? else {
+            return Ok(());
+        };
+        let Some(record) = self.store.job(job, user_id).await? else {
+            return Ok(());
+        };
+        let steps = self.store.steps(job).await?;
+        self.events.publish(Event::JobUpdate {
+            job_id: job,
+            user_id,
+            status: record.status,
+            progress: progress(&steps),
+        });
+        Ok(())
+    }
+}

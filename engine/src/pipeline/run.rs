@@ -1,0 +1,339 @@
+//! Executes an approved job step by step: process steps through the
+//! executor (output streamed to the log and the bus), typed file actions
+//! through `fsops` with a journal entry written before each change.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::Engine;
+use crate::events::Event;
+use crate::executor::{self, ExecLimits, Interpreter, OutcomeKind, OutputStream, StepCommand};
+use crate::fsops::{self, FileOp};
+use crate::job::{JobId, JobStatus};
+use crate::plan::StepAction;
+use crate::store::StepRecord;
+use crate::{Error, Result};
+
+/// Largest `result` text kept for a job.
+const RESULT_CAP_BYTES: usize = 256 * 1024;
+
+/// How a step ended.
+enum StepEnd {
+    Done(String),
+    Failed(String, Option<i32>),
+    Cancelled,
+}
+
+impl Engine {
+    /// Runs `job` in the background.
+    pub(super) fn spawn_run(self: &Arc<Self>, job: JobId, user_id: i64) {
+        let token = CancellationToken::new();
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(job, token.clone());
+        }
+        let engine = Arc::clone(self);
+        tokio::spawn(async move {
+            if let Err(error) = engine.run_job(job, user_id, &token).await {
+                tracing::error!(%job, %error, "job execution failed");
+                let message = format!("execution failed: {error}");
+                // Only the transition from the job's actual state succeeds.
+                for from in [JobStatus::Executing, JobStatus::Approved] {
+                    if let Err(error) = engine.fail(job, from, &message).await {
+                        tracing::error!(%job, %error, "could not mark the job failed");
+                    }
+                }
+            }
+            if let Ok(mut running) = engine.running.lock() {
+                running.remove(&job);
+            }
+        });
+    }
+
+    async fn run_job(&self, job: JobId, user_id: i64, cancel: &CancellationToken) -> Result<()> {
+        if !self
+            .store
+            .transition(job, JobStatus::Approved, JobStatus::Executing)
+            .await?
+        {
+            return Ok(());
+        }
+        self.publish_status(job).await?;
+        let record = self.owned(job, user_id).await?;
+        let steps = self.store.steps(job).await?;
+        let tmp_dir = self.job_tmp_dir(job);
+        std::fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let mut result = String::new();
+        for step in &steps {
+            self.store
+                .set_step_status(job, step.idx, "running", None)
+                .await?;
+            self.publish_status(job).await?;
+            let end = match &step.action {
+                StepAction::Bash { command } => {
+                    self.run_process(
+                        job,
+                        user_id,
+                        step,
+                        Interpreter::Bash,
+                        command,
+                        &record.cwd,
+                        cancel,
+                    )
+                    .await
+                }
+                StepAction::Python { command } => {
+                    self.run_process(
+                        job,
+                        user_id,
+                        step,
+                        Interpreter::Python,
+                        command,
+                        &record.cwd,
+                        cancel,
+                    )
+                    .await
+                }
+                StepAction::Fs { .. } => self.run_file_ops(job, user_id, step).await?,
+            };
+            match end {
+                StepEnd::Done(output) => {
+                    self.store
+                        .set_step_status(job, step.idx, "done", Some(0))
+                        .await?;
+                    push_capped(&mut result, &output);
+                }
+                StepEnd::Failed(error, code) => {
+                    self.store
+                        .set_step_status(job, step.idx, "failed", code)
+                        .await?;
+                    self.skip_rest(job, &steps, step.idx).await?;
+                    let message = format!("step {} failed: {error}", step.idx + 1);
+                    self.store
+                        .set_outcome(job, Some(&result), Some(&message))
+                        .await?;
+                    return self.finish(job, JobStatus::Failed).await;
+                }
+                StepEnd::Cancelled => {
+                    self.store
+                        .set_step_status(job, step.idx, "failed", None)
+                        .await?;
+                    self.skip_rest(job, &steps, step.idx).await?;
+                    self.store
+                        .set_outcome(job, Some(&result), Some("cancelled while running"))
+                        .await?;
+                    return self.finish(job, JobStatus::Cancelled).await;
+                }
+            }
+        }
+        self.store.set_outcome(job, Some(&result), None).await?;
+        self.finish(job, JobStatus::Completed).await
+    }
+
+    async fn finish(&self, job: JobId, status: JobStatus) -> Result<()> {
+        self.store
+            .transition(job, JobStatus::Executing, status)
+            .await?;
+        let tmp_dir = self.job_tmp_dir(job);
+        if let Err(error) = std::fs::remove_dir_all(&tmp_dir) {
+            tracing::debug!(%job, %error, "job temp dir not removed");
+        }
+        self.publish_status(job).await
+    }
+
+    async fn skip_rest(&self, job: JobId, steps: &[StepRecord], failed: usize) -> Result<()> {
+        for step in steps.iter().filter(|s| s.idx > failed) {
+            self.store
+                .set_step_status(job, step.idx, "skipped", None)
+                .await?;
+        }
+        Ok(())
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per interpreter; a struct would only rename them"
+    )]
+    async fn run_process(
+        &self,
+        job: JobId,
+        user_id: i64,
+        step: &StepRecord,
+        interpreter: Interpreter,
+        script: &str,
+        cwd: &std::path::Path,
+        cancel: &CancellationToken,
+    ) -> StepEnd {
+        let command = StepCommand {
+            interpreter,
+            script: script.to_owned(),
+            cwd: cwd.to_path_buf(),
+            tmp_dir: self.job_tmp_dir(job),
+            parent_env: self.parent_env.clone(),
+        };
+        let limits = ExecLimits {
+            timeout: Duration::from_secs(self.config.sandbox.timeout_secs),
+            output_cap_bytes: self.config.sandbox.output_cap_bytes,
+        };
+        let (sender, mut receiver) = mpsc::unbounded_channel::<executor::OutputLine>();
+        let forward = async {
+            while let Some(line) = receiver.recv().await {
+                let stream = match line.stream {
+                    OutputStream::Stdout => "stdout",
+                    OutputStream::Stderr => "stderr",
+                };
+                if let Err(error) = self
+                    .store
+                    .append_logs(job, step.idx, &[(stream, &line.text)])
+                    .await
+                {
+                    tracing::warn!(%job, %error, "could not store an output line");
+                }
+                self.events.publish(Event::Log {
+                    job_id: job,
+                    user_id,
+                    step: step.idx,
+                    stream,
+                    line: line.text,
+                });
+            }
+        };
+        let run = async {
+            let outcome = executor::run_step(&command, limits, cancel, &sender).await;
+            drop(sender);
+            outcome
+        };
+        let (outcome, ()) = tokio::join!(run, forward);
+        match outcome.kind {
+            OutcomeKind::Exited if outcome.is_success() => StepEnd::Done(outcome.stdout),
+            OutcomeKind::Exited => {
+                let stderr = outcome.stderr.trim();
+                let detail = if stderr.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", tail(stderr, 2000))
+                };
+                let code = outcome.exit_code.map_or_else(
+                    || "was killed by a signal".to_owned(),
+                    |c| format!("exited with code {c}"),
+                );
+                StepEnd::Failed(format!("{code}{detail}"), outcome.exit_code)
+            }
+            OutcomeKind::TimedOut => StepEnd::Failed(
+                format!(
+                    "timed out after {} s; its processes were killed",
+                    self.config.sandbox.timeout_secs
+                ),
+                None,
+            ),
+            OutcomeKind::Cancelled => StepEnd::Cancelled,
+            OutcomeKind::FailedToStart => StepEnd::Failed(
+                format!(
+                    "could not start {}: {}",
+                    command_name(interpreter),
+                    outcome.stderr.trim()
+                ),
+                None,
+            ),
+        }
+    }
+
+    async fn run_file_ops(&self, job: JobId, user_id: i64, step: &StepRecord) -> Result<StepEnd> {
+        if step.ops.is_empty() {
+            let line = format!("nothing to do: {}", step.preview);
+            self.log_info(job, user_id, step.idx, &line).await?;
+            return Ok(StepEnd::Done(line + "\n"));
+        }
+        let ops = step.ops.clone();
+        let trash_dir = self.job_trash_dir(job);
+        let store = self.store.clone();
+        let idx = step.idx;
+        let handle = tokio::runtime::Handle::current();
+        let applied = tokio::task::spawn_blocking(move || {
+            let mut done = Vec::new();
+            for op in &ops {
+                let mut journal = |entry: &fsops::JournalEntry| {
+                    handle.block_on(store.insert_journal(job, idx, entry))
+                };
+                if let Err(error) = fsops::apply(op, &trash_dir, &mut journal) {
+                    return (done, Some(error.to_string()));
+                }
+                done.push(describe(op));
+            }
+            (done, None)
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?;
+        let (done, error) = applied;
+        let mut output = String::new();
+        for line in &done {
+            self.log_info(job, user_id, idx, line).await?;
+            output.push_str(line);
+            output.push('\n');
+        }
+        Ok(match error {
+            None => StepEnd::Done(output),
+            Some(error) => StepEnd::Failed(
+                format!(
+                    "{error} (the {} change(s) before it can be undone)",
+                    done.len()
+                ),
+                None,
+            ),
+        })
+    }
+
+    async fn log_info(&self, job: JobId, user_id: i64, step: usize, line: &str) -> Result<()> {
+        self.store.append_logs(job, step, &[("info", line)]).await?;
+        self.events.publish(Event::Log {
+            job_id: job,
+            user_id,
+            step,
+            stream: "info",
+            line: line.to_owned(),
+        });
+        Ok(())
+    }
+}
+
+fn command_name(interpreter: Interpreter) -> &'static str {
+    match interpreter {
+        Interpreter::Bash => "bash",
+        Interpreter::Python => "python3",
+    }
+}
+
+/// One line saying what a file op did.
+fn describe(op: &FileOp) -> String {
+    match op {
+        FileOp::Mkdir { path } => format!("created folder {}", path.display()),
+        FileOp::Move { from, to } => format!("moved {} → {}", from.display(), to.display()),
+        FileOp::Copy { from, to } => format!("copied {} → {}", from.display(), to.display()),
+        FileOp::Write { path, content } => {
+            format!("wrote {} ({} bytes)", path.display(), content.len())
+        }
+        FileOp::Trash { path } => format!("moved to trash: {}", path.display()),
+    }
+}
+
+fn push_capped(result: &mut String, text: &str) {
+    let room = RESULT_CAP_BYTES.saturating_sub(result.len());
+    if room == 0 {
+        return;
+    }
+    let mut end = text.len().min(room);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    result.push_str(&text[..end]);
+}
+
+fn tail(text: &str, max: usize) -> &str {
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}

@@ -1,0 +1,221 @@
+//! A real `devos` process on a temporary data dir and a free port, with a
+//! user and an API token made through the real CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_devos");
+
+/// A running server and a client for it.
+pub struct LiveServer {
+    pub base: String,
+    pub token: String,
+    pub data_dir: TempDir,
+    pub home: TempDir,
+    child: Child,
+    client: reqwest::Client,
+}
+
+fn command(data_dir: &Path, home: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env("DEVOS_DATA_DIR", data_dir)
+        .env("HOME", home)
+        .env("DEVOS_LOG", "warn,server=info")
+        .env_remove("DEVOS_CONFIG")
+        .kill_on_drop(true);
+    command
+}
+
+async fn cli(data_dir: &Path, home: &Path, args: &[&str], stdin: &str) -> String {
+    use tokio::io::AsyncWriteExt as _;
+    let mut child = command(data_dir, home)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let output = child.wait_with_output().await.unwrap();
+    assert!(
+        output.status.success(),
+        "devos {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+impl LiveServer {
+    pub async fn start() -> Self {
+        let data_dir = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        cli(
+            data_dir.path(),
+            home.path(),
+            &["user", "add", "tester", "--password-stdin"],
+            "long enough password\n",
+        )
+        .await;
+        let token = cli(
+            data_dir.path(),
+            home.path(),
+            &["token", "create", "--user", "tester"],
+            "",
+        )
+        .await
+        .trim()
+        .to_owned();
+        let (child, base) = spawn(data_dir.path(), home.path()).await;
+        Self {
+            base,
+            token,
+            data_dir,
+            home,
+            child,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Kills the server without letting it finish anything, then starts it again.
+    pub async fn kill_and_restart(&mut self) {
+        self.child.start_kill().unwrap();
+        self.child.wait().await.unwrap();
+        let (child, base) = spawn(self.data_dir.path(), self.home.path()).await;
+        self.child = child;
+        self.base = base;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn submit(&self, command: &str, cwd: &Path) -> Value {
+        let (status, body) = self
+            .post(
+                "/api/v1/command",
+                &json!({ "command": command, "context": { "cwd": cwd } }),
+            )
+            .await;
+        assert_eq!(status, 201, "{command}: {body}");
+        body
+    }
+
+    pub async fn status(&self, job_id: &Value) -> Value {
+        let (status, body) = self.get(&format!("/api/v1/command/{job_id}/status")).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Polls the job until `done(status)` holds, failing after 20 s.
+    pub async fn wait_for(&self, job_id: &Value, done: impl Fn(&str) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let body = self.status(job_id).await;
+            if done(body["status"].as_str().unwrap_or_default()) {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "job never got there: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_final(&self, job_id: &Value) -> Value {
+        self.wait_for(job_id, |s| {
+            matches!(
+                s,
+                "completed" | "failed" | "rejected" | "cancelled" | "expired" | "interrupted"
+            )
+        })
+        .await
+    }
+}
+
+/// Starts `devos serve` on a free port and waits until it listens.
+async fn spawn(data_dir: &Path, home: &Path) -> (Child, String) {
+    let mut child = command(data_dir, home)
+        .arg("serve")
+        .env("DEVOS_ADDR", "127.0.0.1:0")
+        .env("DEVOS_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                return rest.split_whitespace().next().unwrap().to_owned();
+            }
+        }
+        panic!("server exited before listening");
+    })
+    .await
+    .expect("server did not start within 30 s");
+    // Keep draining stderr so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, base)
+}
+
+/// A listing of a tree: relative path, size and content hash, sorted.
+pub fn listing(root: &Path) -> Vec<(PathBuf, u64, u64)> {
+    use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path.clone());
+                out.push((path.strip_prefix(root).unwrap().to_path_buf(), 0, 0));
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                let mut hasher = DefaultHasher::new();
+                bytes.hash(&mut hasher);
+                out.push((
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    bytes.len() as u64,
+                    hasher.finish(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
