@@ -1,0 +1,3 @@
+//! The engine's integration tests, as one binary.
+
+mod suite;

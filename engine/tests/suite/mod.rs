@@ -1,0 +1,3 @@
+//! Integration test cases, one file per area.
+
+mod shell_parse;
