@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod plan;
+pub mod policy;
 pub mod shell;
 pub mod store;
 
