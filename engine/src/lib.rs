@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod plan;
 pub mod policy;
+pub mod risk;
 pub mod shell;
 pub mod store;
 
