@@ -12,6 +12,9 @@ pub mod job;
 pub mod pipeline;
 pub mod plan;
 pub mod planner;
+pub mod policy;
+pub mod risk;
+pub mod shell;
 pub mod store;
 
 pub use error::{Error, Result};

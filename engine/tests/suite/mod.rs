@@ -4,3 +4,5 @@ mod exec_run;
 mod fsops_apply_undo;
 mod fsops_resolve_rate;
 mod planner_phrasings;
+mod risk_corpus;
+mod shell_parse;

@@ -1,0 +1,191 @@
+//! Lexical path resolution against a [`Scope`]: `~` and `$HOME` become the home
+//! directory, relative paths join the working directory and `..` is folded
+//! without touching the filesystem.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::Scope;
+use crate::shell::is_dynamic;
+
+/// Directories whose recursive deletion, move or permission change is refused.
+const SYSTEM_DIRS: &[&str] = &[
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
+    "/root", "/sbin", "/srv", "/sys", "/usr", "/var",
+];
+
+/// Device prefixes that are disks: writing to them destroys file systems.
+const BLOCK_DEVICES: &[&str] = &[
+    "/dev/sd",
+    "/dev/nvme",
+    "/dev/hd",
+    "/dev/vd",
+    "/dev/xvd",
+    "/dev/mmcblk",
+    "/dev/disk",
+    "/dev/mapper/",
+    "/dev/dm-",
+    "/dev/md",
+    "/dev/loop",
+    "/dev/sr",
+    "/dev/mem",
+    "/dev/kmem",
+    "/dev/port",
+];
+
+/// Devices that are harmless to write to.
+const HARMLESS_DEVICES: &[&str] = &[
+    "/dev/null",
+    "/dev/stdout",
+    "/dev/stderr",
+    "/dev/tty",
+    "/dev/zero",
+];
+
+/// Resolves `word` to an absolute, lexically normalized path, or `None` when it
+/// is only known at run time. A trailing glob component (`/etc/*`) is dropped,
+/// so the result is the directory the glob lives in.
+pub fn resolve(scope: &Scope, cwd: &Path, word: &str) -> Option<PathBuf> {
+    let home_relative = if word == "~" || word.starts_with("~/") {
+        word.get(1..)
+    } else {
+        word.strip_prefix("$HOME")
+            .filter(|r| r.is_empty() || r.starts_with('/'))
+    };
+    let rest = home_relative.unwrap_or(word);
+    if is_dynamic(rest) || rest.starts_with('~') {
+        return None;
+    }
+    let joined = match home_relative {
+        Some(rest) => scope.home.join(rest.trim_start_matches('/')),
+        None => cwd.join(rest),
+    };
+    let mut out = PathBuf::from("/");
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(part) if part.to_string_lossy().contains(['*', '?', '[']) => break,
+            Component::Normal(part) => out.push(part),
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    Some(out)
+}
+
+/// Whether `path` is inside one of the scope's write roots.
+pub fn is_inside_roots(scope: &Scope, path: &Path) -> bool {
+    scope.write_roots.iter().any(|root| {
+        resolve(scope, &scope.cwd, &root.to_string_lossy()).is_some_and(|r| path.starts_with(r))
+    })
+}
+
+/// Whether `path` is the root, a system directory, the home directory or one of its ancestors.
+pub fn is_critical(scope: &Scope, path: &Path) -> bool {
+    SYSTEM_DIRS.iter().any(|dir| path == Path::new(dir)) || scope.home.starts_with(path)
+}
+
+/// What writing to a path means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteTarget {
+    /// `/dev/null` and friends.
+    Harmless,
+    /// A disk or memory device.
+    BlockDevice,
+    /// `/etc` or `/boot`.
+    SystemConfig,
+    /// Inside the write roots.
+    InsideRoots,
+    /// Anywhere else, or unknown.
+    Outside,
+}
+
+/// Classifies a write to `word`.
+pub fn classify_write(scope: &Scope, cwd: &Path, word: &str) -> WriteTarget {
+    let Some(path) = resolve(scope, cwd, word) else {
+        return WriteTarget::Outside;
+    };
+    let text = path.to_string_lossy();
+    if HARMLESS_DEVICES.contains(&text.as_ref()) || text.starts_with("/dev/fd/") {
+        WriteTarget::Harmless
+    } else if BLOCK_DEVICES.iter().any(|dev| text.starts_with(dev)) {
+        WriteTarget::BlockDevice
+    } else if path.starts_with("/etc") || path.starts_with("/boot") {
+        WriteTarget::SystemConfig
+    } else if is_inside_roots(scope, &path) {
+        WriteTarget::InsideRoots
+    } else {
+        WriteTarget::Outside
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope() -> Scope {
+        Scope {
+            cwd: "/home/u/project".into(),
+            home: "/home/u".into(),
+            write_roots: vec!["/home/u/project".into(), "/tmp/devos-job".into()],
+            auto_approve_safe: true,
+        }
+    }
+
+    #[test]
+    fn paths_resolve_lexically_against_cwd_and_home() {
+        let s = scope();
+        for (word, expected) in [
+            ("a.txt", Some("/home/u/project/a.txt")),
+            ("./src/../b", Some("/home/u/project/b")),
+            ("..", Some("/home/u")),
+            ("~", Some("/home/u")),
+            ("~/.bashrc", Some("/home/u/.bashrc")),
+            ("$HOME/x", Some("/home/u/x")),
+            ("/etc/hosts", Some("/etc/hosts")),
+            ("/*", Some("/")),
+            ("/tmp/../etc", Some("/etc")),
+            ("$DIR/x", None),
+            ("~bob/x", None),
+        ] {
+            assert_eq!(
+                resolve(&s, &s.cwd, word),
+                expected.map(PathBuf::from),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn writes_are_classified_by_where_they_land() {
+        let s = scope();
+        for (word, expected) in [
+            ("out.txt", WriteTarget::InsideRoots),
+            ("/tmp/devos-job/x", WriteTarget::InsideRoots),
+            ("/dev/null", WriteTarget::Harmless),
+            ("/dev/sda", WriteTarget::BlockDevice),
+            ("/dev/nvme0n1p1", WriteTarget::BlockDevice),
+            ("/etc/hosts", WriteTarget::SystemConfig),
+            ("~/.bashrc", WriteTarget::Outside),
+            ("../x", WriteTarget::Outside),
+            ("$OUT", WriteTarget::Outside),
+        ] {
+            assert_eq!(classify_write(&s, &s.cwd, word), expected, "{word}");
+        }
+    }
+
+    #[test]
+    fn home_and_its_ancestors_are_critical() {
+        let s = scope();
+        for (path, expected) in [
+            ("/", true),
+            ("/home", true),
+            ("/home/u", true),
+            ("/etc", true),
+            ("/home/u/project", false),
+            ("/tmp/x", false),
+        ] {
+            assert_eq!(is_critical(&s, Path::new(path)), expected, "{path}");
+        }
+    }
+}
