@@ -83,7 +83,7 @@ fn upsert(feed: RwSignal<Vec<JobView>>, view: JobView) {
         Some(existing) => *existing = view,
         None => {
             jobs.push(view);
-            jobs.sort_by(|a, b| b.id.cmp(&a.id));
+            jobs.sort_by_key(|j| std::cmp::Reverse(j.id));
         }
     });
 }

@@ -1,0 +1,86 @@
+// Console journeys: a safe request streams its result in; a risky one waits
+// for the approval card, is approved and completes; another is rejected; an
+// organize job is undone from its card, leaving the folder as it was.
+const fs = require('node:fs');
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+const { login, watchPageErrors } = require('./helpers');
+
+function freshDir(name, files) {
+  const dir = path.join(process.env.DEVOS_E2E_WORK_DIR, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), content);
+  return dir;
+}
+
+function listing(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) { out.push(`${path.relative(dir, full)}/`); walk(full); }
+      else out.push(`${path.relative(dir, full)} ${fs.readFileSync(full).toString('base64')}`);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+async function ask(page, request, cwd) {
+  await page.getByLabel('Working directory').fill(cwd);
+  const input = page.getByLabel('What should DevOS do?');
+  await input.fill(request);
+  await input.press('Enter');
+  const card = page.getByTestId('job-card').filter({ hasText: request }).first();
+  await expect(card).toBeVisible();
+  return card;
+}
+
+test('a safe request runs and its output streams into the card', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await login(page);
+  const dir = freshDir('listing', { 'alpha.txt': 'a', 'beta.log': 'b' });
+  const card = await ask(page, 'list the files here', dir);
+  await expect(card.getByTestId('job-status')).toHaveText('completed');
+  await expect(card.getByTestId('job-log')).toContainText('alpha.txt');
+  await expect(card.getByTestId('job-log')).toContainText('beta.log');
+  expect(errors).toEqual([]);
+});
+
+test('a risky request waits for approval, then runs; another is rejected', async ({ page }) => {
+  await login(page);
+  const dir = freshDir('cleanup', { 'old.tmp': 'x', 'keep.txt': 'y' });
+  const card = await ask(page, 'delete all temporary files', dir);
+  await expect(card.getByTestId('job-status')).toHaveText('pending');
+  await expect(card.getByTestId('step-preview')).toContainText('1 file');
+  await expect(card.getByTestId('step-preview')).toContainText('old.tmp');
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(card.getByTestId('job-status')).toHaveText('completed');
+  expect(fs.existsSync(path.join(dir, 'old.tmp'))).toBe(false);
+  expect(fs.existsSync(path.join(dir, 'keep.txt'))).toBe(true);
+
+  fs.writeFileSync(path.join(dir, 'again.tmp'), 'z');
+  const second = await ask(page, 'remove temporary files', dir);
+  await expect(second.getByTestId('job-status')).toHaveText('pending');
+  await second.getByLabel('Note (optional)').fill('not today');
+  await second.getByRole('button', { name: 'Reject' }).click();
+  await expect(second.getByTestId('job-status')).toHaveText('rejected');
+  await expect(second).toContainText('not today');
+  expect(fs.existsSync(path.join(dir, 'again.tmp'))).toBe(true);
+});
+
+test('organizing a folder can be undone from the card, byte for byte', async ({ page }) => {
+  await login(page);
+  const dir = freshDir('organize', {
+    'photo.jpg': 'jpeg bytes', 'report.pdf': 'pdf bytes', 'main.rs': 'fn main() {}',
+    'data.csv': 'a,b', 'song.mp3': 'mp3', 'notes.unknownext': '?',
+  });
+  const before = listing(dir);
+  const card = await ask(page, `organize ${dir} by file type`, dir);
+  await expect(card.getByTestId('job-status')).toHaveText('completed');
+  expect(fs.existsSync(path.join(dir, 'images', 'photo.jpg'))).toBe(true);
+  expect(listing(dir)).not.toEqual(before);
+  await card.getByRole('button', { name: 'Undo' }).click();
+  await expect(card.getByRole('status')).toContainText('reverted');
+  expect(listing(dir)).toEqual(before);
+});
