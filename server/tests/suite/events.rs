@@ -1,0 +1,68 @@
+//! The event socket streams a user's job updates and output live.
+
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+use super::live::LiveServer;
+
+async fn next_json<S>(socket: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<
+                tokio_tungstenite::tungstenite::Message,
+                tokio_tungstenite::tungstenite::Error,
+            >,
+        > + Unpin,
+{
+    let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("an event within 10 s")
+        .expect("the socket stays open")
+        .expect("a valid frame");
+    serde_json::from_str(message.to_text().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn job_updates_and_output_arrive_on_the_socket() {
+    let server = LiveServer::start().await;
+    let mut request = server
+        .url("/ws/events")
+        .replace("http://", "ws://")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "authorization",
+        HeaderValue::from_str(&format!("Bearer {}", server.token)).unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "hello");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("streamed.txt"), "x").unwrap();
+    let job = server.submit("list the files here", dir.path()).await;
+    let mut statuses = Vec::new();
+    let mut saw_output = false;
+    while statuses.last().map(String::as_str) != Some("completed") {
+        let event = next_json(&mut socket).await;
+        assert_eq!(event["job_id"], job["job_id"], "{event}");
+        match event["type"].as_str().unwrap() {
+            "job_update" => statuses.push(event["status"].as_str().unwrap().to_owned()),
+            "log" => saw_output |= event["line"].as_str().unwrap().contains("streamed.txt"),
+            other => panic!("unexpected event {other}: {event}"),
+        }
+    }
+    assert!(saw_output, "the listing streamed as a log event");
+    assert!(statuses.contains(&"executing".to_owned()), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn the_socket_needs_authentication() {
+    let server = LiveServer::start().await;
+    let url = server.url("/ws/events").replace("http://", "ws://");
+    let error = tokio_tungstenite::connect_async(url).await.unwrap_err();
+    assert!(error.to_string().contains("401"), "{error}");
+}
