@@ -10,6 +10,7 @@ use crate::fsops;
 use crate::plan::{Decision, Plan, SafetyLevel, StepAction};
 use crate::policy::Policy;
 use crate::risk::{self, Scope};
+use crate::rules::{self, Rule, Verdict};
 use crate::store::StepRecord;
 
 /// The assessed plan.
@@ -21,6 +22,8 @@ pub struct AssessedPlan {
     pub decision: Decision,
     /// Plain-language risks for the approval card.
     pub risks: Vec<String>,
+    /// Remembered rules that decided a step.
+    pub rule_hits: Vec<i64>,
 }
 
 /// Why a plan could not even be assessed (a typed action names a missing file, …).
@@ -41,12 +44,16 @@ fn decision_for_level(level: SafetyLevel, auto_approve_safe: bool) -> Decision {
     }
 }
 
-/// Rates every step of `plan` for a job in `scope`.
+/// Rates every step of `plan` for a job in `scope`. The order is the one in
+/// DESIGN.md: forbid (policy and built-in) first, then the user's remembered
+/// rules, then policy rules and the level.
 pub fn assess_plan(
     policy: &Policy,
     scope: &Scope,
+    remembered: &[Rule],
     plan: &Plan,
 ) -> Result<AssessedPlan, AssessError> {
+    let mut rule_hits = Vec::new();
     let mut claimed = HashSet::new();
     let mut steps = Vec::with_capacity(plan.steps.len());
     let mut risks = plan.risks.clone();
@@ -106,6 +113,31 @@ pub fn assess_plan(
                 record.ops = ops;
             }
         }
+        if record.decision != Decision::Forbid {
+            match rules::verdict(remembered, &step.action, &scope.cwd) {
+                Verdict::Undecided => {}
+                Verdict::Denied(id) => {
+                    record.decision = Decision::Forbid;
+                    record.reasons.insert(
+                        0,
+                        format!("you rejected this before (remembered rule #{id})"),
+                    );
+                    rule_hits.push(id);
+                }
+                Verdict::Allowed(ids) => {
+                    record.decision = Decision::Allow;
+                    let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+                    record.reasons.insert(
+                        0,
+                        format!(
+                            "you approved this before (remembered rule {})",
+                            list.join(", ")
+                        ),
+                    );
+                    rule_hits.extend(ids);
+                }
+            }
+        }
         if record.decision >= Decision::Prompt {
             let why = record
                 .reasons
@@ -126,6 +158,7 @@ pub fn assess_plan(
         steps,
         decision,
         risks,
+        rule_hits,
     })
 }
 

@@ -3,6 +3,7 @@
 //! bus. [`Engine`] is the only stateful, async piece of the engine.
 
 mod assess;
+mod remember;
 mod run;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 pub use assess::{AssessError, AssessedPlan, assess_plan};
+pub use remember::RuleUsage;
 
 use crate::config::Config;
 use crate::events::{Event, EventBus};
@@ -340,7 +342,8 @@ impl Engine {
                 return self.fail(job, JobStatus::Planning, &text).await;
             }
         };
-        let assessed = match assess_plan(&self.policy, &self.scope(job, cwd), &plan) {
+        let remembered = self.store.rules(user_id).await?;
+        let assessed = match assess_plan(&self.policy, &self.scope(job, cwd), &remembered, &plan) {
             Ok(assessed) => assessed,
             Err(error) => {
                 return self
@@ -371,6 +374,7 @@ impl Engine {
                 },
             )
             .await?;
+        self.store.record_rule_hits(&assessed.rule_hits).await?;
         match assessed.decision {
             Decision::Forbid => {
                 let reasons: Vec<String> = assessed
@@ -468,6 +472,9 @@ impl Engine {
                 &decision.note,
             )
             .await?;
+        if decision.remember {
+            self.remember(user_id, &record, decision.approved).await?;
+        }
         if !decision.approved {
             let note = if decision.note.trim().is_empty() {
                 "rejected".to_owned()

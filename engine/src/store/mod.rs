@@ -3,6 +3,7 @@
 
 mod audit;
 mod jobs;
+mod rules;
 mod tokens;
 mod undo;
 mod users;

@@ -5,4 +5,5 @@ mod fsops_apply_undo;
 mod fsops_resolve_rate;
 mod planner_phrasings;
 mod risk_corpus;
+mod rules_corpus;
 mod shell_parse;
