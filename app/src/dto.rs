@@ -209,3 +209,47 @@ mod convert {
         }
     }
 }
+
+/// A remembered rule on the Preferences page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleView {
+    /// Rule id.
+    pub id: i64,
+    /// `allow` or `deny`.
+    pub decision: String,
+    /// What it matches, as a command line.
+    pub pattern: String,
+    /// Directory subtree.
+    pub scope: String,
+    /// Whether it is active.
+    pub enabled: bool,
+    /// Steps it decided.
+    pub hit_count: i64,
+    /// Unix seconds of its last use.
+    pub last_used_at: Option<i64>,
+    /// The job it came from.
+    pub created_from_job: Option<i64>,
+    /// Past jobs it would have matched.
+    pub matched_jobs: usize,
+    /// A few of them: (job id, request).
+    pub examples: Vec<(i64, String)>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<engine::pipeline::RuleUsage> for RuleView {
+    fn from(usage: engine::pipeline::RuleUsage) -> Self {
+        let rule = usage.rule;
+        Self {
+            id: rule.id,
+            decision: rule.decision.as_str().to_owned(),
+            pattern: rule.pattern.display(),
+            scope: rule.scope.display().to_string(),
+            enabled: rule.enabled,
+            hit_count: rule.hit_count,
+            last_used_at: rule.last_used_at,
+            created_from_job: rule.created_from_job,
+            matched_jobs: usage.matched_jobs,
+            examples: usage.examples,
+        }
+    }
+}

@@ -7,7 +7,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use time::Duration;
@@ -18,7 +18,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 use app::{App, shell};
 
 use crate::api::json::MAX_BODY_BYTES;
-use crate::api::{commands, events::events, health::health, me::me};
+use crate::api::{commands, events::events, health::health, me::me, rules};
 use crate::auth::require_page_session;
 use crate::security::{AllowedHosts, check_host_and_origin, security_headers};
 use crate::state::AppState;
@@ -50,6 +50,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/command/{id}/cancel", post(commands::cancel))
         .route("/api/v1/command/{id}/undo", post(commands::undo))
         .route("/api/v1/jobs", get(commands::list))
+        .route("/api/v1/rules", get(rules::list).post(rules::create))
+        .route(
+            "/api/v1/rules/{id}",
+            patch(rules::update).delete(rules::delete),
+        )
         .route("/ws/events", get(events))
         .route(
             "/api/{*fn_name}",

@@ -1,15 +1,109 @@
-//! The Preferences page (its content arrives with a later milestone).
+//! Preferences: remembered approvals, searchable, with scope editing (and a
+//! preview of what the edited rule would match), disable and delete.
 
 use leptos::prelude::*;
 
-/// Preferences.
+use crate::api::rules::{DeleteRule, PreviewRule, SaveRule, list_rules};
+use crate::components::form::action_error;
+use crate::dto::RuleView;
+
+/// The Preferences page.
 #[component]
 pub fn PreferencesPage() -> impl IntoView {
+    let save = ServerAction::<SaveRule>::new();
+    let delete = ServerAction::<DeleteRule>::new();
+    let rules = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| list_rules(),
+    );
+    let search = RwSignal::new(String::new());
     view! {
         <section class="page">
             <h1 class="page__title">"Preferences"</h1>
-            <p class="muted">"Remembered approvals: the rules DevOS applies so you are not asked twice, with how often each matched."</p>
-            <p class="notice">"Coming soon."</p>
+            <p class="muted">
+                "Remembered approvals. Approving (or rejecting) with “remember” adds a rule here; "
+                "it applies to the same program, flags and arguments inside its folder, never to variants."
+            </p>
+            <input class="form__input rules__search" type="search" placeholder="Search rules"
+                aria-label="Search rules" bind:value=search/>
+            <Transition fallback=|| view! { <p class="muted">"Loading rules…"</p> }>
+                {move || Suspend::new(async move {
+                    match rules.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted">"No remembered rules yet."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="rules">
+                                {list.into_iter().map(|rule| view! {
+                                    <RuleRow rule=rule search=search save=save delete=delete/>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
+}
+
+#[component]
+fn RuleRow(
+    rule: RuleView,
+    search: RwSignal<String>,
+    save: ServerAction<SaveRule>,
+    delete: ServerAction<DeleteRule>,
+) -> impl IntoView {
+    let preview = ServerAction::<PreviewRule>::new();
+    let scope = RwSignal::new(rule.scope.clone());
+    let haystack = format!("{} {} {}", rule.pattern, rule.scope, rule.decision).to_lowercase();
+    let visible = move || haystack.contains(&search.get().to_lowercase());
+    let id = rule.id;
+    let enabled = rule.enabled;
+    let matched = move || {
+        preview
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .map_or(rule.matched_jobs, |r| r.matched_jobs)
+    };
+    let examples = rule
+        .examples
+        .iter()
+        .map(|(job, request)| format!("#{job} {request}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <li class="rule" class:rule--disabled=!enabled hidden=move || !visible() data-testid="rule">
+            <div class="rule__head">
+                <span class=format!("risk-badge rule__decision--{}", rule.decision)>{rule.decision.clone()}</span>
+                <code class="rule__pattern">{rule.pattern.clone()}</code>
+            </div>
+            <p class="muted rule__meta">
+                {format!("used {} times", rule.hit_count)}
+                {rule.created_from_job.map(|job| format!(" · from job #{job}"))}
+                " · would have matched "<strong>{matched}</strong>" past job(s)"
+                {(!examples.is_empty()).then(|| format!(": {examples}"))}
+            </p>
+            <div class="rule__edit">
+                <input class="form__input rule__scope" type="text" aria-label="Scope" bind:value=scope/>
+                <button class="button button--ghost" on:click=move |_| { preview.dispatch(PreviewRule { id, scope: scope.get_untracked() }); }>
+                    "Preview"
+                </button>
+                <button class="button" on:click=move |_| { save.dispatch(SaveRule { id, scope: scope.get_untracked(), enabled }); }>
+                    "Save scope"
+                </button>
+                <button class="button button--ghost" on:click=move |_| { save.dispatch(SaveRule { id, scope: scope.get_untracked(), enabled: !enabled }); }>
+                    {if enabled { "Disable" } else { "Enable" }}
+                </button>
+                <button class="button button--danger" on:click=move |_| { delete.dispatch(DeleteRule { id }); }>
+                    "Delete"
+                </button>
+            </div>
+            {move || preview.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+            {move || save.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+        </li>
+    }
+    .into_any()
 }

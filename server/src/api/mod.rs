@@ -5,4 +5,5 @@ pub mod events;
 pub mod health;
 pub mod json;
 pub mod me;
+pub mod rules;
 pub mod wire;
