@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod executor;
 pub mod fsops;
+pub mod models;
 pub mod plan;
 pub mod planner;
 pub mod store;

@@ -3,6 +3,7 @@
 
 mod audit;
 mod tokens;
+pub mod usage;
 mod users;
 
 use std::path::Path;
