@@ -154,7 +154,7 @@ impl BedrockProvider {
         &self,
         model: &ModelSpec,
         prompt: &Prompt,
-        on_text: &TextSink,
+        on_text: &TextSink<'_>,
     ) -> Result<(String, Option<TokenUsage>), ProviderError> {
         let (system, message, tools) = Self::request_parts(model, prompt)?;
         let output = self
@@ -190,7 +190,7 @@ impl BedrockProvider {
         &self,
         model: &ModelSpec,
         prompt: &Prompt,
-        on_text: &TextSink,
+        on_text: &TextSink<'_>,
     ) -> Result<(String, Option<TokenUsage>), ProviderError> {
         let (system, message, tools) = Self::request_parts(model, prompt)?;
         let mut output = self
@@ -239,7 +239,7 @@ impl ModelProvider for BedrockProvider {
         &self,
         model: &ModelSpec,
         prompt: &Prompt,
-        on_text: &TextSink,
+        on_text: &TextSink<'_>,
     ) -> Result<ModelReply, ProviderError> {
         let started = Instant::now();
         let call = async {

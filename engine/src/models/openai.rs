@@ -141,7 +141,7 @@ impl ModelProvider for OpenAiProvider {
         &self,
         model: &ModelSpec,
         prompt: &Prompt,
-        on_text: &TextSink,
+        on_text: &TextSink<'_>,
     ) -> Result<ModelReply, ProviderError> {
         let started = Instant::now();
         let mut request = self.http.post(&self.url).json(&request_body(model, prompt));

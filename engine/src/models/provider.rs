@@ -57,7 +57,7 @@ pub enum ProviderError {
 }
 
 /// Receives reply text as it arrives (the job card shows it live).
-pub type TextSink = dyn Fn(&str) + Send + Sync;
+pub type TextSink<'a> = dyn Fn(&str) + Send + Sync + 'a;
 
 /// A model service. Held as `Arc<dyn ModelProvider>`; one instance serves every
 /// model of its provider.
@@ -69,7 +69,7 @@ pub trait ModelProvider: Send + Sync {
         &self,
         model: &ModelSpec,
         prompt: &Prompt,
-        on_text: &TextSink,
+        on_text: &TextSink<'_>,
     ) -> Result<ModelReply, ProviderError>;
 }
 

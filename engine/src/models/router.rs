@@ -271,7 +271,7 @@ pub async fn plan_with_models(
     router: &ModelRouter,
     store: &Store,
     request: &PlanningRequest<'_>,
-    on_text: &TextSink,
+    on_text: &TextSink<'_>,
 ) -> Result<ModelPlan, ModelsError> {
     let first_prompt = build_prompt(&request.prompt);
     let complexity = judge_complexity(request.prompt.request);

@@ -85,6 +85,27 @@ pub struct UsageTotal {
     pub actual_cost_micros: i64,
 }
 
+/// One recorded call, as a job card lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageEntry {
+    /// `bedrock` or `openai`.
+    pub provider: String,
+    /// Our model id.
+    pub model: String,
+    /// Input tokens.
+    pub input_tokens: i64,
+    /// Output tokens.
+    pub output_tokens: i64,
+    /// Worst-case estimate made before the call.
+    pub estimated_cost_micros: i64,
+    /// Cost of the reported tokens.
+    pub actual_cost_micros: i64,
+    /// `ok`, `invalid`, `error` or `refused`.
+    pub outcome: String,
+    /// Why it failed or was refused.
+    pub detail: String,
+}
+
 fn to_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
@@ -132,6 +153,31 @@ impl Store {
         .bind(job_id)
         .fetch_one(&self.pool)
         .await?)
+    }
+
+    /// A job's calls, oldest first.
+    pub async fn usage_of_job(&self, job_id: i64) -> Result<Vec<UsageEntry>> {
+        let rows = sqlx::query(
+            "SELECT provider, model, input_tokens, output_tokens, estimated_cost_micros, \
+             actual_cost_micros, outcome, detail FROM usage WHERE job_id = ? ORDER BY id",
+        )
+        .bind(job_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(UsageEntry {
+                    provider: row.try_get("provider")?,
+                    model: row.try_get("model")?,
+                    input_tokens: row.try_get("input_tokens")?,
+                    output_tokens: row.try_get("output_tokens")?,
+                    estimated_cost_micros: row.try_get("estimated_cost_micros")?,
+                    actual_cost_micros: row.try_get("actual_cost_micros")?,
+                    outcome: row.try_get("outcome")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
     }
 
     /// Totals of calls with `from_at <= created_at < to_at`, grouped, in key order.

@@ -3,4 +3,6 @@
 mod exec_run;
 mod fsops_apply_undo;
 mod fsops_resolve_rate;
+mod models_bedrock;
+mod models_fake_bedrock;
 mod planner_phrasings;
