@@ -5,4 +5,5 @@ mod fsops_apply_undo;
 mod fsops_resolve_rate;
 mod models_bedrock;
 mod models_fake_bedrock;
+mod models_openai;
 mod planner_phrasings;

@@ -337,7 +337,8 @@ async fn a_tiny_per_job_budget_blocks_the_call_before_any_request() {
 
 #[tokio::test]
 async fn service_errors_and_garbage_become_provider_errors() {
-    let cases: [(Reply, fn(&ProviderError) -> bool); 2] = [
+    type Check = fn(&ProviderError) -> bool;
+    let cases: [(Reply, Check); 2] = [
         (
             Reply::Denied,
             |e| matches!(e, ProviderError::Auth(m) if m.starts_with("AccessDeniedException")),

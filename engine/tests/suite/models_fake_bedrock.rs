@@ -1,5 +1,5 @@
 //! A fake Amazon Bedrock runtime endpoint: an axum server on 127.0.0.1:0
-//! speaking the real Converse (JSON) and ConverseStream
+//! speaking the real `Converse` (JSON) and `ConverseStream`
 //! (`application/vnd.amazon.eventstream`) wire formats, answering from a
 //! script and recording every request it gets.
 
