@@ -10,6 +10,7 @@ pub mod executor;
 pub mod fsops;
 pub mod job;
 pub mod pipeline;
+pub mod models;
 pub mod plan;
 pub mod planner;
 pub mod policy;

@@ -6,6 +6,7 @@ mod jobs;
 mod rules;
 mod tokens;
 mod undo;
+pub mod usage;
 mod users;
 
 use std::path::Path;

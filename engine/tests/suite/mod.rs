@@ -3,6 +3,9 @@
 mod exec_run;
 mod fsops_apply_undo;
 mod fsops_resolve_rate;
+mod models_bedrock;
+mod models_fake_bedrock;
+mod models_openai;
 mod planner_phrasings;
 mod risk_corpus;
 mod rules_corpus;
