@@ -34,6 +34,16 @@ pub enum Event {
         /// Why it needs approval.
         risks: Vec<String>,
     },
+    /// Text a model is streaming while it plans the job.
+    PlanText {
+        /// Which job.
+        job_id: JobId,
+        /// Owner.
+        #[serde(skip)]
+        user_id: i64,
+        /// The next piece of text.
+        text: String,
+    },
     /// A line of step output.
     Log {
         /// Which job.
@@ -56,6 +66,7 @@ impl Event {
         match self {
             Self::JobUpdate { user_id, .. }
             | Self::ApprovalRequest { user_id, .. }
+            | Self::PlanText { user_id, .. }
             | Self::Log { user_id, .. } => *user_id,
         }
     }

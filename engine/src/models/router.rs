@@ -169,6 +169,13 @@ pub struct ModelRouter {
     budgets: Budgets,
 }
 
+impl std::fmt::Debug for ModelRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let models: Vec<&str> = self.models().iter().map(|m| m.id.as_str()).collect();
+        f.debug_struct("ModelRouter").field("models", &models).finish_non_exhaustive()
+    }
+}
+
 impl ModelRouter {
     /// A router over `config`'s routable models; add providers with [`Self::with_provider`].
     pub fn new(config: ModelsConfig, budgets: Budgets) -> Self {

@@ -3,6 +3,7 @@
 //! bus. [`Engine`] is the only stateful, async piece of the engine.
 
 mod assess;
+mod planning;
 mod remember;
 mod run;
 
@@ -22,7 +23,7 @@ use crate::config::Config;
 use crate::events::{Event, EventBus};
 use crate::job::{JobId, JobStatus};
 use crate::plan::Decision;
-use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
+use crate::models::ModelRouter;
 use crate::policy::Policy;
 use crate::risk::Scope;
 use crate::store::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, now_unix};
@@ -112,6 +113,8 @@ pub struct EngineSetup {
     pub home: PathBuf,
     /// Environment steps start from (secrets are removed per step).
     pub parent_env: Vec<(OsString, OsString)>,
+    /// Language models for requests the built-in planner cannot plan.
+    pub models: Option<Arc<ModelRouter>>,
 }
 
 /// The job engine.
@@ -122,6 +125,7 @@ pub struct Engine {
     policy: Arc<Policy>,
     home: PathBuf,
     parent_env: Vec<(OsString, OsString)>,
+    models: Option<Arc<ModelRouter>>,
     events: EventBus,
     running: Mutex<HashMap<JobId, CancellationToken>>,
 }
@@ -135,6 +139,7 @@ impl Engine {
             policy: setup.policy,
             home: setup.home,
             parent_env: setup.parent_env,
+            models: setup.models,
             events: EventBus::default(),
             running: Mutex::new(HashMap::new()),
         });
@@ -323,25 +328,10 @@ impl Engine {
         cwd: &Path,
         timeout: Duration,
     ) -> Result<()> {
-        let outcome = plan_builtin(&PlanRequest {
-            text: request,
-            cwd,
-            home: &self.home,
-        });
-        let plan = match outcome {
-            BuiltinOutcome::Planned { plan, .. } => plan,
-            BuiltinOutcome::NotUnderstood {
-                message,
-                suggestions,
-            } => {
-                let mut text = message;
-                if !suggestions.is_empty() {
-                    text.push_str("\nYou could try: ");
-                    text.push_str(&suggestions.join(" · "));
-                }
-                return self.fail(job, JobStatus::Planning, &text).await;
-            }
+        let Some(planned) = self.make_plan(job, user_id, request, cwd).await? else {
+            return Ok(());
         };
+        let plan = planned.plan;
         let remembered = self.store.rules(user_id).await?;
         let assessed = match assess_plan(&self.policy, &self.scope(job, cwd), &remembered, &plan) {
             Ok(assessed) => assessed,
@@ -362,14 +352,14 @@ impl Engine {
             .save_plan(
                 job,
                 &SavedPlan {
-                    planner: "builtin",
+                    planner: &planned.planner,
                     interpretation: &plan.interpretation,
                     explanation: &plan.explanation,
                     risks: &assessed.risks,
                     requires_approval: needs_approval,
                     approval_deadline_at: deadline,
-                    estimated_cost_micros: 0,
-                    model_used: None,
+                    estimated_cost_micros: planned.estimated_cost_micros,
+                    model_used: planned.model_used.as_deref(),
                     steps: &assessed.steps,
                 },
             )

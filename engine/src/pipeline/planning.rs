@@ -1,0 +1,132 @@
+//! The planning stage: the built-in planner first; when it cannot plan a
+//! request and models are configured, the model router (cheapest fitting
+//! model within budget), with the model's text streamed to the job card.
+
+use std::path::Path;
+
+use super::Engine;
+use crate::events::Event;
+use crate::job::{JobId, JobStatus};
+use crate::models::{ModelsError, PlanningRequest, PromptInput, plan_with_models};
+use crate::plan::Plan;
+use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
+use crate::store::now_unix;
+use crate::Result;
+
+/// A plan and who made it.
+pub(super) struct Planned {
+    pub plan: Plan,
+    /// `builtin` or the model id.
+    pub planner: String,
+    pub model_used: Option<String>,
+    pub estimated_cost_micros: i64,
+}
+
+impl Engine {
+    /// Plans `request`; `Ok(None)` when planning failed and the job was marked failed.
+    pub(super) async fn make_plan(
+        &self,
+        job: JobId,
+        user_id: i64,
+        request: &str,
+        cwd: &Path,
+    ) -> Result<Option<Planned>> {
+        let outcome = plan_builtin(&PlanRequest {
+            text: request,
+            cwd,
+            home: &self.home,
+        });
+        let (message, suggestions) = match outcome {
+            BuiltinOutcome::Planned { plan, .. } => {
+                return Ok(Some(Planned {
+                    plan,
+                    planner: "builtin".into(),
+                    model_used: None,
+                    estimated_cost_micros: 0,
+                }));
+            }
+            BuiltinOutcome::NotUnderstood {
+                message,
+                suggestions,
+            } => (message, suggestions),
+        };
+        let Some(router) = &self.models else {
+            let mut text = message;
+            if !suggestions.is_empty() {
+                text.push_str("\nYou could try: ");
+                text.push_str(&suggestions.join(" · "));
+            }
+            text.push_str("\nTo plan requests like this with a language model, enable one with DEVOS_PROVIDERS.");
+            self.fail(job, JobStatus::Planning, &text).await?;
+            return Ok(None);
+        };
+        let context = serde_json::json!({ "cwd": cwd, "home": self.home });
+        let preferences: Vec<String> = self
+            .store
+            .rules(user_id)
+            .await?
+            .iter()
+            .filter(|rule| rule.enabled)
+            .map(|rule| {
+                format!(
+                    "{} `{}` in {}",
+                    rule.decision.as_str(),
+                    rule.pattern.display(),
+                    rule.scope.display()
+                )
+            })
+            .collect();
+        let events = self.events.clone();
+        let on_text = move |text: &str| {
+            events.publish(Event::PlanText {
+                job_id: job,
+                user_id,
+                text: text.to_owned(),
+            });
+        };
+        let planning = PlanningRequest {
+            job_id: Some(job.0),
+            prompt: PromptInput {
+                request,
+                context: &context,
+                preferences: &preferences,
+            },
+            now_at: now_unix(),
+        };
+        match plan_with_models(router, &self.store, &planning, &on_text).await {
+            Ok(model_plan) => {
+                let note = format!(
+                    "planned by {} ({}; estimated at most ${:.6})",
+                    model_plan.model_used,
+                    model_plan.complexity_reason,
+                    micros_to_usd(model_plan.estimated_cost_micros)
+                );
+                self.store.append_logs(job, 0, &[("info", &note)]).await?;
+                Ok(Some(Planned {
+                    plan: model_plan.plan,
+                    planner: model_plan.model_used.clone(),
+                    model_used: Some(model_plan.model_used),
+                    estimated_cost_micros: model_plan.estimated_cost_micros,
+                }))
+            }
+            Err(error) => {
+                let text = match &error {
+                    ModelsError::InvalidPlan { reply, .. } => {
+                        format!("{error}\n--- the model's reply ---\n{reply}")
+                    }
+                    ModelsError::Refused(refusal) => refusal.message(),
+                    ModelsError::NoModel(_)
+                    | ModelsError::Provider { .. }
+                    | ModelsError::Store(_) => error.to_string(),
+                };
+                self.fail(job, JobStatus::Planning, &text).await?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+#[expect(clippy::cast_precision_loss, reason = "display only; amounts are tiny")]
+fn micros_to_usd(micros: i64) -> f64 {
+    micros as f64 / 1_000_000.0
+}
