@@ -14,6 +14,7 @@ pub mod plan;
 pub mod planner;
 pub mod policy;
 pub mod risk;
+pub mod sandbox;
 pub mod shell;
 pub mod store;
 
