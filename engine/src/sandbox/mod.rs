@@ -128,3 +128,57 @@ pub enum SandboxError {
     #[error("could not read the current resource limits: {0}")]
     Rlimit(#[from] nix::errno::Errno),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn default_limits_come_from_the_config_in_bytes() {
+        let config = Config::load(&Overrides::default()).unwrap();
+        assert!(!config.sandbox.require_landlock);
+        assert_eq!(
+            ResourceLimits::from_config(&config.sandbox),
+            ResourceLimits {
+                cpu_secs: 60,
+                address_space_bytes: 4096 * 1024 * 1024,
+                file_size_bytes: 1024 * 1024 * 1024,
+                max_processes: 512,
+            }
+        );
+    }
+
+    #[test]
+    fn a_read_only_step_may_write_only_its_temp_dir() {
+        let (cwd, tmp) = (Path::new("/work/repo"), Path::new("/data/tmp/job-1"));
+        assert_eq!(job_write_roots(cwd, tmp, true), vec![tmp.to_path_buf()]);
+        assert_eq!(
+            job_write_roots(cwd, tmp, false),
+            vec![cwd.to_path_buf(), tmp.to_path_buf()]
+        );
+    }
+
+    #[test]
+    fn landlock_status_serializes_with_a_state_tag() {
+        let cases = [
+            (
+                LandlockStatus::Available {
+                    abi: 4,
+                    network: true,
+                },
+                r#"{"state":"available","abi":4,"network":true}"#,
+            ),
+            (
+                LandlockStatus::Unavailable {
+                    reason: "old kernel".into(),
+                },
+                r#"{"state":"unavailable","reason":"old kernel"}"#,
+            ),
+        ];
+        for (status, json) in cases {
+            assert_eq!(serde_json::to_string(&status).unwrap(), json, "{status:?}");
+        }
+    }
+}
