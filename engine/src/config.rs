@@ -85,6 +85,9 @@ pub struct SandboxConfig {
     pub file_size_mb: u64,
     /// Processes per step.
     pub max_processes: u64,
+    /// Refuse to run process steps when the kernel lacks Landlock. When
+    /// false, they run with rlimits only and every non-safe step needs approval.
+    pub require_landlock: bool,
 }
 
 /// `[budgets]`, in US dollars.

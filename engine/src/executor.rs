@@ -6,7 +6,10 @@
 //!
 //! Every step runs in its own process group so that a timeout or a
 //! cancellation reaches grandchildren too (`bash -c 'sleep 30 & …'`), and no
-//! process of a finished step outlives it.
+//! process of a finished step outlives it. With a [`SandboxPolicy`] the child
+//! is confined (Landlock, rlimits, `no_new_privs`) before the interpreter
+//! starts; see [`crate::sandbox`]. The process-group timeout is also what
+//! ends a process flood when `RLIMIT_NPROC` does not apply (DevOS as root).
 
 use std::ffi::OsString;
 use std::io;
@@ -23,6 +26,8 @@ use tokio::process::Command;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
+
+use crate::sandbox::{Enforcement, PreparedSandbox, SandboxPolicy};
 
 /// How long a process group gets between SIGTERM and SIGKILL, and how long we
 /// keep reading after SIGKILL before giving up on a pipe held by an escapee.
@@ -74,6 +79,14 @@ pub struct StepCommand {
     /// The environment to start from (normally `std::env::vars_os()`); secrets
     /// are removed by [`clean_env`] before the child sees it.
     pub parent_env: Vec<(OsString, OsString)>,
+    /// The engine rated the step safe: it only reads. Such a step also gets
+    /// `GIT_OPTIONAL_LOCKS=0`, so `git status` does not try to refresh the
+    /// index; its sandbox should make nothing but the temp dir writable
+    /// ([`crate::sandbox::job_write_roots`]), so git cannot write `.git` anyway.
+    pub read_only: bool,
+    /// How the child is confined; `None` runs it unconfined (only the
+    /// process group, timeout, clean environment and output cap apply).
+    pub sandbox: Option<SandboxPolicy>,
 }
 
 /// Which pipe a line came from.
@@ -126,6 +139,8 @@ pub struct StepOutcome {
     pub truncated: bool,
     /// Wall-clock time from start to end.
     pub duration: Duration,
+    /// What the sandbox enforced, when the step was started with one.
+    pub sandbox: Option<Enforcement>,
 }
 
 impl StepOutcome {
@@ -176,18 +191,40 @@ pub async fn run_step(
     if cancel.is_cancelled() {
         return capture.finish(OutcomeKind::Cancelled, None, started);
     }
+    let prepared = match step.sandbox.as_ref().map(PreparedSandbox::prepare) {
+        None => None,
+        Some(Ok(prepared)) => Some(prepared),
+        Some(Err(err)) => {
+            capture.push(
+                OutputStream::Stderr,
+                format!("could not set up the sandbox: {err}"),
+            );
+            return capture.finish(OutcomeKind::FailedToStart, None, started);
+        }
+    };
+    let mut env = clean_env(&step.parent_env, &step.tmp_dir);
+    if step.read_only {
+        // Later entries win, so this overrides an inherited value.
+        env.push(("GIT_OPTIONAL_LOCKS".into(), "0".into()));
+    }
     let mut command = Command::new(step.interpreter.program());
     command
         .arg("-c")
         .arg(&step.script)
         .current_dir(&step.cwd)
         .env_clear()
-        .envs(clean_env(&step.parent_env, &step.tmp_dir))
+        .envs(env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
+    if let Some(prepared) = prepared {
+        let enforcement = prepared.enforcement();
+        tracing::debug!(?enforcement, "step sandboxed");
+        capture.sandbox = Some(enforcement);
+        prepared.install(&mut command);
+    }
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {
@@ -322,6 +359,7 @@ struct Capture<'a> {
     truncated: bool,
     stdout: String,
     stderr: String,
+    sandbox: Option<Enforcement>,
     lines: &'a UnboundedSender<OutputLine>,
 }
 
@@ -333,6 +371,7 @@ impl<'a> Capture<'a> {
             truncated: false,
             stdout: String::new(),
             stderr: String::new(),
+            sandbox: None,
             lines,
         }
     }
@@ -375,6 +414,7 @@ impl<'a> Capture<'a> {
             stderr: self.stderr,
             truncated: self.truncated,
             duration: started.elapsed(),
+            sandbox: self.sandbox,
         }
     }
 }

@@ -9,13 +9,14 @@ pub mod events;
 pub mod executor;
 pub mod fsops;
 pub mod job;
-pub mod pipeline;
 pub mod models;
+pub mod pipeline;
 pub mod plan;
 pub mod planner;
 pub mod policy;
 pub mod risk;
 pub mod rules;
+pub mod sandbox;
 pub mod shell;
 pub mod store;
 

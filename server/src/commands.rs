@@ -107,12 +107,14 @@ pub async fn ask(
     let Some(user) = user else {
         bail!("no such account; create one with `devos user add NAME --password-stdin`");
     };
+    let models = crate::serve::build_models(&config, &host.models).await?;
     let engine = Engine::start(EngineSetup {
         store,
         config: Arc::new(config),
         policy: Arc::new(Policy::load(host.user_policy.as_deref())?),
         home: host.home,
         parent_env: std::env::vars_os().collect(),
+        models,
     })
     .await?;
     let mut events = engine.subscribe();
@@ -164,7 +166,12 @@ pub async fn ask(
             return Ok(());
         }
         match events.recv().await {
-            Ok(Event::JobUpdate { .. } | Event::Log { .. } | Event::ApprovalRequest { .. })
+            Ok(
+                Event::JobUpdate { .. }
+                | Event::Log { .. }
+                | Event::PlanText { .. }
+                | Event::ApprovalRequest { .. },
+            )
             | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
             Err(tokio::sync::broadcast::error::RecvError::Closed) => bail!("the engine stopped"),
         }

@@ -9,6 +9,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use engine::auth::{LoginLimiter, SetupToken};
 use engine::config::{Config, Overrides};
+use engine::models::{
+    BedrockProvider, BedrockSettings, Budgets, ModelProvider, ModelRouter, ModelsConfig,
+    ModelsOverrides, OpenAiProvider, OpenAiSettings, ProviderKind,
+};
 use engine::pipeline::{Engine, EngineSetup};
 use engine::policy::Policy;
 use engine::store::Store;
@@ -28,6 +32,8 @@ pub struct Host {
     pub home: PathBuf,
     /// User policy rules (`security.toml` beside `DEVOS_CONFIG`), on top of the defaults.
     pub user_policy: Option<String>,
+    /// `DEVOS_PROVIDERS`, `DEVOS_OPENAI_*`.
+    pub models: ModelsOverrides,
 }
 
 impl Host {
@@ -46,7 +52,11 @@ impl Host {
                     .with_context(|| format!("reading {}", path.display()))
             })
             .transpose()?;
-        Ok(Self { home, user_policy })
+        Ok(Self {
+            home,
+            user_policy,
+            models: ModelsOverrides::from_env(),
+        })
     }
 }
 
@@ -64,6 +74,7 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
     let policy = Policy::load(host.user_policy.as_deref()).context("loading security.toml")?;
     let setup = Arc::new(SetupToken::default());
     let setup_token = (store.count_users().await? == 0).then(|| setup.issue());
+    let models = build_models(&config, &host.models).await?;
     let config = Arc::new(config);
     let engine = Engine::start(EngineSetup {
         store: store.clone(),
@@ -71,6 +82,7 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
         policy: Arc::new(policy),
         home: host.home,
         parent_env: std::env::vars_os().collect(),
+        models,
     })
     .await?;
     let ctx = AppContext {
@@ -88,6 +100,39 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
         },
         setup_token,
     ))
+}
+
+/// The model router for the enabled providers, or `None` (built-in planner only).
+pub async fn build_models(
+    config: &Config,
+    overrides: &ModelsOverrides,
+) -> anyhow::Result<Option<Arc<ModelRouter>>> {
+    let models = ModelsConfig::load_default(overrides)?;
+    if models.enabled_providers.is_empty() {
+        tracing::info!(
+            "no model provider enabled (DEVOS_PROVIDERS); the built-in planner plans alone"
+        );
+        return Ok(None);
+    }
+    let enabled = models.enabled_providers.clone();
+    let openai = OpenAiSettings {
+        base_url: models.openai_base_url.clone(),
+        api_key: models.openai_api_key.clone(),
+        timeout: Duration::from_secs(120),
+    };
+    let mut router = ModelRouter::new(models, Budgets::from_config(&config.budgets));
+    for kind in enabled {
+        let provider: Arc<dyn ModelProvider> = match kind {
+            ProviderKind::Bedrock => {
+                Arc::new(BedrockProvider::new(&BedrockSettings::default()).await)
+            }
+            ProviderKind::Openai => Arc::new(OpenAiProvider::new(&openai)?),
+        };
+        router = router.with_provider(kind, provider);
+    }
+    let ids: Vec<&str> = router.models().iter().map(|m| m.id.as_str()).collect();
+    tracing::info!(models = ?ids, "model providers enabled");
+    Ok(Some(Arc::new(router)))
 }
 
 /// Leptos options: our address, the site root found beside the binary or in `target/site`.

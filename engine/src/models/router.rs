@@ -172,7 +172,9 @@ pub struct ModelRouter {
 impl std::fmt::Debug for ModelRouter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let models: Vec<&str> = self.models().iter().map(|m| m.id.as_str()).collect();
-        f.debug_struct("ModelRouter").field("models", &models).finish_non_exhaustive()
+        f.debug_struct("ModelRouter")
+            .field("models", &models)
+            .finish_non_exhaustive()
     }
 }
 

@@ -5,13 +5,13 @@
 use std::path::Path;
 
 use super::Engine;
+use crate::Result;
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
 use crate::models::{ModelsError, PlanningRequest, PromptInput, plan_with_models};
 use crate::plan::Plan;
 use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
 use crate::store::now_unix;
-use crate::Result;
 
 /// A plan and who made it.
 pub(super) struct Planned {

@@ -13,7 +13,8 @@ use crate::events::Event;
 use crate::executor::{self, ExecLimits, Interpreter, OutcomeKind, OutputStream, StepCommand};
 use crate::fsops::{self, FileOp};
 use crate::job::{JobId, JobStatus};
-use crate::plan::StepAction;
+use crate::plan::{SafetyLevel, StepAction};
+use crate::sandbox::{self, ResourceLimits, SandboxPolicy};
 use crate::store::StepRecord;
 use crate::{Error, Result};
 
@@ -166,12 +167,26 @@ impl Engine {
         cwd: &std::path::Path,
         cancel: &CancellationToken,
     ) -> StepEnd {
+        let tmp_dir = self.job_tmp_dir(job);
+        let read_only = match step.level {
+            SafetyLevel::Safe => true,
+            SafetyLevel::Moderate | SafetyLevel::Destructive => false,
+        };
+        let sandbox = SandboxPolicy {
+            write_roots: sandbox::job_write_roots(cwd, &tmp_dir, read_only),
+            // Plans cannot ask for the network yet, so no step gets it.
+            allow_network: false,
+            limits: ResourceLimits::from_config(&self.config.sandbox),
+            require_landlock: self.config.sandbox.require_landlock,
+        };
         let command = StepCommand {
             interpreter,
             script: script.to_owned(),
             cwd: cwd.to_path_buf(),
-            tmp_dir: self.job_tmp_dir(job),
+            tmp_dir,
             parent_env: self.parent_env.clone(),
+            read_only,
+            sandbox: Some(sandbox),
         };
         let limits = ExecLimits {
             timeout: Duration::from_secs(self.config.sandbox.timeout_secs),

@@ -33,6 +33,8 @@ fn step(interpreter: Interpreter, script: &str, dir: &Path, env: &[(&str, &str)]
         cwd: dir.to_path_buf(),
         tmp_dir: dir.join("tmp"),
         parent_env,
+        read_only: false,
+        sandbox: None,
     }
 }
 

@@ -164,6 +164,7 @@ async fn no_setup_token_when_an_account_exists() {
     let host = server::serve::Host {
         home: server.state.ctx.engine.home().to_path_buf(),
         user_policy: None,
+        models: engine::models::ModelsOverrides::default(),
     };
     let (_, token) = server::serve::build_state((*server.state.ctx.config).clone(), host)
         .await

@@ -38,6 +38,7 @@ impl TestServer {
         let host = server::serve::Host {
             home: data_dir.path().to_path_buf(),
             user_policy: None,
+            models: engine::models::ModelsOverrides::default(),
         };
         let (state, setup_token) = server::serve::build_state(config, host).await.unwrap();
         let client: SocketAddr = client.parse().unwrap();
