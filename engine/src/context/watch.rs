@@ -251,6 +251,9 @@ impl Worker {
         let mut changed = Vec::new();
         // Parents sort before children, so a new directory is indexed before its files.
         for dir in dirs {
+            // An event is reason enough to ask git: a rewrite within the same
+            // second and size leaves the index's record unchanged.
+            repos.extend(self.repo_of(&dir));
             if read(&self.shared.index).has_dir(&dir) {
                 changed.extend(self.reconcile(&dir, true));
             }
