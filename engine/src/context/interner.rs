@@ -63,8 +63,8 @@ impl Interner {
             + self.by_hash.capacity() * slot
             + self
                 .collisions
-                .iter()
-                .map(|(name, _)| name.len() + size_of::<(Box<str>, u32)>() + 1)
+                .keys()
+                .map(|name| name.len() + size_of::<(Box<str>, u32)>() + 1)
                 .sum::<usize>()
     }
 

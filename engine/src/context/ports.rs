@@ -91,7 +91,7 @@ pub(crate) fn listeners(describe: &dyn Fn(u32) -> Option<(String, String)>) -> V
             }
         })
         .collect();
-    result.sort_by(|a, b| (a.port, a.address).cmp(&(b.port, b.address)));
+    result.sort_by_key(|listener| (listener.port, listener.address));
     result.dedup_by(|a, b| a.port == b.port && a.pid == b.pid && a.address == b.address);
     result
 }

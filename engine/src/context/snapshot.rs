@@ -104,9 +104,12 @@ const STEPS: &[Step] = &[
                 &mut r.untracked,
                 &mut r.conflicted,
             ];
-            groups.into_iter().fold(false, |any, group| {
-                !std::mem::take(&mut group.paths).is_empty() || any
-            })
+            // Clear every group, not just the first non-empty one.
+            let mut is_any_dropped = false;
+            for group in groups {
+                is_any_dropped |= !std::mem::take(&mut group.paths).is_empty();
+            }
+            is_any_dropped
         })
     }),
     ("directory summary", |s| s.directory.take().is_some()),

@@ -456,12 +456,12 @@ impl Worker {
 /// our own directory listings and git reads would otherwise trigger a refresh loop.
 fn is_read_only(kind: EventKind) -> bool {
     match kind {
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
-        EventKind::Access(_) => true,
-        EventKind::Any | EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => {
-            false
-        }
-        EventKind::Other => true,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Any
+        | EventKind::Create(_)
+        | EventKind::Modify(_)
+        | EventKind::Remove(_) => false,
+        EventKind::Access(_) | EventKind::Other => true,
     }
 }
 

@@ -99,8 +99,7 @@ fn vanished_root_becomes_missing_and_comes_back() {
     std::fs::remove_dir_all(&root).unwrap();
     wait_for("missing root", || {
         let status = engine.status();
-        (status.roots[0].status == WatchStatus::Missing && status.roots[0].files == 0)
-            .then_some(())
+        (status.roots[0].status == WatchStatus::Missing && status.roots[0].files == 0).then_some(())
     });
     assert_eq!(engine.snapshot(&root, 1000).directory, None);
 

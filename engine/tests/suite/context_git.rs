@@ -67,5 +67,7 @@ fn deleted_repository_is_forgotten() {
     let engine = ContextEngine::start(fast_settings(vec![root.clone()])).unwrap();
     wait_for("repo found", || (engine.status().repos == 1).then_some(()));
     std::fs::remove_dir_all(&repo).unwrap();
-    wait_for("repo forgotten", || (engine.status().repos == 0).then_some(()));
+    wait_for("repo forgotten", || {
+        (engine.status().repos == 0).then_some(())
+    });
 }

@@ -48,7 +48,12 @@ fn secrets_never_reach_a_snapshot() {
     git(&root, &["add", "-A"]);
     git(
         &root,
-        &["commit", "-q", "-m", "deploy with --token=ghp_abcdefghijklmnopqrstuvwxyz012345 AKIAIOSFODNN7EXAMPLE"],
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "deploy with --token=ghp_abcdefghijklmnopqrstuvwxyz012345 AKIAIOSFODNN7EXAMPLE",
+        ],
     );
     let (mut child, port) = spawn_listener();
     let engine = ContextEngine::start(fast_settings(vec![root.clone()])).unwrap();
@@ -56,7 +61,10 @@ fn secrets_never_reach_a_snapshot() {
 
     let snapshot = wait_for("repo and listener", || {
         let snapshot = engine.snapshot(&root, 100_000);
-        let has_commit = snapshot.repo.as_ref().is_some_and(|r| !r.commits.is_empty());
+        let has_commit = snapshot
+            .repo
+            .as_ref()
+            .is_some_and(|r| !r.commits.is_empty());
         let has_listener = snapshot.processes.as_ref().is_some_and(|p| {
             p.listeners
                 .iter()
@@ -88,7 +96,11 @@ fn snapshot_respects_the_token_budget() {
     let engine = ContextEngine::start(fast_settings(vec![root.clone()])).unwrap();
     wait_for("first index", || engine.status().is_ready.then_some(()));
     for n in 0..40 {
-        std::fs::write(root.join(format!("a_rather_long_file_name_number_{n}.rs")), "x").unwrap();
+        std::fs::write(
+            root.join(format!("a_rather_long_file_name_number_{n}.rs")),
+            "x",
+        )
+        .unwrap();
     }
     wait_for("recent changes", || {
         let directory = engine.snapshot(&root, 100_000).directory?;
