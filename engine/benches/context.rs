@@ -59,7 +59,8 @@ fn generate(root: &Path) -> BenchResult<PathBuf> {
         };
         std::fs::create_dir_all(&dir)?;
         for f in 0..FILES_PER_DIR {
-            let name = format!("f{f:02}_{}", NAMES[f % NAMES.len()]);
+            // Unique names everywhere: the worst case for the name interner.
+            let name = format!("f{f:02}_{d:04}_{}", NAMES[f % NAMES.len()]);
             std::fs::write(dir.join(name), vec![b'x'; 64 + f * 16])?;
         }
     }
@@ -68,7 +69,7 @@ fn generate(root: &Path) -> BenchResult<PathBuf> {
     git(&repo, &["commit", "-q", "-m", "Synthetic tree"])?;
     // Some work in progress, so status has something to say.
     for d in 0..5 {
-        std::fs::write(repo.join(format!("d{d:04}/f00_main.rs")), "changed")?;
+        std::fs::write(repo.join(format!("d{d:04}/f00_{d:04}_main.rs")), "changed")?;
         std::fs::write(repo.join(format!("d{d:04}/new.rs")), "new")?;
     }
     Ok(repo)

@@ -10,6 +10,7 @@
 //! engine works from sync and async callers alike.
 
 mod category;
+mod events;
 mod git;
 mod index;
 mod interner;
