@@ -27,6 +27,9 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// Spending limits for model calls, in US dollars.
     pub budgets: BudgetConfig,
+    /// How the context engine watches the workspace.
+    #[serde(default)]
+    pub context: ContextConfig,
 }
 
 /// `[server]`
@@ -100,6 +103,37 @@ pub struct BudgetConfig {
     pub daily_usd: f64,
     /// Model spending per calendar month (UTC).
     pub monthly_usd: f64,
+}
+
+/// `[context]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContextConfig {
+    /// Follow file events; `false` rescans the roots every `rescan_secs` instead.
+    pub watch: bool,
+    /// File events are batched for this many milliseconds.
+    pub debounce_ms: u64,
+    /// Seconds between rescans of a root that cannot be watched.
+    pub rescan_secs: u64,
+    /// Seconds between process refreshes while someone looks at the context.
+    pub process_interval_secs: u64,
+    /// Largest context snapshot given to a planner, in tokens.
+    pub token_budget: u64,
+    /// Recently changed files remembered.
+    pub recent_capacity: usize,
+}
+
+impl Default for ContextConfig {
+    fn default() -> Self {
+        Self {
+            watch: true,
+            debounce_ms: 200,
+            rescan_secs: 30,
+            process_interval_secs: 5,
+            token_budget: 1500,
+            recent_capacity: 256,
+        }
+    }
 }
 
 /// Values from the environment that win over the file (`DEVOS_ADDR`, `DEVOS_DATA_DIR`).

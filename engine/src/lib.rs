@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod context;
 pub mod error;
 pub mod events;
 pub mod executor;

@@ -1,0 +1,264 @@
+//! The process monitor: a thread that refreshes the top processes, listening
+//! ports, load and memory every interval — but only while someone holds an
+//! [`InterestGuard`] (an open console, a job being planned). With no interest
+//! it sleeps and costs nothing. Command lines are redacted before caching.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sysinfo::{MemoryRefreshKind, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
+
+use super::ports::{Listener, listeners};
+use super::redact::redact;
+use super::state::{read, unix_now, write};
+
+/// Processes kept in each top list.
+pub const TOP_PROCESSES: usize = 5;
+/// Longest command line kept, in characters.
+const COMMAND_CAP: usize = 240;
+
+/// One process as the context shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessInfo {
+    /// Process id.
+    pub pid: u32,
+    /// Executable name.
+    pub name: String,
+    /// Command line, redacted and shortened.
+    pub command: String,
+    /// CPU use since the previous refresh, percent of one core.
+    pub cpu_percent: f32,
+    /// Resident memory.
+    pub memory_bytes: u64,
+}
+
+/// Load averages over 1, 5 and 15 minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LoadAverage {
+    /// Last minute.
+    pub one: f64,
+    /// Last 5 minutes.
+    pub five: f64,
+    /// Last 15 minutes.
+    pub fifteen: f64,
+}
+
+/// Machine memory totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryTotals {
+    /// Installed memory.
+    pub total_bytes: u64,
+    /// In use.
+    pub used_bytes: u64,
+    /// Available for new work.
+    pub available_bytes: u64,
+}
+
+/// The last refresh of the process monitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessReport {
+    /// Busiest processes by CPU.
+    pub top_cpu: Vec<ProcessInfo>,
+    /// Largest processes by resident memory.
+    pub top_memory: Vec<ProcessInfo>,
+    /// Listening TCP sockets.
+    pub listeners: Vec<Listener>,
+    /// Load averages, when the OS reports them.
+    pub load: Option<LoadAverage>,
+    /// Memory totals.
+    pub memory: MemoryTotals,
+    /// When this was read, Unix seconds.
+    pub refreshed_at: i64,
+}
+
+#[derive(Debug, Default)]
+struct Interest {
+    count: Mutex<usize>,
+    changed: Condvar,
+    is_stopping: AtomicBool,
+}
+
+/// Keeps the process monitor refreshing while alive. Cheap to create;
+/// counted, so any number may exist at once.
+#[derive(Debug)]
+#[must_use = "the process monitor stops refreshing when the guard is dropped"]
+pub struct InterestGuard {
+    interest: Arc<Interest>,
+}
+
+impl Drop for InterestGuard {
+    fn drop(&mut self) {
+        let mut count = self
+            .interest
+            .count
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *count = count.saturating_sub(1);
+    }
+}
+
+/// Handle on the process monitor thread.
+#[derive(Debug)]
+pub(crate) struct ProcessMonitor {
+    interest: Arc<Interest>,
+    report: Arc<RwLock<Option<ProcessReport>>>,
+}
+
+impl ProcessMonitor {
+    /// Starts the (idle) refresher thread.
+    pub(crate) fn spawn(interval: Duration) -> std::io::Result<Self> {
+        let monitor = Self {
+            interest: Arc::new(Interest::default()),
+            report: Arc::new(RwLock::new(None)),
+        };
+        let (interest, report) = (Arc::clone(&monitor.interest), Arc::clone(&monitor.report));
+        std::thread::Builder::new()
+            .name("context-processes".into())
+            .spawn(move || run(&interest, &report, interval))?;
+        Ok(monitor)
+    }
+
+    /// Registers interest; refreshing starts at once if it was idle.
+    pub(crate) fn interest(&self) -> InterestGuard {
+        let mut count = self
+            .interest
+            .count
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *count += 1;
+        self.interest.changed.notify_all();
+        InterestGuard {
+            interest: Arc::clone(&self.interest),
+        }
+    }
+
+    /// Whether anyone holds a guard.
+    pub(crate) fn is_active(&self) -> bool {
+        *self
+            .interest
+            .count
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            > 0
+    }
+
+    /// Reads the report through `f` without cloning it.
+    pub(crate) fn with_report<T>(&self, f: impl FnOnce(Option<&ProcessReport>) -> T) -> T {
+        f(read(&self.report).as_ref())
+    }
+
+    pub(crate) fn stop(&self) {
+        self.interest.is_stopping.store(true, Ordering::Relaxed);
+        let _count = self
+            .interest
+            .count
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.interest.changed.notify_all();
+    }
+}
+
+fn run(interest: &Interest, report: &RwLock<Option<ProcessReport>>, interval: Duration) {
+    let Ok(mut system) = System::new() else {
+        tracing::warn!("process information is unavailable on this system");
+        return;
+    };
+    loop {
+        {
+            let mut count = interest
+                .count
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            while *count == 0 && !interest.is_stopping.load(Ordering::Relaxed) {
+                count = interest
+                    .changed
+                    .wait(count)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+        if interest.is_stopping.load(Ordering::Relaxed) {
+            return;
+        }
+        let fresh = refresh(&mut system);
+        *write(report) = Some(fresh);
+        let count = interest
+            .count
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Woken early by a new guard or by stop; either way the loop re-checks.
+        let _wait = interest
+            .changed
+            .wait_timeout(count, interval)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+}
+
+fn refresh(system: &mut System) -> ProcessReport {
+    system.refresh_processes_specifics(
+        ProcessesToUpdate::All,
+        true,
+        ProcessRefreshKind::nothing()
+            .with_cpu()
+            .with_memory()
+            .with_cmd(UpdateKind::OnlyIfNotSet),
+    );
+    system.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
+    let processes: Vec<&sysinfo::Process> = system
+        .processes()
+        .values()
+        .filter(|process| process.thread_kind().is_none())
+        .collect();
+    let by_pid: HashMap<u32, &sysinfo::Process> = processes
+        .iter()
+        .map(|process| (process.pid().as_u32(), *process))
+        .collect();
+    let describe = |pid: u32| {
+        by_pid.get(&pid).map(|process| {
+            let info = info(process);
+            (info.name, info.command)
+        })
+    };
+    let top = |key: &dyn Fn(&sysinfo::Process) -> f64| {
+        let mut sorted = processes.clone();
+        sorted.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        sorted.into_iter().take(TOP_PROCESSES).map(info).collect()
+    };
+    #[expect(clippy::cast_precision_loss, reason = "only used to rank processes")]
+    let top_memory = top(&|process| process.memory() as f64);
+    ProcessReport {
+        top_cpu: top(&|process| f64::from(process.cpu_usage())),
+        top_memory,
+        listeners: listeners(&describe),
+        load: System::load_average().ok().map(|load| LoadAverage {
+            one: load.one,
+            five: load.five,
+            fifteen: load.fifteen,
+        }),
+        memory: MemoryTotals {
+            total_bytes: system.total_memory(),
+            used_bytes: system.used_memory(),
+            available_bytes: system.available_memory(),
+        },
+        refreshed_at: unix_now(),
+    }
+}
+
+fn info(process: &sysinfo::Process) -> ProcessInfo {
+    let command = process
+        .cmd()
+        .iter()
+        .map(|arg| arg.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let command = redact(&command);
+    ProcessInfo {
+        pid: process.pid().as_u32(),
+        name: process.name().to_string_lossy().into_owned(),
+        command: command.chars().take(COMMAND_CAP).collect(),
+        cpu_percent: process.cpu_usage(),
+        memory_bytes: process.memory(),
+    }
+}
