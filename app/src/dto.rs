@@ -46,6 +46,13 @@ pub struct JobView {
     pub finished_at: Option<i64>,
     /// Pending jobs expire then (Unix seconds).
     pub approval_deadline_at: Option<i64>,
+    /// The context snapshot it was planned with (pretty JSON, redacted).
+    pub context: String,
+    /// Text a model streamed while planning (live only).
+    #[serde(default)]
+    pub plan_text: String,
+    /// Estimated model cost in US dollars.
+    pub estimated_cost: f64,
 }
 
 impl JobView {
@@ -196,8 +203,26 @@ mod convert {
                 started_at: job.started_at,
                 finished_at: job.finished_at,
                 approval_deadline_at: job.approval_deadline_at,
+                context: pretty(&job.context),
+                plan_text: String::new(),
+                estimated_cost: micros_to_usd(job.estimated_cost_micros),
             }
         }
+    }
+
+    fn pretty(json: &str) -> String {
+        serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .and_then(|value| serde_json::to_string_pretty(&value).ok())
+            .unwrap_or_default()
+    }
+
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "money amounts are far below 2^52 micro-dollars"
+    )]
+    fn micros_to_usd(micros: i64) -> f64 {
+        micros as f64 / 1_000_000.0
     }
 
     impl From<UndoOutcome> for UndoView {
@@ -252,4 +277,61 @@ impl From<engine::pipeline::RuleUsage> for RuleView {
             examples: usage.examples,
         }
     }
+}
+
+/// The console's side panel: live context of the current directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ContextPanelView {
+    /// The directory shown.
+    pub cwd: String,
+    /// One line about the directory (files, folders, size, kinds).
+    pub directory: Option<String>,
+    /// One line about its repository (branch, upstream, changes).
+    pub repo: Option<String>,
+    /// Recently changed files, newest first.
+    pub recent: Vec<String>,
+    /// Busiest processes.
+    pub processes: Vec<String>,
+    /// Why the panel is empty, when it is.
+    pub note: Option<String>,
+}
+
+/// The Settings page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    /// Sandbox state in words.
+    pub sandbox: String,
+    /// Whether steps are confined by Landlock.
+    pub sandbox_ok: bool,
+    /// Workspace roots with their watch state and file count.
+    pub roots: Vec<String>,
+    /// Files in the context index.
+    pub indexed_files: u64,
+    /// Model ids a request may be routed to.
+    pub models: Vec<String>,
+    /// Per-job, daily, monthly budgets in US dollars.
+    pub budgets: (f64, f64, f64),
+    /// Data directory.
+    pub data_dir: String,
+    /// Approval timeout in seconds.
+    pub approval_timeout_secs: u64,
+    /// Whether safe steps run without asking.
+    pub auto_approve_safe: bool,
+    /// Per-step limits in words.
+    pub limits: String,
+}
+
+/// The Costs page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostsView {
+    /// (day, calls, input tokens, output tokens, cost USD), last 30 days.
+    pub by_day: Vec<(String, i64, i64, i64, f64)>,
+    /// (model, calls, input tokens, output tokens, cost USD), this month.
+    pub by_model: Vec<(String, i64, i64, i64, f64)>,
+    /// Spent today / this month, US dollars.
+    pub today: f64,
+    /// Spent this month.
+    pub month: f64,
+    /// Budgets (per job, day, month).
+    pub budgets: (f64, f64, f64),
 }

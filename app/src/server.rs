@@ -106,3 +106,96 @@ pub fn set_content_security_policy() {
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
+
+/// Turns a context snapshot into the console panel's lines.
+pub fn context_panel_view(
+    cwd: &std::path::Path,
+    snapshot: &engine::context::ContextSnapshot,
+) -> crate::dto::ContextPanelView {
+    let directory = snapshot.directory.as_ref().map(|dir| {
+        let kinds: Vec<String> = dir
+            .by_category
+            .iter()
+            .filter(|c| c.files > 0)
+            .map(|c| format!("{} {:?}", c.files, c.category).to_lowercase())
+            .collect();
+        format!(
+            "{} files in {} folders, {} · {}",
+            dir.files,
+            dir.dirs,
+            human_bytes(dir.total_bytes),
+            kinds.join(", ")
+        )
+    });
+    let repo = snapshot.repo.as_ref().map(|repo| {
+        let branch = repo.branch.clone().unwrap_or_else(|| "(detached)".into());
+        let upstream = repo.upstream.as_ref().map_or_else(String::new, |u| {
+            format!(" · {} ahead, {} behind {}", u.ahead, u.behind, u.name)
+        });
+        format!(
+            "git: {branch}{upstream} · {} staged, {} changed, {} untracked",
+            repo.staged.count, repo.unstaged.count, repo.untracked.count
+        )
+    });
+    let recent = snapshot
+        .directory
+        .as_ref()
+        .map(|dir| {
+            dir.recent
+                .iter()
+                .take(6)
+                .map(|change| {
+                    let path = change.path.strip_prefix(cwd).unwrap_or(&change.path);
+                    format!("{:?} {}", change.kind, path.display()).to_lowercase()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let processes = snapshot
+        .processes
+        .as_ref()
+        .map(|p| {
+            p.top
+                .iter()
+                .take(5)
+                .map(|proc| {
+                    format!(
+                        "{} (pid {}) {:.0}% cpu, {}",
+                        proc.name,
+                        proc.pid,
+                        proc.cpu_percent,
+                        human_bytes(proc.memory_bytes)
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let note = (directory.is_none() && repo.is_none()).then(|| {
+        "This directory is outside the watched workspace roots (see Settings).".to_owned()
+    });
+    crate::dto::ContextPanelView {
+        cwd: cwd.display().to_string(),
+        directory,
+        repo,
+        recent,
+        processes,
+        note,
+    }
+}
+
+/// `1536` → `1.5 KB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    #[expect(clippy::cast_precision_loss, reason = "display only")]
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -4,37 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
-const { login, watchPageErrors } = require('./helpers');
-
-function freshDir(name, files) {
-  const dir = path.join(process.env.DEVOS_E2E_WORK_DIR, name);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), content);
-  return dir;
-}
-
-function listing(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) { out.push(`${path.relative(dir, full)}/`); walk(full); }
-      else out.push(`${path.relative(dir, full)} ${fs.readFileSync(full).toString('base64')}`);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-async function ask(page, request, cwd) {
-  await page.getByLabel('Working directory').fill(cwd);
-  const input = page.getByLabel('What should DevOS do?');
-  await input.fill(request);
-  await input.press('Enter');
-  const card = page.getByTestId('job-card').filter({ hasText: request }).first();
-  await expect(card).toBeVisible();
-  return card;
-}
+const { login, watchPageErrors, freshDir, listing, ask } = require('./helpers');
 
 test('a safe request runs and its output streams into the card', async ({ page }) => {
   const errors = watchPageErrors(page);

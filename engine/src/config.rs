@@ -149,7 +149,13 @@ pub struct Overrides {
     pub home: Option<PathBuf>,
     /// `XDG_DATA_HOME`.
     pub xdg_data_home: Option<PathBuf>,
+    /// The directory DevOS was started in (the default workspace root when
+    /// the home has no projects folder).
+    pub cwd: Option<PathBuf>,
 }
+
+/// Folders under the home tried, in order, as the default workspace root.
+const PROJECT_FOLDERS: [&str; 5] = ["projects", "src", "code", "dev", "workspace"];
 
 impl Overrides {
     /// Reads the overrides from the process environment (used once, in `main`).
@@ -161,6 +167,7 @@ impl Overrides {
             data_dir: var("DEVOS_DATA_DIR").map(PathBuf::from),
             home: var("HOME").map(PathBuf::from),
             xdg_data_home: var("XDG_DATA_HOME").map(PathBuf::from),
+            cwd: std::env::current_dir().ok(),
         }
     }
 }
@@ -266,10 +273,20 @@ impl Config {
                 (None, None) => PathBuf::from(".devos"),
             };
         }
-        if self.workspace.roots.is_empty()
-            && let Some(home) = &overrides.home
-        {
-            self.workspace.roots.push(home.clone());
+        if self.workspace.roots.is_empty() {
+            // Never the whole home by default: the context engine watches these.
+            let projects = overrides.home.as_ref().and_then(|home| {
+                PROJECT_FOLDERS
+                    .iter()
+                    .map(|name| home.join(name))
+                    .find(|dir| dir.is_dir())
+            });
+            if let Some(root) = projects
+                .or_else(|| overrides.cwd.clone())
+                .or_else(|| overrides.home.clone())
+            {
+                self.workspace.roots.push(root);
+            }
         }
         Ok(())
     }
@@ -341,6 +358,21 @@ mod tests {
             PathBuf::from("/home/u/.local/share/devos")
         );
         assert_eq!(config.workspace.roots, vec![PathBuf::from("/home/u")]);
+    }
+
+    #[test]
+    fn default_root_is_a_projects_folder_then_the_start_directory() {
+        let home = tempfile::tempdir().unwrap();
+        let overrides = Overrides {
+            home: Some(home.path().to_path_buf()),
+            cwd: Some("/srv/here".into()),
+            ..Overrides::default()
+        };
+        let config = Config::load(&overrides).unwrap();
+        assert_eq!(config.workspace.roots, vec![PathBuf::from("/srv/here")]);
+        std::fs::create_dir(home.path().join("src")).unwrap();
+        let config = Config::load(&overrides).unwrap();
+        assert_eq!(config.workspace.roots, vec![home.path().join("src")]);
         assert_eq!(config.sandbox.timeout_secs, 120);
     }
 

@@ -112,7 +112,7 @@ fn every_command_of_a_script_must_be_covered_and_deny_wins() {
     let cwd = Path::new("/p");
     assert_eq!(
         verdict(
-            &[allow.clone()],
+            std::slice::from_ref(&allow),
             &bash("git add -A && git commit -m x"),
             cwd
         ),
@@ -158,7 +158,7 @@ fn typed_trash_rules_match_the_same_patterns_only() {
     let cwd = Path::new("/p");
     assert_eq!(
         verdict(
-            &[rule.clone()],
+            std::slice::from_ref(&rule),
             &trash(&["/p/*.bak", "/p/*.tmp"], false),
             cwd
         ),
@@ -166,7 +166,7 @@ fn typed_trash_rules_match_the_same_patterns_only() {
     );
     assert_eq!(
         verdict(
-            &[rule.clone()],
+            std::slice::from_ref(&rule),
             &trash(&["/p/*.tmp", "/p/*.bak"], true),
             cwd
         ),

@@ -115,6 +115,7 @@ pub async fn ask(
         home: host.home,
         parent_env: std::env::vars_os().collect(),
         models,
+        context: None,
     })
     .await?;
     let mut events = engine.subscribe();

@@ -18,7 +18,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 use app::{App, shell};
 
 use crate::api::json::MAX_BODY_BYTES;
-use crate::api::{commands, events::events, health::health, me::me, rules};
+use crate::api::{commands, events::events, health::health, me::me, rules, usage::usage};
 use crate::auth::require_page_session;
 use crate::security::{AllowedHosts, check_host_and_origin, security_headers};
 use crate::state::AppState;
@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/rules/{id}",
             patch(rules::update).delete(rules::delete),
         )
+        .route("/api/v1/usage", get(usage))
         .route("/ws/events", get(events))
         .route(
             "/api/{*fn_name}",

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use engine::auth::{LoginLimiter, SetupToken};
 use engine::config::{Config, Overrides};
+use engine::context::{ContextEngine, ContextSettings};
 use engine::models::{
     BedrockProvider, BedrockSettings, Budgets, ModelProvider, ModelRouter, ModelsConfig,
     ModelsOverrides, OpenAiProvider, OpenAiSettings, ProviderKind,
@@ -83,6 +84,7 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
         home: host.home,
         parent_env: std::env::vars_os().collect(),
         models,
+        context: start_context(&config),
     })
     .await?;
     let ctx = AppContext {
@@ -100,6 +102,27 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
         },
         setup_token,
     ))
+}
+
+/// Starts the context engine over the workspace roots; DevOS works without
+/// it (plans just lack context), so a failure is logged, not fatal.
+fn start_context(config: &Config) -> Option<Arc<ContextEngine>> {
+    match ContextEngine::start(ContextSettings::from_config(config)) {
+        Ok(engine) => {
+            let roots: Vec<String> = config
+                .workspace
+                .roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect();
+            tracing::info!(?roots, "context engine watching the workspace roots");
+            Some(engine)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "context engine not started; plans will have no context");
+            None
+        }
+    }
 }
 
 /// The model router for the enabled providers, or `None` (built-in planner only).

@@ -2,5 +2,7 @@
 //! under `/api/<resource>/<action>` and starts with the auth guard.
 
 pub mod auth;
+pub mod context;
 pub mod jobs;
+pub mod overview;
 pub mod rules;

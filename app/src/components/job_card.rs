@@ -28,7 +28,7 @@ pub fn JobCard(
                 </span>
             </header>
             <p class="job-card__meta muted">
-                {move || job.with(|j| format!("#{} · {} · in {} · {}", j.id, j.planner, j.cwd, timing(j)))}
+                {move || job.with(|j| format!("#{} · {} · in {} · {}{}", j.id, j.planner, j.cwd, timing(j), cost(j)))}
             </p>
             <p class="job-card__interpretation">{move || job.with(|j| j.interpretation.clone())}</p>
             <ol class="step-list">
@@ -39,11 +39,28 @@ pub fn JobCard(
             <Show when=move || job.with(JobView::is_pending)>
                 <ApprovalBox job=job on_change=on_change/>
             </Show>
+            <Show when=move || job.with(|j| !j.plan_text.is_empty() && j.steps.is_empty())>
+                <pre class="job-card__plan-text" data-testid="plan-text">{move || job.with(|j| j.plan_text.clone())}</pre>
+            </Show>
             <JobOutput job=job/>
+            <Show when=move || job.with(|j| !j.context.is_empty())>
+                <details class="job-card__context">
+                    <summary>"Context used"</summary>
+                    <pre>{move || job.with(|j| j.context.clone())}</pre>
+                </details>
+            </Show>
             <JobActions job=job on_change=on_change/>
         </article>
     }
     .into_any()
+}
+
+fn cost(job: &JobView) -> String {
+    if job.estimated_cost > 0.0 {
+        format!(" · est. ${:.4}", job.estimated_cost)
+    } else {
+        String::new()
+    }
 }
 
 fn timing(job: &JobView) -> String {

@@ -24,6 +24,15 @@ pub enum LiveEvent {
         /// Which job.
         job_id: i64,
     },
+    /// A model streams plan text.
+    PlanText {
+        /// Which job.
+        job_id: i64,
+        /// The next piece of text.
+        text: String,
+    },
+    /// Files, git or processes changed under a watched directory.
+    ContextChanged,
     /// A line of output.
     Log {
         /// Which job.

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::jobs::{SubmitJob, get_job, list_jobs};
+use crate::components::context_panel::ContextPanel;
 use crate::components::form::action_error;
 use crate::components::job_card::JobCard;
 use crate::components::live::{LiveEvent, use_live_events};
@@ -16,12 +17,20 @@ use crate::dto::{JobView, LogView};
 pub fn ConsolePage() -> impl IntoView {
     let initial = Resource::new(|| (), |()| list_jobs());
     let feed = RwSignal::new(Vec::<JobView>::new());
+    let cwd = RwSignal::new(String::new());
+    let context_version = RwSignal::new(0u64);
     let on_change = Callback::new(move |view: JobView| upsert(feed, view));
-    use_live_events(move |event| apply_event(feed, event));
+    use_live_events(move |event| {
+        if event == LiveEvent::ContextChanged {
+            context_version.update(|v| *v += 1);
+        }
+        apply_event(feed, event);
+    });
     view! {
+        <div class="console-layout">
         <section class="page console">
             <h1 class="page__title">"Console"</h1>
-            <RequestForm on_change=on_change/>
+            <RequestForm on_change=on_change cwd=cwd/>
             <Suspense fallback=|| view! { <p class="muted">"Loading jobs…"</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
@@ -34,6 +43,8 @@ pub fn ConsolePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <ContextPanel cwd=cwd version=context_version/>
+        </div>
     }
 }
 
@@ -74,6 +85,9 @@ fn placeholder(id: i64) -> JobView {
         started_at: None,
         finished_at: None,
         approval_deadline_at: None,
+        context: String::new(),
+        plan_text: String::new(),
+        estimated_cost: 0.0,
     }
 }
 
@@ -106,6 +120,12 @@ fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
         LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id } => {
             refresh_job(feed, job_id);
         }
+        LiveEvent::PlanText { job_id, text } => feed.update(|jobs| {
+            if let Some(job) = jobs.iter_mut().find(|j| j.id == job_id) {
+                job.plan_text.push_str(&text);
+            }
+        }),
+        LiveEvent::ContextChanged => {}
         LiveEvent::Log {
             job_id,
             step,
@@ -128,7 +148,7 @@ fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
 
 /// The request input: Enter submits, Shift+Enter adds a line, ↑ recalls.
 #[component]
-fn RequestForm(on_change: Callback<JobView>) -> impl IntoView {
+fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl IntoView {
     let submit = ServerAction::<SubmitJob>::new();
     let form_ref = NodeRef::<Form>::new();
     let input_ref = NodeRef::<Textarea>::new();
@@ -187,7 +207,7 @@ fn RequestForm(on_change: Callback<JobView>) -> impl IntoView {
             ></textarea>
             <div class="request-form__row">
                 <input class="form__input request-form__cwd" type="text" name="cwd" aria-label="Working directory"
-                    placeholder="Working directory (default: first workspace root)"/>
+                    placeholder="Working directory (default: first workspace root)" bind:value=cwd/>
                 <button type="submit" class="button button--primary" disabled=move || submit.pending().get()>
                     {move || if submit.pending().get() { "Planning…" } else { "Run" }}
                 </button>

@@ -171,3 +171,28 @@ fn dedup(items: &mut Vec<String>) {
 pub fn write_roots(cwd: &Path, tmp_dir: &Path) -> Vec<std::path::PathBuf> {
     vec![cwd.to_path_buf(), tmp_dir.to_path_buf()]
 }
+
+/// Without Landlock, steps run unconfined: every process step above `safe`
+/// waits for a person, whatever rules allowed it.
+pub fn without_sandbox(mut assessed: AssessedPlan) -> AssessedPlan {
+    for step in &mut assessed.steps {
+        let is_process = matches!(
+            step.action,
+            StepAction::Bash { .. } | StepAction::Python { .. }
+        );
+        if is_process && step.level > SafetyLevel::Safe && step.decision == Decision::Allow {
+            step.decision = Decision::Prompt;
+            step.reasons.push(
+                "Landlock is unavailable on this kernel, so this step would run unconfined"
+                    .to_owned(),
+            );
+        }
+    }
+    assessed.decision = assessed
+        .steps
+        .iter()
+        .map(|s| s.decision)
+        .max()
+        .unwrap_or(Decision::Allow);
+    assessed
+}

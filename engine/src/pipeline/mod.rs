@@ -20,12 +20,14 @@ pub use assess::{AssessError, AssessedPlan, assess_plan};
 pub use remember::RuleUsage;
 
 use crate::config::Config;
+use crate::context::ContextEngine;
 use crate::events::{Event, EventBus};
 use crate::job::{JobId, JobStatus};
 use crate::models::ModelRouter;
 use crate::plan::Decision;
 use crate::policy::Policy;
 use crate::risk::Scope;
+use crate::sandbox;
 use crate::store::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, now_unix};
 use crate::{Error, Result};
 
@@ -115,6 +117,8 @@ pub struct EngineSetup {
     pub parent_env: Vec<(OsString, OsString)>,
     /// Language models for requests the built-in planner cannot plan.
     pub models: Option<Arc<ModelRouter>>,
+    /// Warm context (files, git, processes) for planning.
+    pub context: Option<Arc<ContextEngine>>,
 }
 
 /// The job engine.
@@ -126,6 +130,7 @@ pub struct Engine {
     home: PathBuf,
     parent_env: Vec<(OsString, OsString)>,
     models: Option<Arc<ModelRouter>>,
+    context: Option<Arc<ContextEngine>>,
     events: EventBus,
     running: Mutex<HashMap<JobId, CancellationToken>>,
 }
@@ -140,9 +145,11 @@ impl Engine {
             home: setup.home,
             parent_env: setup.parent_env,
             models: setup.models,
+            context: setup.context,
             events: EventBus::default(),
             running: Mutex::new(HashMap::new()),
         });
+        tracing::info!(landlock = ?sandbox::landlock_status(), "sandbox");
         engine.recover().await?;
         let expiry = Arc::downgrade(&engine);
         tokio::spawn(async move {
@@ -178,6 +185,18 @@ impl Engine {
     /// The user's home directory.
     pub fn home(&self) -> &Path {
         &self.home
+    }
+
+    /// Ids of the models requests may be routed to (empty: built-in planner only).
+    pub fn model_ids(&self) -> Vec<String> {
+        self.models.as_ref().map_or_else(Vec::new, |router| {
+            router.models().iter().map(|m| m.id.clone()).collect()
+        })
+    }
+
+    /// The context engine, when one runs.
+    pub fn context(&self) -> Option<&Arc<ContextEngine>> {
+        self.context.as_ref()
     }
 
     /// Live events.
@@ -334,7 +353,8 @@ impl Engine {
         let plan = planned.plan;
         let remembered = self.store.rules(user_id).await?;
         let assessed = match assess_plan(&self.policy, &self.scope(job, cwd), &remembered, &plan) {
-            Ok(assessed) => assessed,
+            Ok(assessed) if sandbox::is_confining() => assessed,
+            Ok(assessed) => assess::without_sandbox(assessed),
             Err(error) => {
                 return self
                     .fail(

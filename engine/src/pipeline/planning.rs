@@ -23,6 +23,22 @@ pub(super) struct Planned {
 }
 
 impl Engine {
+    /// The redacted, budget-trimmed context snapshot for a job, stored with it
+    /// so the card can show exactly what a model saw.
+    async fn context_for(&self, job: JobId, cwd: &Path) -> Result<serde_json::Value> {
+        let Some(context) = &self.context else {
+            return Ok(serde_json::json!({ "cwd": cwd }));
+        };
+        let _looking = context.interest();
+        let budget = usize::try_from(self.config.context.token_budget).unwrap_or(usize::MAX);
+        let snapshot = serde_json::to_value(context.snapshot(cwd, budget))
+            .unwrap_or_else(|_| serde_json::json!({ "cwd": cwd }));
+        self.store
+            .set_job_context(job, &snapshot.to_string())
+            .await?;
+        Ok(snapshot)
+    }
+
     /// Plans `request`; `Ok(None)` when planning failed and the job was marked failed.
     pub(super) async fn make_plan(
         &self,
@@ -31,6 +47,7 @@ impl Engine {
         request: &str,
         cwd: &Path,
     ) -> Result<Option<Planned>> {
+        let context = self.context_for(job, cwd).await?;
         let outcome = plan_builtin(&PlanRequest {
             text: request,
             cwd,
@@ -60,7 +77,6 @@ impl Engine {
             self.fail(job, JobStatus::Planning, &text).await?;
             return Ok(None);
         };
-        let context = serde_json::json!({ "cwd": cwd, "home": self.home });
         let preferences: Vec<String> = self
             .store
             .rules(user_id)

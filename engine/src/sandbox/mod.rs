@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::config::SandboxConfig;
 
 pub use child::PreparedSandbox;
-pub use status::{LandlockStatus, landlock_status};
+pub use status::{LandlockStatus, is_confining, landlock_status};
 
 /// How one step is confined.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,3 +100,8 @@ fn detect() -> LandlockStatus {
         },
     }
 }
+
+/// Whether steps are confined by Landlock on this machine.
+pub fn is_confining() -> bool {
+    matches!(landlock_status(), LandlockStatus::Available { .. })
+}

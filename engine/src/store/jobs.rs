@@ -54,6 +54,8 @@ pub struct JobRecord {
     pub started_at: Option<i64>,
     /// Reached a final state.
     pub finished_at: Option<i64>,
+    /// The context snapshot the job was planned with (redacted JSON, may be empty).
+    pub context: String,
 }
 
 /// A stored, assessed step.
@@ -134,7 +136,7 @@ pub struct SavedPlan<'a> {
 
 const JOB_COLUMNS: &str = "id, user_id, request, cwd, status, planner, interpretation, explanation, \
      risks, requires_approval, estimated_cost_micros, model_used, result, error, \
-     approval_deadline_at, created_at, updated_at, started_at, finished_at";
+     approval_deadline_at, created_at, updated_at, started_at, finished_at, context";
 
 fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
     let status: String = row.try_get("status")?;
@@ -159,6 +161,7 @@ fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
         updated_at: row.try_get("updated_at")?,
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
+        context: row.try_get("context")?,
     })
 }
 
@@ -260,6 +263,16 @@ impl Store {
         .await?
         .rows_affected();
         Ok(changed == 1)
+    }
+
+    /// Stores the context snapshot a job is planned with.
+    pub async fn set_job_context(&self, job: JobId, context: &str) -> Result<()> {
+        sqlx::query("UPDATE jobs SET context = ? WHERE id = ?")
+            .bind(context)
+            .bind(job.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Records the outcome text of a job.

@@ -21,6 +21,11 @@ pub async fn events(
 
 async fn stream(ctx: AppContext, user_id: i64, mut socket: WebSocket) {
     let mut events = ctx.engine.subscribe();
+    // An open console is someone looking: keep processes fresh and forward
+    // context changes so its side panel follows the disk.
+    let context = ctx.engine.context().cloned();
+    let _looking = context.as_ref().map(|c| c.interest());
+    let mut changes = context.as_ref().map(|c| c.subscribe());
     if socket
         .send(Message::Text(r#"{"type":"hello"}"#.into()))
         .await
@@ -47,10 +52,37 @@ async fn stream(ctx: AppContext, user_id: i64, mut socket: WebSocket) {
                 }
                 Err(RecvError::Closed) => break,
             },
+            change = next_change(changes.as_mut()) => {
+                let Some(dir) = change else {
+                    changes = None;
+                    continue;
+                };
+                let text = serde_json::json!({ "type": "context_changed", "dir": dir }).to_string();
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },
+        }
+    }
+}
+
+/// The next changed directory; pending forever without a context engine,
+/// `None` once its channel closes. Lagging just skips to newer changes.
+async fn next_change(
+    changes: Option<&mut tokio::sync::broadcast::Receiver<engine::context::ContextChanged>>,
+) -> Option<std::path::PathBuf> {
+    let Some(changes) = changes else {
+        return std::future::pending().await;
+    };
+    loop {
+        match changes.recv().await {
+            Ok(change) => return Some(change.dir),
+            Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Closed) => return None,
         }
     }
 }

@@ -6,4 +6,5 @@ pub mod health;
 pub mod json;
 pub mod me;
 pub mod rules;
+pub mod usage;
 pub mod wire;

@@ -20,6 +20,7 @@ pub struct TestServer {
     pub state: AppState,
     pub setup_token: Option<String>,
     _data_dir: TempDir,
+    _home: TempDir,
 }
 
 impl TestServer {
@@ -29,14 +30,15 @@ impl TestServer {
 
     pub async fn with_client(client: &str) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
         let config = Config::load(&Overrides {
             data_dir: Some(data_dir.path().to_path_buf()),
-            home: Some(data_dir.path().to_path_buf()),
+            home: Some(home.path().to_path_buf()),
             ..Overrides::default()
         })
         .unwrap();
         let host = server::serve::Host {
-            home: data_dir.path().to_path_buf(),
+            home: home.path().to_path_buf(),
             user_policy: None,
             models: engine::models::ModelsOverrides::default(),
         };
@@ -48,6 +50,7 @@ impl TestServer {
             state,
             setup_token,
             _data_dir: data_dir,
+            _home: home,
         }
     }
 

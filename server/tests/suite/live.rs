@@ -29,6 +29,7 @@ fn command(data_dir: &Path, home: &Path) -> Command {
         .env("HOME", home)
         .env("DEVOS_LOG", "warn,server=info")
         .env_remove("DEVOS_CONFIG")
+        .current_dir(home)
         .kill_on_drop(true);
     command
 }
