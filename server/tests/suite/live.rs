@@ -18,17 +18,20 @@ pub struct LiveServer {
     pub token: String,
     pub data_dir: TempDir,
     pub home: TempDir,
+    env: Vec<(String, String)>,
     child: Child,
     client: reqwest::Client,
 }
 
-fn command(data_dir: &Path, home: &Path) -> Command {
+fn command(data_dir: &Path, home: &Path, env: &[(String, String)]) -> Command {
     let mut command = Command::new(BIN);
     command
+        .env_remove("DEVOS_CONFIG")
+        .env_remove("DEVOS_PROVIDERS")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .env("DEVOS_DATA_DIR", data_dir)
         .env("HOME", home)
         .env("DEVOS_LOG", "warn,server=info")
-        .env_remove("DEVOS_CONFIG")
         .current_dir(home)
         .kill_on_drop(true);
     command
@@ -36,7 +39,7 @@ fn command(data_dir: &Path, home: &Path) -> Command {
 
 async fn cli(data_dir: &Path, home: &Path, args: &[&str], stdin: &str) -> String {
     use tokio::io::AsyncWriteExt as _;
-    let mut child = command(data_dir, home)
+    let mut child = command(data_dir, home, &[])
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -57,6 +60,11 @@ async fn cli(data_dir: &Path, home: &Path, args: &[&str], stdin: &str) -> String
 
 impl LiveServer {
     pub async fn start() -> Self {
+        Self::start_with(Vec::new()).await
+    }
+
+    /// Starts a server with extra environment variables (providers, AWS endpoint, config).
+    pub async fn start_with(env: Vec<(String, String)>) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
         let home = tempfile::tempdir().unwrap();
         cli(
@@ -75,12 +83,13 @@ impl LiveServer {
         .await
         .trim()
         .to_owned();
-        let (child, base) = spawn(data_dir.path(), home.path()).await;
+        let (child, base) = spawn(data_dir.path(), home.path(), &env).await;
         Self {
             base,
             token,
             data_dir,
             home,
+            env,
             child,
             client: reqwest::Client::new(),
         }
@@ -90,7 +99,7 @@ impl LiveServer {
     pub async fn kill_and_restart(&mut self) {
         self.child.start_kill().unwrap();
         self.child.wait().await.unwrap();
-        let (child, base) = spawn(self.data_dir.path(), self.home.path()).await;
+        let (child, base) = spawn(self.data_dir.path(), self.home.path(), &self.env).await;
         self.child = child;
         self.base = base;
     }
@@ -169,8 +178,8 @@ impl LiveServer {
 }
 
 /// Starts `devos serve` on a free port and waits until it listens.
-async fn spawn(data_dir: &Path, home: &Path) -> (Child, String) {
-    let mut child = command(data_dir, home)
+async fn spawn(data_dir: &Path, home: &Path, env: &[(String, String)]) -> (Child, String) {
+    let mut child = command(data_dir, home, env)
         .arg("serve")
         .env("DEVOS_ADDR", "127.0.0.1:0")
         .env("DEVOS_LOG", "info")

@@ -3,7 +3,10 @@
 mod auth;
 mod check_command;
 mod events;
+#[path = "../../../engine/tests/suite/models_fake_bedrock.rs"]
+mod fake_bedrock;
 mod harness;
 mod jobs;
 mod live;
+mod models;
 mod security;
