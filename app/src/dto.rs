@@ -335,3 +335,16 @@ pub struct CostsView {
     /// Budgets (per job, day, month).
     pub budgets: (f64, f64, f64),
 }
+
+/// Trashed files of one job, on the Settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashView {
+    /// The job that deleted them.
+    pub job_id: i64,
+    /// Its request.
+    pub request: String,
+    /// Unix seconds.
+    pub trashed_at: i64,
+    /// "3 files, 1.2 MB: a.tmp, b.bak, …".
+    pub summary: String,
+}

@@ -27,6 +27,9 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// Spending limits for model calls, in US dollars.
     pub budgets: BudgetConfig,
+    /// How long and how much DevOS keeps in its trash.
+    #[serde(default)]
+    pub trash: TrashConfig,
     /// How the context engine watches the workspace.
     #[serde(default)]
     pub context: ContextConfig,
@@ -132,6 +135,25 @@ impl Default for ContextConfig {
             process_interval_secs: 5,
             token_budget: 1500,
             recent_capacity: 256,
+        }
+    }
+}
+
+/// `[trash]`: deleted files are kept here until they are older or larger than this.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrashConfig {
+    /// Trashed files older than this many days are removed for good (0: never).
+    pub max_age_days: u64,
+    /// When the trash holds more than this many MiB, the oldest jobs' files go first (0: no limit).
+    pub max_size_mb: u64,
+}
+
+impl Default for TrashConfig {
+    fn default() -> Self {
+        Self {
+            max_age_days: 30,
+            max_size_mb: 2048,
         }
     }
 }

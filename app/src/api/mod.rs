@@ -6,3 +6,4 @@ pub mod context;
 pub mod jobs;
 pub mod overview;
 pub mod rules;
+pub mod trash;

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::api::jobs::UndoJob;
 use crate::api::overview::settings_overview;
+use crate::api::trash::{EmptyTrash, list_trash};
 
 /// The Settings page.
 #[component]
@@ -39,7 +41,62 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <TrashSection/>
         </section>
+    }
+    .into_any()
+}
+
+/// Trashed files by job: restore (undo the job) or empty older ones.
+#[component]
+fn TrashSection() -> impl IntoView {
+    let restore = ServerAction::<UndoJob>::new();
+    let empty = ServerAction::<EmptyTrash>::new();
+    let trash = Resource::new(
+        move || (restore.version().get(), empty.version().get()),
+        |_| list_trash(),
+    );
+    let days = RwSignal::new("30".to_owned());
+    view! {
+        <h2 class="settings__heading">"Trash"</h2>
+        <p class="muted">"Files DevOS deleted wait here. Restoring undoes the job that deleted them."</p>
+        <div class="trash__empty">
+            <label>"Empty items older than "
+                <input class="form__input trash__days" type="number" min="0" bind:value=days aria-label="Days"/>
+                " days"</label>
+            <button class="button button--danger" on:click=move |_| {
+                empty.dispatch(EmptyTrash { days: days.get_untracked().parse().unwrap_or(30) });
+            }>"Empty"</button>
+            {move || empty.value().get().map(|r| match r {
+                Ok(text) => view! { <span role="status">{text}</span> }.into_any(),
+                Err(e) => view! { <span class="form__error" role="alert">{e.to_string()}</span> }.into_any(),
+            })}
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match trash.await {
+                    Ok(items) if items.is_empty() => view! { <p class="muted">"The trash is empty."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="trash">
+                            {items.into_iter().map(|item| view! {
+                                <li class="trash__item" data-testid="trash-item">
+                                    <span>{format!("#{} {} — {}", item.job_id, item.request, item.summary)}</span>
+                                    <button class="button button--ghost" on:click=move |_| { restore.dispatch(UndoJob { id: item.job_id }); }>
+                                        "Restore"
+                                    </button>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || restore.value().get().map(|r| match r {
+            Ok(report) => view! { <p role="status">{format!("restored {} item(s)", report.reverted.len())}
+                {(!report.refused.is_empty()).then(|| format!("; refused: {}", report.refused.join("; ")))}</p> }.into_any(),
+            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+        })}
     }
     .into_any()
 }

@@ -6,6 +6,7 @@ mod assess;
 mod planning;
 mod remember;
 mod run;
+mod trash;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -18,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use assess::{AssessError, AssessedPlan, assess_plan};
 pub use remember::RuleUsage;
+pub use trash::{Emptied, TrashedJob};
 
 use crate::config::Config;
 use crate::context::ContextEngine;
@@ -151,6 +153,7 @@ impl Engine {
         });
         tracing::info!(landlock = ?sandbox::landlock_status(), "sandbox");
         engine.recover().await?;
+        engine.spawn_trash_keeper();
         let expiry = Arc::downgrade(&engine);
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(2));

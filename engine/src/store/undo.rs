@@ -50,4 +50,42 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Jobs of a user with trashed files that can still be restored:
+    /// (job, request, trashed at, entries), newest first.
+    pub async fn trashed_jobs(
+        &self,
+        user_id: i64,
+    ) -> Result<Vec<(JobId, String, i64, Vec<JournalEntry>)>> {
+        let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+            "SELECT u.job_id, j.request, u.at, u.entry FROM undo_journal u JOIN jobs j ON j.id = u.job_id
+             WHERE j.user_id = ? AND u.undone_at IS NULL AND json_extract(u.entry, '$.kind') = 'trashed'
+             ORDER BY u.job_id DESC, u.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut jobs: Vec<(JobId, String, i64, Vec<JournalEntry>)> = Vec::new();
+        for (job, request, at, entry) in rows {
+            let entry: JournalEntry = serde_json::from_str(&entry)
+                .map_err(|e| Error::Invalid(format!("a journal entry is unreadable: {e}")))?;
+            match jobs.last_mut() {
+                Some(last) if last.0 == JobId(job) => last.3.push(entry),
+                _ => jobs.push((JobId(job), request, at, vec![entry])),
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// Ids and times of every job (any user) with restorable trash, oldest first.
+    pub async fn jobs_with_trash(&self) -> Result<Vec<(JobId, i64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT job_id, MIN(at) FROM undo_journal
+             WHERE undone_at IS NULL AND json_extract(entry, '$.kind') = 'trashed'
+             GROUP BY job_id ORDER BY MIN(at), job_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(job, at)| (JobId(job), at)).collect())
+    }
 }

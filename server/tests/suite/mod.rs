@@ -10,3 +10,4 @@ mod jobs;
 mod live;
 mod models;
 mod security;
+mod trash;
