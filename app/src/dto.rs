@@ -117,6 +117,7 @@ pub struct UndoView {
 mod convert {
     //! Engine → DTO conversions (server only).
 
+    use engine::models::cost::micros_to_usd;
     use engine::pipeline::{JobDetail, UndoOutcome};
     use engine::plan::{FsAction, StepAction};
     use engine::store::{LogLine, StepRecord, User};
@@ -215,14 +216,6 @@ mod convert {
             .ok()
             .and_then(|value| serde_json::to_string_pretty(&value).ok())
             .unwrap_or_default()
-    }
-
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "money amounts are far below 2^52 micro-dollars"
-    )]
-    fn micros_to_usd(micros: i64) -> f64 {
-        micros as f64 / 1_000_000.0
     }
 
     impl From<UndoOutcome> for UndoView {
@@ -347,4 +340,15 @@ pub struct TrashView {
     pub trashed_at: i64,
     /// "3 files, 1.2 MB: a.tmp, b.bak, …".
     pub summary: String,
+}
+
+/// Approval preferences on the Preferences page (effective values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreferencesView {
+    /// Safe steps run without asking.
+    pub auto_approve_safe: bool,
+    /// Seconds a pending job waits.
+    pub approval_timeout_secs: u64,
+    /// Extra directories every job may change, one per line.
+    pub write_roots: String,
 }

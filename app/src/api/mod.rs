@@ -5,5 +5,6 @@ pub mod auth;
 pub mod context;
 pub mod jobs;
 pub mod overview;
+pub mod preferences;
 pub mod rules;
 pub mod trash;

@@ -78,7 +78,7 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
 /// Model spending by day and by model, against the budgets.
 #[server(endpoint = "costs/overview")]
 pub async fn costs_overview() -> Result<CostsView, AppError> {
-    use engine::models::cost::{day_start, month_start};
+    use engine::models::cost::{day_start, micros_to_usd, month_start};
     use engine::store::now_unix;
     use engine::store::usage::UsageGroup;
 
@@ -119,13 +119,4 @@ pub async fn costs_overview() -> Result<CostsView, AppError> {
         month: micros_to_usd(store.usage_cost_since(month_start(now)).await?),
         budgets: (budgets.per_job_usd, budgets.daily_usd, budgets.monthly_usd),
     })
-}
-
-#[cfg(feature = "ssr")]
-#[expect(
-    clippy::cast_precision_loss,
-    reason = "money amounts are far below 2^52 micro-dollars"
-)]
-fn micros_to_usd(micros: i64) -> f64 {
-    micros as f64 / 1_000_000.0
 }

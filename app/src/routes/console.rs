@@ -91,10 +91,16 @@ fn placeholder(id: i64) -> JobView {
     }
 }
 
-/// Puts a job's newest view into the feed (newest jobs first).
-fn upsert(feed: RwSignal<Vec<JobView>>, view: JobView) {
+/// Puts a job's newest view into the feed (newest jobs first). Streamed
+/// plan text lives only in the browser, so a fresher view keeps it.
+fn upsert(feed: RwSignal<Vec<JobView>>, mut view: JobView) {
     feed.update(|jobs| match jobs.iter_mut().find(|j| j.id == view.id) {
-        Some(existing) => *existing = view,
+        Some(existing) => {
+            if view.plan_text.is_empty() {
+                view.plan_text = std::mem::take(&mut existing.plan_text);
+            }
+            *existing = view;
+        }
         None => {
             jobs.push(view);
             jobs.sort_by_key(|j| std::cmp::Reverse(j.id));
@@ -120,11 +126,22 @@ fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
         LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id } => {
             refresh_job(feed, job_id);
         }
-        LiveEvent::PlanText { job_id, text } => feed.update(|jobs| {
-            if let Some(job) = jobs.iter_mut().find(|j| j.id == job_id) {
-                job.plan_text.push_str(&text);
+        LiveEvent::PlanText { job_id, text } => {
+            let known = feed.with_untracked(|f| f.iter().any(|j| j.id == job_id));
+            if known {
+                feed.update(|jobs| {
+                    if let Some(job) = jobs.iter_mut().find(|j| j.id == job_id) {
+                        job.plan_text.push_str(&text);
+                    }
+                });
+            } else {
+                // The card appears with the text so far; its details follow.
+                let mut view = placeholder(job_id);
+                view.plan_text = text;
+                upsert(feed, view);
+                refresh_job(feed, job_id);
             }
-        }),
+        }
         LiveEvent::ContextChanged => {}
         LiveEvent::Log {
             job_id,

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::preferences::{SavePreferences, get_preferences};
 use crate::api::rules::{DeleteRule, PreviewRule, SaveRule, list_rules};
 use crate::components::form::action_error;
 use crate::dto::RuleView;
@@ -20,6 +21,8 @@ pub fn PreferencesPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page__title">"Preferences"</h1>
+            <ApprovalSettings/>
+            <h2 class="settings__heading">"Remembered approvals"</h2>
             <p class="muted">
                 "Remembered approvals. Approving (or rejecting) with “remember” adds a rule here; "
                 "it applies to the same program, flags and arguments inside its folder, never to variants."
@@ -45,6 +48,42 @@ pub fn PreferencesPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// Auto-approve safe steps, approval timeout and extra write roots.
+#[component]
+fn ApprovalSettings() -> impl IntoView {
+    let save = ServerAction::<SavePreferences>::new();
+    let current = Resource::new(move || save.version().get(), |_| get_preferences());
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                current.await.map(|prefs| view! {
+                    <ActionForm action=save attr:class="form preferences">
+                        <label class="approval__remember">
+                            <input type="checkbox" name="auto_approve_safe" value="on" checked=prefs.auto_approve_safe/>
+                            " Run safe (read-only) steps without asking"
+                        </label>
+                        <label class="form__field">
+                            <span class="form__label">"Approval timeout (seconds)"</span>
+                            <input class="form__input" type="number" min="1" name="approval_timeout_secs"
+                                value=prefs.approval_timeout_secs.to_string()/>
+                        </label>
+                        <label class="form__field">
+                            <span class="form__label">"Extra write roots (one absolute folder per line; every job may change them)"</span>
+                            <textarea class="form__textarea" name="write_roots" rows="3">{prefs.write_roots}</textarea>
+                        </label>
+                        <button class="button" type="submit" disabled=move || save.pending().get()>"Save preferences"</button>
+                        {move || save.value().get().map(|r| match r {
+                            Ok(()) => view! { <p role="status">"Saved."</p> }.into_any(),
+                            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        })}
+                    </ActionForm>
+                })
+            })}
+        </Transition>
+    }
+    .into_any()
 }
 
 #[component]

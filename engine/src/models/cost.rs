@@ -152,6 +152,15 @@ pub fn check_budgets(
     Ok(())
 }
 
+/// Micro-dollars as a dollar amount for wire formats and pages (JSON numbers).
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "money amounts are far below 2^52 micro-dollars"
+)]
+pub fn micros_to_usd(micros: i64) -> f64 {
+    micros as f64 / 1_000_000.0
+}
+
 /// Micro-dollars as dollars for people: `$0.000035`, `$0.0123`, `$1.50`.
 pub fn format_usd(micros: i64) -> String {
     let sign = if micros < 0 { "-" } else { "" };

@@ -68,6 +68,7 @@ pub fn assess_plan(
             reasons: Vec::new(),
             preview: String::new(),
             undoable: false,
+            network: false,
             status: "pending".into(),
             exit_code: None,
         };
@@ -79,6 +80,13 @@ pub fn assess_plan(
                     .decision
                     .max(decision_for_level(record.level, scope.auto_approve_safe));
                 record.reasons = assessment.reasons;
+                record.network = uses_network(command);
+                if record.network {
+                    record.decision = record.decision.max(Decision::Prompt);
+                    record.reasons.push(
+                        "it uses the network: approving lets this step connect out".to_owned(),
+                    );
+                }
                 if record.level > SafetyLevel::Safe {
                     record.reasons.push("this step cannot be undone".to_owned());
                 }
@@ -162,6 +170,28 @@ pub fn assess_plan(
     })
 }
 
+/// Programs that talk to the network by design.
+const NETWORK_PROGRAMS: [&str; 14] = [
+    "curl", "wget", "ssh", "scp", "sftp", "rsync", "ftp", "nc", "ncat", "telnet", "npm", "pip",
+    "pip3", "cargo",
+];
+/// git subcommands that reach a remote.
+const GIT_NETWORK: [&str; 6] = ["fetch", "pull", "push", "clone", "ls-remote", "submodule"];
+
+/// Whether a script runs a command that reaches the network (the sandbox
+/// denies TCP to every other step).
+pub fn uses_network(script: &str) -> bool {
+    crate::shell::parse_commands(script).is_ok_and(|commands| {
+        commands.iter().any(|command| {
+            NETWORK_PROGRAMS.contains(&command.program.as_str())
+                || (command.program == "git"
+                    && command
+                        .subcommand()
+                        .is_some_and(|sub| GIT_NETWORK.contains(&sub)))
+        })
+    })
+}
+
 fn dedup(items: &mut Vec<String>) {
     let mut seen = HashSet::new();
     items.retain(|item| seen.insert(item.clone()));
@@ -195,4 +225,63 @@ pub fn without_sandbox(mut assessed: AssessedPlan) -> AssessedPlan {
         .max()
         .unwrap_or(Decision::Allow);
     assessed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Step;
+
+    #[test]
+    fn network_commands_are_recognised_through_pipes_and_wrappers() {
+        for script in [
+            "curl -s https://example.com",
+            "git fetch origin",
+            "cd repo && git pull",
+            "sudo wget http://x -O y",
+            "echo hi | ssh host cat",
+        ] {
+            assert!(uses_network(script), "{script}");
+        }
+        for script in [
+            "git status",
+            "ls | grep curl",
+            "echo 'curl x'",
+            "git log --oneline",
+        ] {
+            assert!(!uses_network(script), "{script}");
+        }
+    }
+
+    #[test]
+    fn a_network_step_always_asks_and_says_why() {
+        let policy = Policy::load(None).unwrap();
+        let scope = Scope {
+            cwd: "/home/u/p".into(),
+            home: "/home/u".into(),
+            write_roots: vec!["/home/u/p".into()],
+            auto_approve_safe: true,
+        };
+        let plan = Plan {
+            interpretation: "fetch".into(),
+            steps: vec![Step {
+                description: "fetch".into(),
+                action: StepAction::Bash {
+                    command: "git fetch origin".into(),
+                },
+                safety_level: SafetyLevel::Safe,
+            }],
+            explanation: String::new(),
+            risks: Vec::new(),
+        };
+        let assessed = assess_plan(&policy, &scope, &[], &plan).unwrap();
+        assert!(assessed.steps[0].network);
+        assert_eq!(assessed.decision, Decision::Prompt);
+        assert!(
+            assessed.steps[0]
+                .reasons
+                .iter()
+                .any(|r| r.contains("network"))
+        );
+    }
 }

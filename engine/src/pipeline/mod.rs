@@ -30,7 +30,9 @@ use crate::plan::Decision;
 use crate::policy::Policy;
 use crate::risk::Scope;
 use crate::sandbox;
-use crate::store::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, now_unix};
+use crate::store::{
+    JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, UserSettings, now_unix,
+};
 use crate::{Error, Result};
 
 /// Longest request accepted, in characters.
@@ -268,6 +270,7 @@ impl Engine {
             )));
         }
         let cwd = self.job_cwd(new.cwd.as_deref())?;
+        let settings = self.store.user_settings(user_id).await?;
         let timeout = match new.approval_timeout {
             Some(t) if t.is_zero() || t > MAX_APPROVAL_TIMEOUT => {
                 return Err(Error::Invalid(format!(
@@ -276,12 +279,18 @@ impl Engine {
                 )));
             }
             Some(t) => t,
-            None => Duration::from_secs(self.config.approval.timeout_secs),
+            None => Duration::from_secs(
+                settings
+                    .approval_timeout_secs
+                    .unwrap_or(self.config.approval.timeout_secs),
+            ),
         };
         let job = self
             .store
             .insert_job(user_id, &request, &cwd.to_string_lossy())
             .await?;
+        // Open consoles show the card while it is still being planned.
+        self.publish_status(job).await?;
         if let Err(error) = self.plan_job(job, user_id, &request, &cwd, timeout).await {
             tracing::error!(%job, %error, "planning failed");
             self.fail(
@@ -317,13 +326,50 @@ impl Engine {
         Ok(path)
     }
 
-    fn scope(&self, job: JobId, cwd: &Path) -> Scope {
+    /// Where a job runs and may write: its folder, its temp dir and the
+    /// user's extra write roots; the user's auto-approve preference wins over
+    /// the config.
+    fn scope(&self, job: JobId, cwd: &Path, settings: &UserSettings) -> Scope {
+        let mut write_roots = assess::write_roots(cwd, &self.job_tmp_dir(job));
+        write_roots.extend(settings.write_roots.iter().cloned());
         Scope {
             cwd: cwd.to_path_buf(),
             home: self.home.clone(),
-            write_roots: assess::write_roots(cwd, &self.job_tmp_dir(job)),
-            auto_approve_safe: self.config.approval.auto_approve_safe,
+            write_roots,
+            auto_approve_safe: settings
+                .auto_approve_safe
+                .unwrap_or(self.config.approval.auto_approve_safe),
         }
+    }
+
+    /// Saves a user's preferences after checking them.
+    pub async fn save_settings(&self, user_id: i64, settings: &UserSettings) -> Result<()> {
+        if let Some(root) = settings.write_roots.iter().find(|r| !r.is_absolute()) {
+            return Err(Error::Invalid(format!(
+                "write roots must be absolute directories, not `{}`",
+                root.display()
+            )));
+        }
+        if let Some(critical) = settings
+            .write_roots
+            .iter()
+            .find(|r| r.as_path() == Path::new("/") || **r == self.home)
+        {
+            return Err(Error::Invalid(format!(
+                "`{}` is too broad to be a write root for every job",
+                critical.display()
+            )));
+        }
+        if settings
+            .approval_timeout_secs
+            .is_some_and(|t| t == 0 || t > MAX_APPROVAL_TIMEOUT.as_secs())
+        {
+            return Err(Error::Invalid(format!(
+                "the approval timeout must be between 1 and {} seconds",
+                MAX_APPROVAL_TIMEOUT.as_secs()
+            )));
+        }
+        self.store.save_user_settings(user_id, settings).await
     }
 
     fn job_tmp_dir(&self, job: JobId) -> PathBuf {
@@ -355,7 +401,9 @@ impl Engine {
         };
         let plan = planned.plan;
         let remembered = self.store.rules(user_id).await?;
-        let assessed = match assess_plan(&self.policy, &self.scope(job, cwd), &remembered, &plan) {
+        let settings = self.store.user_settings(user_id).await?;
+        let scope = self.scope(job, cwd, &settings);
+        let assessed = match assess_plan(&self.policy, &scope, &remembered, &plan) {
             Ok(assessed) if sandbox::is_confining() => assessed,
             Ok(assessed) => assess::without_sandbox(assessed),
             Err(error) => {

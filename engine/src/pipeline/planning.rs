@@ -8,6 +8,7 @@ use super::Engine;
 use crate::Result;
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
+use crate::models::cost::micros_to_usd;
 use crate::models::{ModelsError, PlanningRequest, PromptInput, plan_with_models};
 use crate::plan::Plan;
 use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
@@ -140,9 +141,4 @@ impl Engine {
             }
         }
     }
-}
-
-#[expect(clippy::cast_precision_loss, reason = "display only; amounts are tiny")]
-fn micros_to_usd(micros: i64) -> f64 {
-    micros as f64 / 1_000_000.0
 }

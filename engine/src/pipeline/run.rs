@@ -21,6 +21,16 @@ use crate::{Error, Result};
 /// Largest `result` text kept for a job.
 const RESULT_CAP_BYTES: usize = 256 * 1024;
 
+/// What every step of one job run shares.
+#[derive(Clone, Copy)]
+struct JobRun<'a> {
+    job: JobId,
+    user_id: i64,
+    cwd: &'a std::path::Path,
+    extra_roots: &'a [std::path::PathBuf],
+    cancel: &'a CancellationToken,
+}
+
 /// How a step ended.
 enum StepEnd {
     Done(String),
@@ -66,6 +76,14 @@ impl Engine {
         let steps = self.store.steps(job).await?;
         let tmp_dir = self.job_tmp_dir(job);
         std::fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let extra_roots = self.store.user_settings(user_id).await?.write_roots;
+        let run = JobRun {
+            job,
+            user_id,
+            cwd: &record.cwd,
+            extra_roots: &extra_roots,
+            cancel,
+        };
         let mut result = String::new();
         for step in &steps {
             self.store
@@ -74,28 +92,12 @@ impl Engine {
             self.publish_status(job).await?;
             let end = match &step.action {
                 StepAction::Bash { command } => {
-                    self.run_process(
-                        job,
-                        user_id,
-                        step,
-                        Interpreter::Bash,
-                        command,
-                        &record.cwd,
-                        cancel,
-                    )
-                    .await
+                    self.run_process(&run, step, Interpreter::Bash, command)
+                        .await
                 }
                 StepAction::Python { command } => {
-                    self.run_process(
-                        job,
-                        user_id,
-                        step,
-                        Interpreter::Python,
-                        command,
-                        &record.cwd,
-                        cancel,
-                    )
-                    .await
+                    self.run_process(&run, step, Interpreter::Python, command)
+                        .await
                 }
                 StepAction::Fs { .. } => self.run_file_ops(job, user_id, step).await?,
             };
@@ -153,29 +155,33 @@ impl Engine {
         Ok(())
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one call site per interpreter; a struct would only rename them"
-    )]
     async fn run_process(
         &self,
-        job: JobId,
-        user_id: i64,
+        run: &JobRun<'_>,
         step: &StepRecord,
         interpreter: Interpreter,
         script: &str,
-        cwd: &std::path::Path,
-        cancel: &CancellationToken,
     ) -> StepEnd {
+        let JobRun {
+            job,
+            user_id,
+            cwd,
+            extra_roots,
+            cancel,
+        } = *run;
         let tmp_dir = self.job_tmp_dir(job);
         let read_only = match step.level {
             SafetyLevel::Safe => true,
             SafetyLevel::Moderate | SafetyLevel::Destructive => false,
         };
+        let mut write_roots = sandbox::job_write_roots(cwd, &tmp_dir, read_only);
+        if !read_only {
+            write_roots.extend(extra_roots.iter().cloned());
+        }
         let sandbox = SandboxPolicy {
-            write_roots: sandbox::job_write_roots(cwd, &tmp_dir, read_only),
-            // Plans cannot ask for the network yet, so no step gets it.
-            allow_network: false,
+            write_roots,
+            // Network steps always needed a person's approval (or a remembered one).
+            allow_network: step.network,
             limits: ResourceLimits::from_config(&self.config.sandbox),
             require_landlock: self.config.sandbox.require_landlock,
         };

@@ -79,6 +79,9 @@ pub struct StepRecord {
     pub preview: String,
     /// Whether undo can revert it.
     pub undoable: bool,
+    /// Whether it reaches the network (the sandbox lets it connect out).
+    #[serde(default)]
+    pub network: bool,
     /// `pending`, `running`, `done`, `failed`, `skipped`.
     pub status: String,
     /// Exit code of a finished process step.
@@ -216,8 +219,8 @@ impl Store {
         for step in plan.steps {
             sqlx::query(
                 "INSERT INTO steps (job_id, idx, description, action, ops, level, decision,
-                    reasons, preview, undoable, status)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                    reasons, preview, undoable, network, status)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
             )
             .bind(job.0)
             .bind(i64::try_from(step.idx).unwrap_or(i64::MAX))
@@ -229,6 +232,7 @@ impl Store {
             .bind(to_json(&step.reasons)?)
             .bind(&step.preview)
             .bind(step.undoable)
+            .bind(step.network)
             .execute(&mut *tx)
             .await?;
         }
@@ -368,7 +372,7 @@ impl Store {
     pub async fn steps(&self, job: JobId) -> Result<Vec<StepRecord>> {
         let rows = sqlx::query(
             "SELECT idx, description, action, ops, level, decision, reasons, preview, undoable,
-                status, exit_code
+                network, status, exit_code
              FROM steps WHERE job_id = ? ORDER BY idx",
         )
         .bind(job.0)
@@ -391,6 +395,7 @@ impl Store {
                     reasons: from_value(parse("reasons")?)?,
                     preview: row.try_get("preview")?,
                     undoable: row.try_get("undoable")?,
+                    network: row.try_get("network")?,
                     status: row.try_get("status")?,
                     exit_code: row.try_get("exit_code")?,
                 })

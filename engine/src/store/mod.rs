@@ -4,6 +4,7 @@
 mod audit;
 mod jobs;
 mod rules;
+mod settings;
 mod tokens;
 mod undo;
 pub mod usage;
@@ -18,6 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use audit::AuditEvent;
 pub use jobs::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord};
+pub use settings::UserSettings;
 pub use tokens::NewToken;
 pub use users::User;
 

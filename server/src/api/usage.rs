@@ -2,13 +2,13 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use engine::models::cost::micros_to_usd;
 use engine::store::now_unix;
 use engine::store::usage::UsageGroup;
 use serde::{Deserialize, Serialize};
 
 use app::server::AppContext;
 
-use super::wire::dollars;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 
@@ -120,8 +120,8 @@ pub async fn usage(
             calls: t.calls,
             input_tokens: t.input_tokens,
             output_tokens: t.output_tokens,
-            estimated_cost: dollars(t.estimated_cost_micros),
-            actual_cost: dollars(t.actual_cost_micros),
+            estimated_cost: micros_to_usd(t.estimated_cost_micros),
+            actual_cost: micros_to_usd(t.actual_cost_micros),
         })
         .collect();
     let total_cost = rows.iter().map(|r| r.actual_cost).sum();

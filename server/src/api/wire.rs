@@ -1,6 +1,7 @@
 //! REST v1 wire types: request bodies and answers, frozen by golden tests.
 //! Kept apart from engine types so the wire can stay stable while they evolve.
 
+use engine::models::cost::micros_to_usd;
 use engine::pipeline::JobDetail;
 use engine::store::{LogLine, StepRecord};
 use serde::{Deserialize, Serialize};
@@ -133,15 +134,6 @@ pub struct StatusResponse {
     pub finished_at: Option<i64>,
 }
 
-/// Micro-dollars to dollars for the wire.
-#[expect(
-    clippy::cast_precision_loss,
-    reason = "money amounts are far below 2^52 micro-dollars"
-)]
-pub fn dollars(micros: i64) -> f64 {
-    micros as f64 / 1_000_000.0
-}
-
 fn step_view(step: StepRecord) -> StepView {
     let (kind, command) = match step.action {
         engine::plan::StepAction::Bash { command } => ("bash", command),
@@ -191,7 +183,7 @@ impl From<JobDetail> for StatusResponse {
             requires_approval: job.requires_approval,
             approval_deadline_at: job.approval_deadline_at,
             model_used: job.model_used.unwrap_or_else(|| job.planner.clone()),
-            estimated_cost: dollars(job.estimated_cost_micros),
+            estimated_cost: micros_to_usd(job.estimated_cost_micros),
             can_undo: detail.can_undo,
             created_at: job.created_at,
             finished_at: job.finished_at,
@@ -205,7 +197,7 @@ impl From<&JobDetail> for CommandResponse {
             job_id: detail.job.id.0,
             status: detail.job.status.as_str().to_owned(),
             requires_approval: detail.job.requires_approval,
-            estimated_cost: dollars(detail.job.estimated_cost_micros),
+            estimated_cost: micros_to_usd(detail.job.estimated_cost_micros),
             model_used: detail
                 .job
                 .model_used

@@ -9,5 +9,6 @@ mod harness;
 mod jobs;
 mod live;
 mod models;
+mod preferences;
 mod security;
 mod trash;
