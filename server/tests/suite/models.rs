@@ -88,10 +88,8 @@ async fn bedrock_plans_what_the_builtin_planner_cannot_and_the_usage_is_recorded
         (Some(1234), Some(56))
     );
     let actual = row["actual_cost"].as_f64().unwrap();
-    assert!(
-        (actual - expected as f64 / 1e6).abs() < 1e-12,
-        "{actual} vs {expected} micros"
-    );
+    let expected = engine::models::cost::micros_to_usd(expected);
+    assert!((actual - expected).abs() < 1e-12, "{actual} vs {expected}");
 }
 
 #[tokio::test]
