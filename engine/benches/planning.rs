@@ -51,7 +51,12 @@ fn main() {
     group.bench_function("16 requests", |b| {
         b.iter(|| {
             for text in REQUESTS {
-                black_box(plan_builtin(&PlanRequest { text, cwd, home }));
+                black_box(plan_builtin(&PlanRequest {
+                    text,
+                    cwd,
+                    home,
+                    context: None,
+                }));
             }
         });
     });

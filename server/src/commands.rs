@@ -65,6 +65,7 @@ pub fn eval(host: &Host, file: &Path) -> anyhow::Result<()> {
             text: request,
             cwd: &cwd,
             home: &host.home,
+            context: None,
         });
         let micros = started.elapsed().as_micros();
         let line = match outcome {

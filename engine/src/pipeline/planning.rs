@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::Engine;
 use crate::Result;
+use crate::context::ContextSnapshot;
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
 use crate::models::cost::micros_to_usd;
@@ -25,19 +26,18 @@ pub(super) struct Planned {
 
 impl Engine {
     /// The redacted, budget-trimmed context snapshot for a job, stored with it
-    /// so the card can show exactly what a model saw.
-    async fn context_for(&self, job: JobId, cwd: &Path) -> Result<serde_json::Value> {
+    /// so the card can show exactly what a planner saw.
+    async fn context_for(&self, job: JobId, cwd: &Path) -> Result<Option<ContextSnapshot>> {
         let Some(context) = &self.context else {
-            return Ok(serde_json::json!({ "cwd": cwd }));
+            return Ok(None);
         };
         let _looking = context.interest();
         let budget = usize::try_from(self.config.context.token_budget).unwrap_or(usize::MAX);
-        let snapshot = serde_json::to_value(context.snapshot(cwd, budget))
-            .unwrap_or_else(|_| serde_json::json!({ "cwd": cwd }));
-        self.store
-            .set_job_context(job, &snapshot.to_string())
-            .await?;
-        Ok(snapshot)
+        let snapshot = context.snapshot(cwd, budget);
+        if let Ok(json) = serde_json::to_string(&snapshot) {
+            self.store.set_job_context(job, &json).await?;
+        }
+        Ok(Some(snapshot))
     }
 
     /// Plans `request`; `Ok(None)` when planning failed and the job was marked failed.
@@ -48,11 +48,12 @@ impl Engine {
         request: &str,
         cwd: &Path,
     ) -> Result<Option<Planned>> {
-        let context = self.context_for(job, cwd).await?;
+        let snapshot = self.context_for(job, cwd).await?;
         let outcome = plan_builtin(&PlanRequest {
             text: request,
             cwd,
             home: &self.home,
+            context: snapshot.as_ref(),
         });
         let (message, suggestions) = match outcome {
             BuiltinOutcome::Planned { plan, .. } => {
@@ -93,6 +94,12 @@ impl Engine {
                 )
             })
             .collect();
+        let context = snapshot.as_ref().map_or_else(
+            || serde_json::json!({ "cwd": cwd }),
+            |snapshot| {
+                serde_json::to_value(snapshot).unwrap_or_else(|_| serde_json::json!({ "cwd": cwd }))
+            },
+        );
         let events = self.events.clone();
         let on_text = move |text: &str| {
             events.publish(Event::PlanText {

@@ -10,6 +10,7 @@ mod fsops_resolve_rate;
 mod models_bedrock;
 mod models_fake_bedrock;
 mod models_openai;
+mod planner_context;
 mod planner_phrasings;
 mod risk_corpus;
 mod rules_corpus;

@@ -398,9 +398,29 @@ fn git_commit(query: &Query<'_>) -> Result<Plan, String> {
         "and commit",
         "add",
     ]);
+    // With the repository's state known, "commit my changes" commits what is
+    // staged, or stages everything when nothing is (and says so).
+    let repo = query.context.and_then(|c| c.repo.as_ref());
+    if let Some(repo) = repo
+        && repo.staged.count == 0
+        && repo.unstaged.count + repo.untracked.count + repo.conflicted.count == 0
+    {
+        return Err(format!(
+            "there is nothing to commit: {} has no changes.",
+            repo.root.display()
+        ));
+    }
+    let nothing_staged = repo.is_some_and(|repo| repo.staged.count == 0);
+    let everything = everything || nothing_staged;
     let (interpretation, args) = if everything {
         (
-            format!("Stage all changes and commit them with the message \"{message}\""),
+            if nothing_staged {
+                format!(
+                    "Nothing is staged, so stage all changes and commit them with the message \"{message}\""
+                )
+            } else {
+                format!("Stage all changes and commit them with the message \"{message}\"")
+            },
             format!("add -A && {} commit -m {}", git(query), quote(&message)),
         )
     } else {

@@ -379,10 +379,37 @@ fn list_ports(_query: &Query<'_>) -> Result<Plan, String> {
     ))
 }
 
+/// The process listening on a dev port (3000-9999), from the context: the
+/// one on the port the request names, else the lowest such port.
+fn dev_server_listener(query: &Query<'_>) -> Option<(u32, String, u16)> {
+    let processes = query.context?.processes.as_ref()?;
+    let named_port = query.tokens.iter().find_map(|t| t.raw.parse::<u16>().ok());
+    let mut listeners: Vec<_> = processes
+        .listeners
+        .iter()
+        .filter(|l| crate::context::DEV_PORTS.contains(&l.port))
+        .filter(|l| named_port.is_none_or(|port| port == l.port))
+        .filter_map(|l| Some((l.pid?, l.process.clone().unwrap_or_default(), l.port)))
+        .collect();
+    listeners.sort_by_key(|(_, _, port)| *port);
+    listeners.into_iter().next()
+}
+
 fn kill_process(query: &Query<'_>) -> Result<Plan, String> {
     let force = query.has_any(&["force", "forcefully", "-9", "hard", "sigkill"]);
     let signal = if force { "-KILL " } else { "" };
-    let (interpretation, preview, command) = if let Some(pid) = query.pid() {
+    let dev_server = if query.pid().is_none() && query.has_any(&["dev server", "server"]) {
+        dev_server_listener(query)
+    } else {
+        None
+    };
+    let (interpretation, preview, command) = if let Some((pid, name, port)) = dev_server {
+        (
+            format!("Stop the dev server {name} (pid {pid}) listening on port {port}"),
+            format!("ps -p {pid} -o pid,user,etime,args"),
+            format!("kill {signal}{pid}"),
+        )
+    } else if let Some(pid) = query.pid() {
         (
             format!("Stop the process with pid {pid}"),
             format!("ps -p {pid} -o pid,user,etime,args"),

@@ -18,6 +18,8 @@ mod steps;
 
 use std::path::Path;
 
+use crate::context::ContextSnapshot;
+
 use crate::plan::Plan;
 
 use intent::Intent;
@@ -37,6 +39,9 @@ pub struct PlanRequest<'a> {
     pub cwd: &'a Path,
     /// The user's home; `~` resolves to it.
     pub home: &'a Path,
+    /// What the context engine knows about `cwd` (repository state, listening
+    /// dev servers), when it runs. Plans use it to pick the right command.
+    pub context: Option<&'a ContextSnapshot>,
 }
 
 /// What the built-in planner answers.
@@ -76,7 +81,8 @@ fn intents() -> impl Iterator<Item = &'static Intent> {
 
 /// Plans `req` with the built-in intent table.
 pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
-    let query = Query::new(req.text, req.cwd, req.home);
+    let mut query = Query::new(req.text, req.cwd, req.home);
+    query.context = req.context;
     let mut scored: Vec<(f32, &Intent)> = intents()
         .map(|intent| (intent.score(&query), intent))
         .collect();

@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use crate::context::ContextSnapshot;
+
 /// One word of the request.
 #[derive(Debug, Clone)]
 pub(super) struct Token {
@@ -26,6 +28,8 @@ pub(super) struct Query<'a> {
     pub home: &'a Path,
     /// The words, in order.
     pub tokens: Vec<Token>,
+    /// The context snapshot of `cwd`, when the caller has one.
+    pub context: Option<&'a ContextSnapshot>,
 }
 
 const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')];
@@ -37,6 +41,7 @@ impl<'a> Query<'a> {
             cwd,
             home,
             tokens: tokenize(text),
+            context: None,
         }
     }
 
