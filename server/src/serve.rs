@@ -20,6 +20,7 @@ use engine::store::Store;
 use leptos::config::LeptosOptions;
 use tower_sessions::ExpiredDeletion as _;
 use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_sqlx_store::sqlx::SqlitePool;
 
 use app::server::AppContext;
 
@@ -227,7 +228,7 @@ fn announce_setup_link(local: SocketAddr, token: &str) {
     );
 }
 
-fn spawn_session_cleanup(pool: sqlx_pool::SqlitePool) {
+fn spawn_session_cleanup(pool: SqlitePool) {
     tokio::spawn(async move {
         let store = SqliteStore::new(pool);
         let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
@@ -238,10 +239,6 @@ fn spawn_session_cleanup(pool: sqlx_pool::SqlitePool) {
             }
         }
     });
-}
-
-mod sqlx_pool {
-    pub use tower_sessions_sqlx_store::sqlx::SqlitePool;
 }
 
 async fn shutdown_signal() {

@@ -1,0 +1,161 @@
+//! A person's actions on a job after planning: approve or reject (with
+//! remember), cancel (killing a running step), and undo of its file changes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{ApprovalDecision, Engine, JobDetail, UndoOutcome};
+use crate::events::Event;
+use crate::job::{JobId, JobStatus};
+use crate::store::now_unix;
+use crate::{Error, Result};
+
+impl Engine {
+    /// Approves or rejects a pending job.
+    pub async fn decide(
+        self: &Arc<Self>,
+        user_id: i64,
+        job: JobId,
+        decision: ApprovalDecision,
+    ) -> Result<JobDetail> {
+        let record = self.owned(job, user_id).await?;
+        if record.status == JobStatus::Pending
+            && record.approval_deadline_at.is_some_and(|d| d <= now_unix())
+        {
+            self.expire_due().await?;
+            return Err(Error::Conflict(format!(
+                "job {job} expired before the decision arrived"
+            )));
+        }
+        if record.status != JobStatus::Pending {
+            return Err(Error::Conflict(format!(
+                "job {job} is {}, not pending: there is nothing to approve",
+                record.status
+            )));
+        }
+        let next = if decision.approved {
+            JobStatus::Approved
+        } else {
+            JobStatus::Rejected
+        };
+        if !self.store.transition(job, JobStatus::Pending, next).await? {
+            return Err(Error::Conflict(format!(
+                "job {job} changed while deciding; reload it"
+            )));
+        }
+        self.store
+            .insert_approval(
+                job,
+                user_id,
+                decision.approved,
+                decision.remember,
+                &decision.note,
+            )
+            .await?;
+        if decision.remember {
+            self.remember(user_id, &record, decision.approved).await?;
+        }
+        if !decision.approved {
+            let note = if decision.note.trim().is_empty() {
+                "rejected".to_owned()
+            } else {
+                format!("rejected: {}", decision.note.trim())
+            };
+            self.store.set_outcome(job, None, Some(&note)).await?;
+        }
+        self.publish_status(job).await?;
+        if decision.approved {
+            self.spawn_run(job, user_id);
+        }
+        self.detail(job, user_id).await
+    }
+
+    /// Cancels a job that has not finished; a running step's process group is killed.
+    pub async fn cancel(&self, user_id: i64, job: JobId) -> Result<JobDetail> {
+        let record = self.owned(job, user_id).await?;
+        if record.status.is_final() {
+            return Err(Error::Conflict(format!(
+                "job {job} is already {}",
+                record.status
+            )));
+        }
+        let token = self
+            .running
+            .lock()
+            .ok()
+            .and_then(|map| map.get(&job).cloned());
+        if let Some(token) = token {
+            let mut events = self.subscribe();
+            token.cancel();
+            // The run loop finishes the transition once the group is dead.
+            let finished = tokio::time::timeout(Duration::from_secs(15), async {
+                loop {
+                    match events.recv().await {
+                        Ok(Event::JobUpdate { job_id, status, .. })
+                            if job_id == job && status.is_final() =>
+                        {
+                            break;
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                        _ => {}
+                    }
+                }
+            })
+            .await;
+            if finished.is_err() {
+                tracing::warn!(%job, "cancelled job did not stop within 15 s");
+            }
+        } else if self
+            .store
+            .transition(job, record.status, JobStatus::Cancelled)
+            .await?
+        {
+            self.store.set_outcome(job, None, Some("cancelled")).await?;
+            self.publish_status(job).await?;
+        }
+        self.detail(job, user_id).await
+    }
+
+    /// Reverts the typed file changes of a finished job.
+    pub async fn undo(&self, user_id: i64, job: JobId) -> Result<UndoOutcome> {
+        let record = self.owned(job, user_id).await?;
+        if !record.status.is_final() {
+            return Err(Error::Conflict(format!(
+                "job {job} is {}; undo works once it has finished",
+                record.status
+            )));
+        }
+        let entries = self.store.journal(job).await?;
+        if entries.is_empty() {
+            return Err(Error::Conflict(format!(
+                "job {job} has no file changes DevOS can revert (already undone, or only shell steps)"
+            )));
+        }
+        let report = tokio::task::spawn_blocking(move || crate::fsops::undo(&entries))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?;
+        self.store.mark_journal_undone(job).await?;
+        let mut lines: Vec<String> = report
+            .reverted
+            .iter()
+            .map(|l| format!("undo: {l}"))
+            .collect();
+        lines.extend(report.refused.iter().map(|l| format!("undo refused: {l}")));
+        let pairs: Vec<(&str, &str)> = lines.iter().map(|l| ("info", l.as_str())).collect();
+        self.store.append_logs(job, 0, &pairs).await?;
+        for line in lines {
+            self.events.publish(Event::Log {
+                job_id: job,
+                user_id,
+                step: 0,
+                stream: "info",
+                line,
+            });
+        }
+        self.publish_status(job).await?;
+        Ok(UndoOutcome {
+            reverted: report.reverted,
+            refused: report.refused,
+        })
+    }
+}
