@@ -11,9 +11,13 @@ module.exports = async () => {
   const port = process.env.E2E_PORT ?? '18089';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-'));
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-work-'));
+  // A private home: the server's default workspace root (watched by the
+  // context engine) is then the work dir, never the real home.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-home-'));
   const binary = process.env.DEVOS_BIN ?? path.join(root, 'target/debug/devos');
   const env = {
     ...process.env,
+    HOME: home,
     DEVOS_DATA_DIR: dataDir,
     DEVOS_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: path.join(root, 'target/site'),

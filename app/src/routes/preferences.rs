@@ -24,7 +24,7 @@ pub fn PreferencesPage() -> impl IntoView {
             <ApprovalSettings/>
             <h2 class="settings__heading">"Remembered approvals"</h2>
             <p class="muted">
-                "Remembered approvals. Approving (or rejecting) with “remember” adds a rule here; "
+                "Approving (or rejecting) with “remember” adds a rule here; "
                 "it applies to the same program, flags and arguments inside its folder, never to variants."
             </p>
             <input class="form__input rules__search" type="search" placeholder="Search rules"
