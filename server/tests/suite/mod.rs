@@ -5,6 +5,7 @@ mod check_command;
 mod events;
 #[path = "../../../engine/tests/suite/models_fake_bedrock.rs"]
 mod fake_bedrock;
+mod golden;
 mod harness;
 mod jobs;
 mod live;
