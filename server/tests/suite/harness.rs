@@ -59,10 +59,10 @@ impl TestServer {
     }
 
     /// Creates a user directly in the store.
-    pub async fn add_user(&self, name: &str) {
+    pub async fn add_user(&self, name: &str) -> engine::store::User {
         engine::auth::create_user(&self.state.ctx.store, name, PASSWORD)
             .await
-            .unwrap();
+            .unwrap()
     }
 
     /// Posts a form to a server function like a browser on this origin would.

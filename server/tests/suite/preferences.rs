@@ -9,15 +9,7 @@ use super::harness::TestServer;
 #[tokio::test]
 async fn turning_off_auto_approve_makes_safe_jobs_wait_with_the_chosen_timeout() {
     let server = TestServer::new().await;
-    server.add_user("alice").await;
-    let user = server
-        .state
-        .ctx
-        .store
-        .user_by_name("alice")
-        .await
-        .unwrap()
-        .unwrap();
+    let user = server.add_user("alice").await;
     let engine = &server.state.ctx.engine;
     let dir = tempfile::tempdir().unwrap();
     let submit = || {
@@ -47,15 +39,7 @@ async fn turning_off_auto_approve_makes_safe_jobs_wait_with_the_chosen_timeout()
 #[tokio::test]
 async fn broad_or_relative_write_roots_and_bad_timeouts_are_refused() {
     let server = TestServer::new().await;
-    server.add_user("alice").await;
-    let user = server
-        .state
-        .ctx
-        .store
-        .user_by_name("alice")
-        .await
-        .unwrap()
-        .unwrap();
+    let user = server.add_user("alice").await;
     let engine = &server.state.ctx.engine;
     for (roots, timeout) in [
         (vec!["relative/dir".into()], Some(60)),

@@ -32,15 +32,7 @@ async fn wait_final(server: &TestServer, user_id: i64, job: engine::job::JobId) 
 #[tokio::test]
 async fn trashed_files_are_listed_then_emptied_for_good() {
     let server = TestServer::new().await;
-    server.add_user("alice").await;
-    let user = server
-        .state
-        .ctx
-        .store
-        .user_by_name("alice")
-        .await
-        .unwrap()
-        .unwrap();
+    let user = server.add_user("alice").await;
     let engine = &server.state.ctx.engine;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("old.tmp"), "12345").unwrap();
