@@ -199,3 +199,11 @@ pub fn human_bytes(bytes: u64) -> String {
         format!("{value:.1} {}", UNITS[unit])
     }
 }
+
+/// `~` and `~/x` resolved against `home`; other paths as given.
+pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
+    match path.strip_prefix('~') {
+        Some(rest) => home.join(rest.trim_start_matches('/')),
+        None => std::path::PathBuf::from(path),
+    }
+}

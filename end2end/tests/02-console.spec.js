@@ -54,3 +54,23 @@ test('organizing a folder can be undone from the card, byte for byte', async ({ 
   await expect(card.getByRole('status')).toContainText('reverted');
   expect(listing(dir)).toEqual(before);
 });
+
+test('cd changes the console directory; requests then run there', async ({ page }) => {
+  await login(page);
+  const dir = fs.realpathSync(freshDir('cd-here', { 'inside.txt': 'x' }));
+  const input = page.getByLabel('What should DevOS do?');
+  await input.fill(`cd ${dir}`);
+  await input.press('Enter');
+  await expect(page.getByLabel('Working directory')).toHaveValue(dir);
+  await expect(page.getByRole('complementary', { name: 'Context' })).toContainText(dir);
+
+  await input.fill('cd no-such-folder');
+  await input.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'is not a directory' })).toBeVisible();
+  await expect(page.getByLabel('Working directory')).toHaveValue(dir);
+
+  await input.fill('list the files here');
+  await input.press('Enter');
+  const card = page.getByTestId('job-card').filter({ hasText: 'list the files here' }).first();
+  await expect(card.getByTestId('job-log')).toContainText('inside.txt');
+});

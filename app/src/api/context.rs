@@ -14,7 +14,7 @@ pub async fn context_panel(cwd: String) -> Result<ContextPanelView, AppError> {
     let cwd = if cwd.trim().is_empty() {
         ctx.config.default_cwd().to_path_buf()
     } else {
-        std::path::PathBuf::from(cwd.trim())
+        crate::server::expand_home(cwd.trim(), ctx.engine.home())
     };
     let Some(context) = ctx.engine.context() else {
         return Ok(ContextPanelView {
@@ -26,4 +26,58 @@ pub async fn context_panel(cwd: String) -> Result<ContextPanelView, AppError> {
     let _looking = context.interest();
     let snapshot = context.snapshot(&cwd, 2_000);
     Ok(crate::server::context_panel_view(&cwd, &snapshot))
+}
+
+/// Resolves `target` (absolute, `~/…` or relative to `current`) to an
+/// existing directory, for `cd` in the console.
+#[server(endpoint = "context/cd")]
+pub async fn change_dir(current: String, target: String) -> Result<String, AppError> {
+    use crate::server::{app_context, require_user};
+    let _user = require_user().await?;
+    let ctx = app_context()?;
+    let base = if current.trim().is_empty() {
+        ctx.config.default_cwd().to_path_buf()
+    } else {
+        crate::server::expand_home(current.trim(), ctx.engine.home())
+    };
+    let target = target.trim();
+    let path = match target {
+        "" | "~" => ctx.engine.home().to_path_buf(),
+        _ if target.starts_with('/') || target.starts_with('~') => {
+            crate::server::expand_home(target, ctx.engine.home())
+        }
+        _ => base.join(target),
+    };
+    let path = std::fs::canonicalize(&path)
+        .ok()
+        .filter(|p| p.is_dir())
+        .ok_or_else(|| AppError::Invalid(format!("cd: {} is not a directory", path.display())))?;
+    Ok(path.display().to_string())
+}
+
+/// Subdirectories of `cwd` (not hidden), for completing the working-directory box.
+#[server(endpoint = "context/dirs")]
+pub async fn list_dirs(cwd: String) -> Result<Vec<String>, AppError> {
+    use crate::server::{app_context, require_user};
+    /// Most suggestions offered.
+    const MAX_DIRS: usize = 50;
+    let _user = require_user().await?;
+    let ctx = app_context()?;
+    let dir = if cwd.trim().is_empty() {
+        ctx.config.default_cwd().to_path_buf()
+    } else {
+        crate::server::expand_home(cwd.trim(), ctx.engine.home())
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut dirs: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path().display().to_string())
+        .collect();
+    dirs.sort();
+    dirs.truncate(MAX_DIRS);
+    Ok(dirs)
 }

@@ -5,6 +5,7 @@ use leptos::html::{Form, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::context::{change_dir, list_dirs};
 use crate::api::jobs::{SubmitJob, get_job, list_jobs};
 use crate::components::context_panel::ContextPanel;
 use crate::components::form::action_error;
@@ -170,6 +171,8 @@ fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl Into
     let form_ref = NodeRef::<Form>::new();
     let input_ref = NodeRef::<Textarea>::new();
     let history = StoredValue::new(Vec::<String>::new());
+    let cd_error = RwSignal::new(None::<String>);
+    let dirs = Resource::new(move || cwd.get(), list_dirs);
     let cursor = StoredValue::new(0usize);
     Effect::new(move |_| {
         if let Some(Ok(view)) = submit.value().get() {
@@ -188,6 +191,26 @@ fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl Into
         match event.key().as_str() {
             "Enter" if !event.shift_key() => {
                 event.prevent_default();
+                let text = input.value();
+                let text = text.trim();
+                if text == "cd" || text.starts_with("cd ") {
+                    // `cd` changes the console's directory; nothing runs.
+                    let target = text.trim_start_matches("cd").trim().to_owned();
+                    let current = cwd.get_untracked();
+                    spawn_local(async move {
+                        match change_dir(current, target).await {
+                            Ok(dir) => {
+                                cwd.set(dir);
+                                cd_error.set(None);
+                                if let Some(input) = input_ref.get_untracked() {
+                                    input.set_value("");
+                                }
+                            }
+                            Err(error) => cd_error.set(Some(error.to_string())),
+                        }
+                    });
+                    return;
+                }
                 if let Some(form) = form_ref.get_untracked() {
                     // request_submit fails only for forms not in the document.
                     let _ = form.request_submit();
@@ -224,12 +247,23 @@ fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl Into
             ></textarea>
             <div class="request-form__row">
                 <input class="form__input request-form__cwd" type="text" name="cwd" aria-label="Working directory"
-                    placeholder="Working directory (default: first workspace root)" bind:value=cwd/>
+                    placeholder="Working directory (default: first workspace root; or type cd DIR)" bind:value=cwd
+                    list="cwd-dirs" autocomplete="off"/>
+                <datalist id="cwd-dirs">
+                    <Transition>
+                        {move || Suspend::new(async move {
+                            dirs.await.unwrap_or_default().into_iter()
+                                .map(|dir| view! { <option value=dir></option> })
+                                .collect_view()
+                        })}
+                    </Transition>
+                </datalist>
                 <button type="submit" class="button button--primary" disabled=move || submit.pending().get()>
                     {move || if submit.pending().get() { "Planning…" } else { "Run" }}
                 </button>
             </div>
             {move || submit.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+            {move || cd_error.get().map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
         </ActionForm>
     }
     .into_any()
