@@ -134,3 +134,38 @@ fn stop_the_dev_server_finds_the_process_on_a_dev_port() {
         plan.interpretation
     );
 }
+
+#[test]
+fn what_changed_today_reads_the_index_instead_of_walking() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = ContextEngine::start(fast_settings(vec![dir.path().to_path_buf()])).unwrap();
+    wait_for("the first index", || engine.status().is_ready.then_some(()));
+    let fresh = dir.path().join("fresh notes.md");
+    std::fs::write(&fresh, "new").unwrap();
+    wait_for("the change in the index", || {
+        let snapshot = engine.snapshot(dir.path(), 4_000);
+        snapshot
+            .directory?
+            .recent
+            .iter()
+            .any(|c| c.path == fresh)
+            .then_some(())
+    });
+    let indexed = commands(&plan_with(&engine, "what changed today", dir.path()));
+    assert!(indexed[0].starts_with("ls -ldt"), "{indexed:?}");
+    assert!(
+        indexed[0].contains("'") && indexed[0].contains("fresh notes.md"),
+        "{indexed:?}"
+    );
+
+    let without_context = plan_builtin(&PlanRequest {
+        text: "what changed today",
+        cwd: dir.path(),
+        home: Path::new("/home/u"),
+        context: None,
+    });
+    assert!(
+        commands(&without_context)[0].starts_with("find "),
+        "{without_context:?}"
+    );
+}

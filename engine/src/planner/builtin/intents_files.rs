@@ -52,6 +52,17 @@ pub(super) const INTENTS: &[Intent] = &[
         build: find_files,
     },
     Intent {
+        name: "recent_changes",
+        examples: &["what changed today", "what changed here recently"],
+        all: &[
+            &["changed", "changes", "modified", "touched", "edited"],
+            &["today", "recently", "recent", "lately", "latest"],
+        ],
+        any: &["what", "files"],
+        none: &["git", "commit*", "branch*", "<size>"],
+        build: recent_changes,
+    },
+    Intent {
         name: "count_files",
         examples: &[
             "how many files are in ~/Downloads",
@@ -316,5 +327,62 @@ fn disk_usage(query: &Query<'_>) -> Result<Plan, String> {
             ),
         )],
         "du sizes each folder one level down; sort puts the largest first.",
+    ))
+}
+
+/// Most recently changed paths listed from the context index.
+const MAX_RECENT: usize = 20;
+
+/// Recently changed files: from the context engine's index when it has seen
+/// changes under the directory (no disk walk), else a `find` for the last day.
+fn recent_changes(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.cwd;
+    let recent: Vec<&Path> = query
+        .context
+        .and_then(|context| context.directory.as_ref())
+        .map(|summary| {
+            summary
+                .recent
+                .iter()
+                .filter(|change| change.kind != crate::context::ChangeKind::Removed)
+                .map(|change| change.path.as_path())
+                .take(MAX_RECENT)
+                .collect()
+        })
+        .unwrap_or_default();
+    if recent.is_empty() {
+        return Ok(plan(
+            format!(
+                "Find the files changed in the last 24 hours under {}",
+                dir.display()
+            ),
+            vec![read(
+                "List files modified in the last day",
+                format!(
+                    "find {} -type f -mtime -1 -not -path '*/.git/*' -printf '%TY-%Tm-%Td %TH:%TM  %p\\n' | sort -r | head -n 50",
+                    quote(&dir.to_string_lossy())
+                ),
+            )],
+            "find looks at modification times; newest first.",
+        ));
+    }
+    let paths: Vec<String> = recent
+        .iter()
+        .map(|path| quote(&path.to_string_lossy()))
+        .collect();
+    Ok(plan(
+        format!(
+            "Show the {} files DevOS saw change most recently under {}",
+            recent.len(),
+            dir.display()
+        ),
+        vec![read(
+            "List the recently changed files, newest first",
+            format!(
+                "ls -ldt --time-style=long-iso -- {} 2>/dev/null || true",
+                paths.join(" ")
+            ),
+        )],
+        "The list comes from DevOS's live file index, so nothing is walked; ls shows each file's time and size.",
     ))
 }
