@@ -143,6 +143,8 @@ pub async fn build_models(
         base_url: models.openai_base_url.clone(),
         api_key: models.openai_api_key.clone(),
         timeout: Duration::from_secs(120),
+        max_attempts: 4,
+        initial_backoff: Duration::from_millis(500),
     };
     let mut router = ModelRouter::new(models, Budgets::from_config(&config.budgets));
     for kind in enabled {

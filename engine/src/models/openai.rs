@@ -24,6 +24,10 @@ pub struct OpenAiSettings {
     pub api_key: Option<Secret>,
     /// Deadline for one call, stream included.
     pub timeout: Duration,
+    /// Attempts per call while the server answers 429 or 503 (1 = no retry).
+    pub max_attempts: u32,
+    /// Wait before the first retry; it doubles each time.
+    pub initial_backoff: Duration,
 }
 
 /// The OpenAI-compatible provider.
@@ -32,6 +36,8 @@ pub struct OpenAiProvider {
     http: reqwest::Client,
     url: String,
     api_key: Option<Secret>,
+    max_attempts: u32,
+    initial_backoff: Duration,
 }
 
 impl OpenAiProvider {
@@ -54,6 +60,8 @@ impl OpenAiProvider {
             http,
             url,
             api_key: settings.api_key.clone(),
+            max_attempts: settings.max_attempts.max(1),
+            initial_backoff: settings.initial_backoff,
         })
     }
 }
@@ -144,16 +152,30 @@ impl ModelProvider for OpenAiProvider {
         on_text: &TextSink<'_>,
     ) -> Result<ModelReply, ProviderError> {
         let started = Instant::now();
-        let mut request = self.http.post(&self.url).json(&request_body(model, prompt));
-        if let Some(key) = &self.api_key {
-            request = request.bearer_auth(key.expose());
-        }
-        let response = request.send().await.map_err(transport_error)?;
-        let status = response.status();
-        if !status.is_success() {
-            let body = response.text().await.unwrap_or_default();
-            return Err(status_error(status, &body));
-        }
+        let body = request_body(model, prompt);
+        let mut backoff = self.initial_backoff;
+        let mut attempt = 1;
+        let response = loop {
+            let mut request = self.http.post(&self.url).json(&body);
+            if let Some(key) = &self.api_key {
+                request = request.bearer_auth(key.expose());
+            }
+            let response = request.send().await.map_err(transport_error)?;
+            let status = response.status();
+            if status.is_success() {
+                break response;
+            }
+            let busy = matches!(status.as_u16(), 429 | 503);
+            if busy && attempt < self.max_attempts {
+                // A throttled local server usually frees up within seconds.
+                tokio::time::sleep(backoff).await;
+                backoff = backoff.saturating_mul(2);
+                attempt += 1;
+                continue;
+            }
+            let text = response.text().await.unwrap_or_default();
+            return Err(status_error(status, &text));
+        };
         let mut stream = response.bytes_stream();
         let (mut buffer, mut text, mut usage) = (Vec::<u8>::new(), String::new(), None);
         let mut done = false;

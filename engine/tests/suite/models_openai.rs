@@ -113,6 +113,8 @@ async fn plan(
         base_url: config.openai_base_url.clone(),
         api_key: config.openai_api_key.clone(),
         timeout: Duration::from_secs(10),
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(5),
     })
     .unwrap();
     assert!(!format!("{provider:?}").contains("sk-test-123"));
@@ -258,8 +260,8 @@ async fn tiny_budget_blocks_a_priced_model_without_a_request() {
 }
 
 #[tokio::test]
-async fn rate_limited_server_is_a_throttled_error() {
-    let (url, _) = fake_openai(StatusCode::TOO_MANY_REQUESTS).await;
+async fn rate_limited_server_is_retried_then_a_throttled_error() {
+    let (url, seen) = fake_openai(StatusCode::TOO_MANY_REQUESTS).await;
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path()).await;
     let (result, _) = plan(&url, "local", 50_000, &store).await;
@@ -275,4 +277,9 @@ async fn rate_limited_server_is_a_throttled_error() {
         other => panic!("expected throttling, got {other:?}"),
     }
     assert_eq!(store.usage_of_job(3).await.unwrap()[0].outcome, "error");
+    assert_eq!(
+        seen.lock().unwrap().bodies.len(),
+        3,
+        "three attempts with backoff"
+    );
 }
