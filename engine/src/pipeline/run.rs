@@ -90,16 +90,11 @@ impl Engine {
                 .set_step_status(job, step.idx, "running", None)
                 .await?;
             self.publish_status(job).await?;
-            let end = match &step.action {
-                StepAction::Bash { command } => {
-                    self.run_process(&run, step, Interpreter::Bash, command)
-                        .await
-                }
-                StepAction::Python { command } => {
-                    self.run_process(&run, step, Interpreter::Python, command)
-                        .await
-                }
-                StepAction::Fs { .. } => self.run_file_ops(job, user_id, step).await?,
+            // Typed file steps do not watch the token, so check between steps.
+            let end = if cancel.is_cancelled() {
+                StepEnd::Cancelled
+            } else {
+                self.run_step(&run, step).await?
             };
             match end {
                 StepEnd::Done(output) => {
@@ -133,6 +128,21 @@ impl Engine {
         }
         self.store.set_outcome(job, Some(&result), None).await?;
         self.finish(job, JobStatus::Completed).await
+    }
+
+    /// Runs one step: a process for bash/python, the engine itself for file ops.
+    async fn run_step(&self, run: &JobRun<'_>, step: &StepRecord) -> Result<StepEnd> {
+        Ok(match &step.action {
+            StepAction::Bash { command } => {
+                self.run_process(run, step, Interpreter::Bash, command)
+                    .await
+            }
+            StepAction::Python { command } => {
+                self.run_process(run, step, Interpreter::Python, command)
+                    .await
+            }
+            StepAction::Fs { .. } => self.run_file_ops(run.job, run.user_id, step).await?,
+        })
     }
 
     async fn finish(&self, job: JobId, status: JobStatus) -> Result<()> {

@@ -175,11 +175,22 @@ async fn rejecting_leaves_everything_in_place() {
     assert_eq!(listing(dir.path()), before);
 }
 
+/// A named pipe nobody writes to: reading it blocks until the reader is killed,
+/// so a read-only step on it runs until cancelled.
+fn never_ending_input(dir: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.txt"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[tokio::test]
 async fn cancelling_a_running_step_kills_it() {
     let server = LiveServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let job = server.submit("count lines in /dev/zero", dir.path()).await;
+    never_ending_input(dir.path());
+    let job = server.submit("count lines in pipe.txt", dir.path()).await;
     server.wait_for(&job["job_id"], |s| s == "executing").await;
     let (status, body) = server
         .post(
@@ -202,7 +213,8 @@ async fn cancelling_a_running_step_kills_it() {
 async fn a_job_running_when_the_server_dies_is_interrupted_after_restart() {
     let mut server = LiveServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let job = server.submit("count lines in /dev/zero", dir.path()).await;
+    never_ending_input(dir.path());
+    let job = server.submit("count lines in pipe.txt", dir.path()).await;
     server.wait_for(&job["job_id"], |s| s == "executing").await;
     server.kill_and_restart().await;
     let after = server.status(&job["job_id"]).await;
@@ -211,6 +223,18 @@ async fn a_job_running_when_the_server_dies_is_interrupted_after_restart() {
         after["error"].as_str().unwrap().contains("not resumed"),
         "{after}"
     );
+    release_readers(dir.path());
+}
+
+/// Lets a reader the killed server left behind see end-of-file and exit.
+/// Non-blocking, so it fails instead of waiting when no reader is left.
+fn release_readers(dir: &Path) {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    const O_NONBLOCK: i32 = 0o4000;
+    let _writer = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(O_NONBLOCK)
+        .open(dir.join("pipe.txt"));
 }
 
 #[tokio::test]
