@@ -15,6 +15,8 @@ use tempfile::TempDir;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::sandbox_support::is_gone;
+
 const LIMITS: ExecLimits = ExecLimits {
     timeout: Duration::from_secs(20),
     output_cap_bytes: 1024 * 1024,
@@ -47,25 +49,6 @@ async fn run(command: &StepCommand, limits: ExecLimits) -> (StepOutcome, Vec<Out
         lines.push(line);
     }
     (outcome, lines)
-}
-
-/// Whether `pid` has at least begun to exit. `run_step` returns once every
-/// holder of the output pipes closed it, which happens inside the kernel's
-/// exit path after `PF_EXITING` is set but possibly before the zombie state,
-/// so checking only for absence or `Z` would race.
-fn is_gone(pid: i32) -> bool {
-    const PF_EXITING: u64 = 0x4;
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return true;
-    };
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .collect();
-    let flags: u64 = fields[6].parse().unwrap();
-    fields[0] == "Z" || fields[0] == "X" || flags & PF_EXITING != 0
 }
 
 #[tokio::test]

@@ -22,7 +22,8 @@ struct Case {
     decision: Decision,
 }
 
-fn scope() -> Scope {
+/// The scope every corpus command is rated in.
+pub(super) fn scope() -> Scope {
     Scope {
         cwd: "/home/u/project".into(),
         home: "/home/u".into(),

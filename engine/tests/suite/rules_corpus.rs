@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use engine::pipeline::assess_plan;
 use engine::plan::{Decision, Plan, SafetyLevel, Step, StepAction};
 use engine::policy::Policy;
-use engine::risk::Scope;
 use engine::rules::{Rule, RuleDecision, subjects};
 use serde::Deserialize;
+
+use super::risk_corpus::scope;
 
 #[derive(Deserialize)]
 struct Corpus {
@@ -71,15 +72,6 @@ fn plan_of(command: &str) -> Plan {
         }],
         explanation: String::new(),
         risks: Vec::new(),
-    }
-}
-
-fn scope() -> Scope {
-    Scope {
-        cwd: "/home/u/project".into(),
-        home: "/home/u".into(),
-        write_roots: vec!["/home/u/project".into(), "/tmp/devos-job".into()],
-        auto_approve_safe: true,
     }
 }
 

@@ -74,7 +74,10 @@ pub async fn run(command: &StepCommand, timeout: Duration) -> StepOutcome {
     run_step(command, limits, &CancellationToken::new(), &tx).await
 }
 
-/// Whether `pid` has at least begun to exit (see `exec_run::is_gone`).
+/// Whether `pid` has at least begun to exit. A step returns once every
+/// holder of its output pipes closed them, which happens inside the kernel's
+/// exit path after `PF_EXITING` is set but possibly before the zombie state,
+/// so checking only for absence or `Z` would race.
 pub fn is_gone(pid: i32) -> bool {
     const PF_EXITING: u64 = 0x4;
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
