@@ -156,11 +156,7 @@ pub fn assess_plan(
         }
         steps.push(record);
     }
-    let decision = steps
-        .iter()
-        .map(|s| s.decision)
-        .max()
-        .unwrap_or(Decision::Allow);
+    let decision = overall_decision(&steps);
     dedup(&mut risks);
     Ok(AssessedPlan {
         steps,
@@ -192,6 +188,15 @@ pub fn uses_network(script: &str) -> bool {
     })
 }
 
+/// A plan's decision: the strictest of its steps' (an empty plan is allowed).
+fn overall_decision(steps: &[StepRecord]) -> Decision {
+    steps
+        .iter()
+        .map(|s| s.decision)
+        .max()
+        .unwrap_or(Decision::Allow)
+}
+
 fn dedup(items: &mut Vec<String>) {
     let mut seen = HashSet::new();
     items.retain(|item| seen.insert(item.clone()));
@@ -218,12 +223,7 @@ pub fn without_sandbox(mut assessed: AssessedPlan) -> AssessedPlan {
             );
         }
     }
-    assessed.decision = assessed
-        .steps
-        .iter()
-        .map(|s| s.decision)
-        .max()
-        .unwrap_or(Decision::Allow);
+    assessed.decision = overall_decision(&assessed.steps);
     assessed
 }
 

@@ -26,6 +26,18 @@ pub struct RuleUsage {
     pub examples: Vec<(i64, String)>,
 }
 
+/// A rule's scope is a directory subtree, so it must be absolute.
+fn require_absolute(scope: &Path) -> Result<()> {
+    if scope.is_absolute() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "`scope` must be an absolute directory, not `{}`",
+            scope.display()
+        )))
+    }
+}
+
 impl Engine {
     /// Makes rules from the steps of `job` that needed the decision.
     pub(super) async fn remember(
@@ -60,12 +72,7 @@ impl Engine {
         scope: &Path,
         decision: RuleDecision,
     ) -> Result<Vec<i64>> {
-        if !scope.is_absolute() {
-            return Err(Error::Invalid(format!(
-                "`scope` must be an absolute directory, not `{}`",
-                scope.display()
-            )));
-        }
+        require_absolute(scope)?;
         let action = StepAction::Bash {
             command: command.to_owned(),
         };
@@ -146,12 +153,7 @@ impl Engine {
         scope: &Path,
         enabled: bool,
     ) -> Result<()> {
-        if !scope.is_absolute() {
-            return Err(Error::Invalid(format!(
-                "the scope must be an absolute directory, not `{}`",
-                scope.display()
-            )));
-        }
+        require_absolute(scope)?;
         if self.store.update_rule(user_id, id, scope, enabled).await? {
             Ok(())
         } else {
