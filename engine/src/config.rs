@@ -94,6 +94,11 @@ pub struct SandboxConfig {
     /// Refuse to run process steps when the kernel lacks Landlock. When
     /// false, they run with rlimits only and every non-safe step needs approval.
     pub require_landlock: bool,
+    /// Use Landlock when the kernel has it; `false` behaves as a kernel without it.
+    pub landlock: bool,
+    /// Environment variables passed to steps beyond `PATH`, `HOME`, `LANG`,
+    /// `LC_*`, `TERM`, `USER`, `LOGNAME`, `SHELL` and `TZ`.
+    pub pass_env: Vec<String>,
 }
 
 /// `[budgets]`, in US dollars.

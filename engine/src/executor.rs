@@ -79,6 +79,8 @@ pub struct StepCommand {
     /// The environment to start from (normally `std::env::vars_os()`); secrets
     /// are removed by [`clean_env`] before the child sees it.
     pub parent_env: Vec<(OsString, OsString)>,
+    /// Extra variable names passed through (`sandbox.pass_env`).
+    pub pass_env: Vec<String>,
     /// The engine rated the step safe: it only reads. Such a step also gets
     /// `GIT_OPTIONAL_LOCKS=0`, so `git status` does not try to refresh the
     /// index; its sandbox should make nothing but the temp dir writable
@@ -150,25 +152,30 @@ impl StepOutcome {
     }
 }
 
-/// Removes secrets from `parent` and points `TMPDIR` at `tmp_dir`.
-///
-/// Dropped: `AWS_*` and anything ending in `_TOKEN`, `_KEY`, `_SECRET` or
-/// `_PASSWORD` (compared case-insensitively; this covers `DEVOS_OPENAI_API_KEY`).
-/// `PYTHONUNBUFFERED=1` is set so Python output streams line by line.
+/// Variables every step gets from DevOS's own environment; nothing else
+/// passes unless `sandbox.pass_env` names it.
+pub const PASSED_ENV: &[&str] = &[
+    "PATH", "HOME", "LANG", "LANGUAGE", "TERM", "USER", "LOGNAME", "SHELL", "TZ",
+];
+
+/// Keeps only the allow-listed variables of `parent` (`PATH`, `HOME`,
+/// `LANG`, `LC_*`, `TERM`, `USER`, `LOGNAME`, `SHELL`, `TZ` and the names in
+/// `pass`), so secrets such as `PGPASSWORD`, `DATABASE_URL`, `AWS_*`,
+/// `SSH_AUTH_SOCK`, `DBUS_SESSION_BUS_ADDRESS` or `DISPLAY` never reach a
+/// step, and points `TMPDIR` at `tmp_dir`. `PYTHONUNBUFFERED=1` is set so
+/// Python output streams line by line.
 pub fn clean_env(
     parent: &[(OsString, OsString)],
+    pass: &[String],
     tmp_dir: &std::path::Path,
 ) -> Vec<(OsString, OsString)> {
-    const SECRET_SUFFIXES: [&str; 4] = ["_TOKEN", "_KEY", "_SECRET", "_PASSWORD"];
     let mut env: Vec<(OsString, OsString)> = parent
         .iter()
         .filter(|(name, _)| {
-            let upper = name.to_string_lossy().to_ascii_uppercase();
-            !(upper.starts_with("AWS_")
-                || upper == "DEVOS_OPENAI_API_KEY"
-                || SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s))
-                || upper == "TMPDIR"
-                || upper == "PYTHONUNBUFFERED")
+            let name = name.to_string_lossy();
+            PASSED_ENV.contains(&name.as_ref())
+                || name.starts_with("LC_")
+                || pass.iter().any(|p| *p == name)
         })
         .cloned()
         .collect();
@@ -202,7 +209,7 @@ pub async fn run_step(
             return capture.finish(OutcomeKind::FailedToStart, None, started);
         }
     };
-    let mut env = clean_env(&step.parent_env, &step.tmp_dir);
+    let mut env = clean_env(&step.parent_env, &step.pass_env, &step.tmp_dir);
     if step.read_only {
         // Later entries win, so this overrides an inherited value.
         env.push(("GIT_OPTIONAL_LOCKS".into(), "0".into()));

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::plan::Decision;
-use crate::shell::{SimpleCommand, normalize, parse_commands};
+use crate::risk;
+use crate::shell::SimpleCommand;
 
 /// The built-in rules, shipped in the binary.
 pub const DEFAULT_POLICY: &str = include_str!("../../config/security.toml");
@@ -192,8 +193,8 @@ impl Policy {
                 .map(|e| (e, true))
                 .chain(rule.not_match.iter().map(|e| (e, false)));
             for (example, expected) in cases {
-                let matched = parse_commands(example)
-                    .is_ok_and(|cmds| cmds.iter().any(|c| rule_matches(rule, c)));
+                let matched = risk::parse(example)
+                    .is_ok_and(|script| script.commands.iter().any(|c| rule_matches(rule, c)));
                 if matched != expected {
                     return Err(PolicyError::Example {
                         id: rule.id.clone(),
@@ -265,14 +266,13 @@ fn rule_matches(rule: &Rule, command: &SimpleCommand) -> bool {
         return false;
     }
     if let Some(from) = &rule.piped_from {
-        let Some(source) = &command.stdin_from else {
-            return false;
-        };
-        if !from
-            .alternatives()
-            .iter()
-            .any(|p| alternative_matches(p, source))
-        {
+        // Any program upstream: `curl … | tee x | sh` and `. <(curl …)` alike.
+        let fed = command.upstream.iter().any(|source| {
+            from.alternatives()
+                .iter()
+                .any(|p| alternative_matches(p, source))
+        });
+        if !fed {
             return false;
         }
     }
@@ -282,8 +282,8 @@ fn rule_matches(rule: &Rule, command: &SimpleCommand) -> bool {
         .partition(|t| t.alternatives().iter().all(|a| a.starts_with('-')));
     let has_flags = flags.iter().all(|token| {
         token.alternatives().iter().any(|alt| {
-            let (wanted, _) = normalize(&command.program, std::slice::from_ref(alt));
-            !wanted.is_empty() && wanted.iter().all(|w| command.has_flag(&w.name))
+            let wanted = risk::canonical_flags(command, alt);
+            !wanted.is_empty() && wanted.iter().all(|w| command.has_flag(w))
         })
     });
     has_flags && positionals_match(&positionals, &command.args, rule.anchored)
@@ -325,7 +325,10 @@ not_match = ["git push origin main", "git log --force"]
     #[test]
     fn user_rule_with_passing_examples_loads_and_matches() {
         let policy = Policy::load(Some(RULE)).unwrap();
-        let cmd = parse_commands("git push origin -f").unwrap().remove(0);
+        let cmd = risk::parse("git push origin -f")
+            .unwrap()
+            .commands
+            .remove(0);
         assert_eq!(
             policy.check(&cmd).map(|m| m.id),
             Some("no-force-push".to_owned())

@@ -2,14 +2,19 @@
 //! argument patterns, written files, directory scope) matched against parsed
 //! commands, never against strings. A remembered `git push origin main` does
 //! not match `git push --force origin main`; `rm *.tmp` in a project does not
-//! match `rm -rf ~`. Pure: no I/O.
+//! match `rm -rf ~`. A subject keeps the program's path as written, every
+//! wrapper with its options and every environment assignment, and the
+//! here-document or here-string a command reads (hashed), so a rule never
+//! widens to a command that differs in any of them. Pure: no I/O.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use sha2::{Digest, Sha256};
+
 use crate::plan::{FsAction, StepAction};
-use crate::shell::{SimpleCommand, parse_commands};
+use crate::shell::{RedirectKind, SimpleCommand};
 
 /// What a rule does when it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,13 +42,15 @@ impl RuleDecision {
 pub struct Subject {
     /// Program (`git`, `rm`) or typed action (`fs:trash`).
     pub program: String,
-    /// Wrappers seen through, outermost first.
+    /// Environment assignments (`NAME=value`), then wrappers with their
+    /// options, outermost first.
     pub wrappers: Vec<String>,
     /// Sorted normalized flags, `-f` or `-m=msg`.
     pub flags: Vec<String>,
     /// Positional arguments.
     pub args: Vec<String>,
-    /// Files written by redirections.
+    /// Files written by redirections, then `<<sha256:…` for each
+    /// here-document, here-string or file the command reads.
     pub writes: Vec<String>,
 }
 
@@ -82,17 +89,39 @@ impl Subject {
             .collect();
         flags.sort();
         flags.dedup();
+        let wrappers = command
+            .assignments
+            .iter()
+            .map(|a| format!("{}={}", a.name, a.value))
+            .chain(command.wrappers.iter().cloned())
+            .collect();
+        let writes = command
+            .redirects
+            .iter()
+            .filter(|r| r.kind.is_write())
+            .map(|r| r.target.clone())
+            .chain(
+                command
+                    .redirects
+                    .iter()
+                    .filter(|r| r.kind == RedirectKind::Read)
+                    .map(|r| {
+                        format!(
+                            "<<sha256:{}",
+                            hex::encode(Sha256::digest(r.target.as_bytes()))
+                        )
+                    }),
+            )
+            .collect();
         Self {
-            program: command.program.clone(),
-            wrappers: command.wrappers.clone(),
+            program: command
+                .program_path
+                .clone()
+                .unwrap_or_else(|| command.program.clone()),
+            wrappers,
             flags,
             args: command.args.clone(),
-            writes: command
-                .redirects
-                .iter()
-                .filter(|r| r.kind.is_write())
-                .map(|r| r.target.clone())
-                .collect(),
+            writes,
         }
     }
 
@@ -149,12 +178,18 @@ impl Subject {
 /// such steps are never decided by remembered rules.
 pub fn subjects(action: &StepAction) -> Option<Vec<Subject>> {
     match action {
-        StepAction::Bash { command } => parse_commands(command)
+        StepAction::Bash { command } => crate::risk::parse(command)
             .ok()
-            .map(|commands| commands.iter().map(Subject::from_command).collect()),
+            .filter(|script| script.hazards.is_empty())
+            .map(|script| subjects_of(&script.commands)),
         StepAction::Python { .. } => None,
         StepAction::Fs { action } => Some(vec![Subject::from_fs(action)]),
     }
+}
+
+/// The subjects of already parsed commands.
+pub fn subjects_of(commands: &[SimpleCommand]) -> Vec<Subject> {
+    commands.iter().map(Subject::from_command).collect()
 }
 
 /// Whether `rule` matches `subject` run in `cwd`.
@@ -181,7 +216,10 @@ fn arg_matches(pattern: &str, arg: &str) -> bool {
         return true;
     }
     let is_glob = pattern.contains(['*', '?', '[']);
-    if !is_glob || arg.starts_with('~') || arg.starts_with('/') || arg.contains("..") {
+    // An unexpanded word (`$HOME`, `${X:-}`, `$(…)`) could be anything at run time.
+    let unexpanded = crate::shell::is_dynamic(arg);
+    if !is_glob || unexpanded || arg.starts_with('~') || arg.starts_with('/') || arg.contains("..")
+    {
         return false;
     }
     glob::Pattern::new(pattern).is_ok_and(|p| {
@@ -210,14 +248,19 @@ pub enum Verdict {
 /// Applies `rules` to a step run in `cwd`: any deny wins; allow needs every
 /// command of the step covered.
 pub fn verdict(rules: &[Rule], action: &StepAction, cwd: &Path) -> Verdict {
-    let Some(subjects) = subjects(action) else {
-        return Verdict::Undecided;
-    };
+    match subjects(action) {
+        Some(subjects) => verdict_for(rules, &subjects, cwd),
+        None => Verdict::Undecided,
+    }
+}
+
+/// Applies `rules` to the subjects of one step run in `cwd`.
+pub fn verdict_for(rules: &[Rule], subjects: &[Subject], cwd: &Path) -> Verdict {
     if subjects.is_empty() {
         return Verdict::Undecided;
     }
     let mut used = Vec::new();
-    for subject in &subjects {
+    for subject in subjects {
         let mut allowed_by = None;
         for rule in rules.iter().filter(|rule| matches(rule, subject, cwd)) {
             match rule.decision {

@@ -40,6 +40,25 @@ const RULES: &[(&str, &str)] = &[
         r"(?i)([a-z][a-z0-9+.-]*://[^/\s:@]+):[^@\s/]+@",
         "${1}:[redacted]@",
     ),
+    // Passwords given as the next word or glued to a short flag by tools
+    // that take them that way: `mysql -pX`, `sshpass -p X`, `redis-cli -a X`,
+    // `openssl … -passin pass:X`, `curl -u user:pass`.
+    (
+        r"\b((?:mysql|mariadb|mysqldump|mysqladmin)\b[^\n]*?\s-p)([^\s-][^\s]*)",
+        "${1}[redacted]",
+    ),
+    (r"\b(sshpass\s+-p)\s*([^\s]+)", "${1} [redacted]"),
+    (r"\b(redis-cli\b[^\n]*?\s-a)\s+([^\s]+)", "${1} [redacted]"),
+    (r"(-pass(?:in|out)\s+pass:)([^\s]+)", "${1}[redacted]"),
+    (
+        r"((?:^|\s)(?:-u|--user)(?:\s+|=))([^\s:]+):([^\s]+)",
+        "${1}${2}:[redacted]",
+    ),
+    // `aws configure set aws_secret_access_key X`.
+    (
+        r"(?i)\b(aws_secret_access_key|aws_session_token)(\s+)([^\s]+)",
+        "${1}${2}[redacted]",
+    ),
     // AWS access key ids.
     (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "[redacted]"),
     // GitHub tokens.
@@ -135,6 +154,30 @@ mod tests {
             (
                 "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----",
                 "[redacted private key]",
+            ),
+            (
+                "mysql -u root -phunter2 db",
+                "mysql -u root -p[redacted] db",
+            ),
+            (
+                "sshpass -p s3cret ssh host",
+                "sshpass -p [redacted] ssh host",
+            ),
+            (
+                "curl -u alice:pa55 https://x",
+                "curl -u alice:[redacted] https://x",
+            ),
+            (
+                "openssl rsa -in k.pem -passin pass:hunter2",
+                "openssl rsa -in k.pem -passin pass:[redacted]",
+            ),
+            (
+                "redis-cli -h h -a hunter2 ping",
+                "redis-cli -h h -a [redacted] ping",
+            ),
+            (
+                "aws configure set aws_secret_access_key wJalrXUtnFEMI",
+                "aws configure set aws_secret_access_key [redacted]",
             ),
         ];
         for (input, expected) in cases {

@@ -19,13 +19,81 @@ pub struct Rating {
     pub reasons: Vec<String>,
     /// Whether a person must approve before the ops run.
     pub needs_approval: bool,
+    /// An op moves or trashes a home, system or credentials directory: never run.
+    pub forbidden: bool,
+}
+
+/// Directories that are never trashed or moved away.
+const SYSTEM_DIRS: &[&str] = &[
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
+    "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/tmp",
+];
+/// Credentials directories under the home that are never trashed or moved away.
+const CREDENTIAL_DIRS: &[&str] = &[
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".kube",
+    ".docker",
+    ".config/gh",
+    ".password-store",
+];
+
+/// Files a tool runs or loads later: creating one needs approval.
+fn runs_later(path: &Path, home: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let text = path.to_string_lossy();
+    matches!(
+        name.as_ref(),
+        "build.rs"
+            | "conftest.py"
+            | ".envrc"
+            | "Makefile"
+            | "makefile"
+            | "GNUmakefile"
+            | "setup.py"
+            | "sitecustomize.py"
+            | "usercustomize.py"
+            | ".bashrc"
+            | ".bash_profile"
+            | ".profile"
+            | ".zshrc"
+            | ".zprofile"
+            | ".bash_login"
+            | ".bash_logout"
+            | "authorized_keys"
+            | ".npmrc"
+            | ".pth"
+            | "justfile"
+            | ".gitattributes"
+    ) || text.contains("/.git/hooks/")
+        || text.ends_with(".cargo/config.toml")
+        || text.ends_with(".cargo/config")
+        || name.ends_with(".pth")
+        || path.starts_with(home.join(".config/autostart"))
+        || path.starts_with(home.join(".config/systemd"))
+        || path.starts_with(home.join(".local/bin"))
+}
+
+/// Whether removing or moving `path` away would take a home, a system or a
+/// credentials directory with it.
+fn is_protected(path: &Path, home: &Path) -> bool {
+    SYSTEM_DIRS.iter().any(|dir| path == Path::new(dir))
+        || home.starts_with(path)
+        || path.parent() == Some(Path::new("/home"))
+        || CREDENTIAL_DIRS
+            .iter()
+            .any(|dir| home.join(dir).starts_with(path) || path == home.join(dir))
 }
 
 /// Rates `ops`: creating, moving and copying inside `write_roots` is
 /// `Moderate` and runs without approval; trashing, overwriting with `write`,
 /// and touching any path outside the roots (source or destination) is
 /// `Destructive` and needs approval.
-pub fn rate(ops: &[FileOp], write_roots: &[PathBuf]) -> Rating {
+pub fn rate(ops: &[FileOp], write_roots: &[PathBuf], home: &Path) -> Rating {
     let roots: Vec<PathBuf> = write_roots.iter().map(|r| real_path(r)).collect();
     let is_inside = |path: &Path| {
         let real = real_path(path);
@@ -37,6 +105,27 @@ pub fn rate(ops: &[FileOp], write_roots: &[PathBuf]) -> Rating {
         SafetyLevel::Moderate
     };
     let mut reasons = Vec::new();
+    let mut forbidden = false;
+    for op in ops {
+        if let FileOp::Trash { path } | FileOp::Move { from: path, .. } = op
+            && is_protected(path, home)
+        {
+            forbidden = true;
+            reasons.push(format!(
+                "{} is a home, system or credentials directory and is never moved or trashed",
+                path.display()
+            ));
+        }
+        if let Some(path) = op.destination()
+            && runs_later(path, home)
+        {
+            reasons.push(format!(
+                "{} is a file that a tool runs or loads later",
+                path.display()
+            ));
+            level = SafetyLevel::Destructive;
+        }
+    }
     let mut flag = |reason: String| {
         level = SafetyLevel::Destructive;
         reasons.push(reason);
@@ -62,9 +151,13 @@ pub fn rate(ops: &[FileOp], write_roots: &[PathBuf]) -> Rating {
         reasons
             .push("creates or moves files inside the write roots without overwriting".to_owned());
     }
+    if forbidden {
+        level = SafetyLevel::Destructive;
+    }
     Rating {
         level,
         reasons,
         needs_approval: level == SafetyLevel::Destructive,
+        forbidden,
     }
 }

@@ -405,8 +405,8 @@ impl Engine {
         let settings = self.store.user_settings(user_id).await?;
         let scope = self.scope(job, cwd, &settings);
         let assessed = match assess_plan(&self.policy, &scope, &remembered, &plan) {
-            Ok(assessed) if sandbox::is_confining() => assessed,
-            Ok(assessed) => assess::without_sandbox(assessed),
+            Ok(assessed) if self.config.sandbox.landlock && sandbox::is_confining() => assessed,
+            Ok(assessed) => assess::without_sandbox(assessed, planned.planner == "builtin"),
             Err(error) => {
                 return self
                     .fail(

@@ -51,11 +51,31 @@ impl Engine {
         } else {
             RuleDecision::Deny
         };
+        let settings = self.store.user_settings(user_id).await?;
+        let scope = self.scope(job.id, &job.cwd, &settings);
         for step in self.store.steps(job.id).await? {
             if step.decision != Decision::Prompt {
                 continue;
             }
-            for subject in rules::subjects(&step.action).unwrap_or_default() {
+            let subjects = match (&step.action, decision) {
+                // A rejection is about what made the step ask, not its harmless neighbours.
+                (StepAction::Bash { command }, RuleDecision::Deny) => crate::risk::parse(command)
+                    .ok()
+                    .filter(|script| script.hazards.is_empty())
+                    .map(|script| {
+                        let asking: Vec<_> = script
+                            .commands
+                            .into_iter()
+                            .filter(|c| {
+                                crate::risk::command_decision(&self.policy, &scope, c)
+                                    != Decision::Allow
+                            })
+                            .collect();
+                        rules::subjects_of(&asking)
+                    }),
+                _ => rules::subjects(&step.action),
+            };
+            for subject in subjects.unwrap_or_default() {
                 self.store
                     .upsert_rule(user_id, &subject, &job.cwd, decision, Some(job.id.0))
                     .await?;

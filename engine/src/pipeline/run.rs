@@ -194,6 +194,7 @@ impl Engine {
             allow_network: step.network,
             limits: ResourceLimits::from_config(&self.config.sandbox),
             require_landlock: self.config.sandbox.require_landlock,
+            use_landlock: self.config.sandbox.landlock,
         };
         let command = StepCommand {
             interpreter,
@@ -201,6 +202,7 @@ impl Engine {
             cwd: cwd.to_path_buf(),
             tmp_dir,
             parent_env: self.parent_env.clone(),
+            pass_env: self.config.sandbox.pass_env.clone(),
             read_only,
             sandbox: Some(sandbox),
         };
@@ -211,13 +213,15 @@ impl Engine {
         let (sender, mut receiver) = mpsc::unbounded_channel::<executor::OutputLine>();
         let forward = async {
             while let Some(line) = receiver.recv().await {
+                // What a step prints can hold credentials; logs and pages never show them.
+                let text = crate::context::redact(&line.text);
                 let stream = match line.stream {
                     OutputStream::Stdout => "stdout",
                     OutputStream::Stderr => "stderr",
                 };
                 if let Err(error) = self
                     .store
-                    .append_logs(job, step.idx, &[(stream, &line.text)])
+                    .append_logs(job, step.idx, &[(stream, &text)])
                     .await
                 {
                     tracing::warn!(%job, %error, "could not store an output line");
@@ -227,7 +231,7 @@ impl Engine {
                     user_id,
                     step: step.idx,
                     stream,
-                    line: line.text,
+                    line: text,
                 });
             }
         };

@@ -48,8 +48,7 @@ pub fn resolve(scope: &Scope, cwd: &Path, word: &str) -> Option<PathBuf> {
     let home_relative = if word == "~" || word.starts_with("~/") {
         word.get(1..)
     } else {
-        word.strip_prefix("$HOME")
-            .filter(|r| r.is_empty() || r.starts_with('/'))
+        home_expansion_rest(word)
     };
     let rest = home_relative.unwrap_or(word);
     if is_dynamic(rest) || rest.starts_with('~') {
@@ -73,6 +72,52 @@ pub fn resolve(scope: &Scope, cwd: &Path, word: &str) -> Option<PathBuf> {
     Some(out)
 }
 
+/// The rest of a word that starts with an expansion of `$HOME` (`$HOME/x`,
+/// `${HOME}`, `${HOME:-/}`, `${HOME%/}`): `""` or `/…`.
+fn home_expansion_rest(word: &str) -> Option<&str> {
+    let rest = if let Some(rest) = word.strip_prefix("${HOME") {
+        let close = rest.find('}')?;
+        &rest[close + 1..]
+    } else {
+        word.strip_prefix("$HOME")?
+    };
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+/// Whether a word names some user's home directory itself: `~`, `~/`,
+/// `~bob`, `~$USER`, `$HOME`, `${HOME:-x}`.
+pub fn is_home_word(word: &str) -> bool {
+    let word = word.trim_end_matches('/');
+    (word.starts_with('~') && !word.contains('/')) || home_expansion_rest(word) == Some("")
+}
+
+/// Whether reading `path` would show credentials: keys, tokens, passwords
+/// and DevOS's own data.
+pub fn is_secret(scope: &Scope, path: &Path) -> bool {
+    let home = &scope.home;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let in_home = |rel: &str| path.starts_with(home.join(rel));
+    in_home(".ssh") && !name.ends_with(".pub") && name != "known_hosts" && name != "config"
+        || in_home(".aws/credentials")
+        || in_home(".gnupg")
+        || in_home(".git-credentials")
+        || in_home(".docker/config.json")
+        || in_home(".kube/config")
+        || in_home(".config/gh/hosts.yml")
+        || in_home(".local/share/devos")
+        || in_home(".config/devos")
+        || (name == ".env" || (name.starts_with(".env.") && !name.ends_with(".example")))
+        || name.ends_with(".pem")
+        || name.ends_with(".key")
+        || name == ".netrc"
+        || name == ".pgpass"
+        || name == "id_rsa"
+        || name == "id_ed25519"
+}
+
 /// Whether `path` is inside one of the scope's write roots.
 pub fn is_inside_roots(scope: &Scope, path: &Path) -> bool {
     scope.write_roots.iter().any(|root| {
@@ -92,8 +137,10 @@ pub enum WriteTarget {
     Harmless,
     /// A disk or memory device.
     BlockDevice,
-    /// `/etc` or `/boot`.
+    /// `/etc`, `/boot`, `/proc/sysrq-trigger`, `/proc/sys`, `/sys`.
     SystemConfig,
+    /// `/dev/fd/N`, `/proc/*/fd/N`, `/dev/stdin`: wherever a descriptor points.
+    Descriptor,
     /// Inside the write roots.
     InsideRoots,
     /// Anywhere else, or unknown.
@@ -106,11 +153,20 @@ pub fn classify_write(scope: &Scope, cwd: &Path, word: &str) -> WriteTarget {
         return WriteTarget::Outside;
     };
     let text = path.to_string_lossy();
-    if HARMLESS_DEVICES.contains(&text.as_ref()) || text.starts_with("/dev/fd/") {
+    let is_proc_fd = path.starts_with("/proc")
+        && path
+            .components()
+            .any(|c| c.as_os_str() == "fd" || c.as_os_str() == "fdinfo");
+    if HARMLESS_DEVICES.contains(&text.as_ref()) {
         WriteTarget::Harmless
+    } else if path.starts_with("/dev/fd") || path.starts_with("/dev/stdin") || is_proc_fd {
+        WriteTarget::Descriptor
     } else if BLOCK_DEVICES.iter().any(|dev| text.starts_with(dev)) {
         WriteTarget::BlockDevice
-    } else if path.starts_with("/etc") || path.starts_with("/boot") {
+    } else if ["/etc", "/boot", "/proc", "/sys"]
+        .iter()
+        .any(|dir| path.starts_with(dir))
+    {
         WriteTarget::SystemConfig
     } else if is_inside_roots(scope, &path) {
         WriteTarget::InsideRoots
@@ -146,6 +202,8 @@ mod tests {
             ("/*", Some("/")),
             ("/tmp/../etc", Some("/etc")),
             ("$DIR/x", None),
+            ("${HOME}/x", Some("/home/u/x")),
+            ("${HOME:-/}", Some("/home/u")),
             ("~bob/x", None),
         ] {
             assert_eq!(
@@ -163,6 +221,9 @@ mod tests {
             ("out.txt", WriteTarget::InsideRoots),
             ("/tmp/devos-job/x", WriteTarget::InsideRoots),
             ("/dev/null", WriteTarget::Harmless),
+            ("/dev/fd/3", WriteTarget::Descriptor),
+            ("/proc/self/fd/1", WriteTarget::Descriptor),
+            ("/proc/sysrq-trigger", WriteTarget::SystemConfig),
             ("/dev/sda", WriteTarget::BlockDevice),
             ("/dev/nvme0n1p1", WriteTarget::BlockDevice),
             ("/etc/hosts", WriteTarget::SystemConfig),
@@ -171,6 +232,33 @@ mod tests {
             ("$OUT", WriteTarget::Outside),
         ] {
             assert_eq!(classify_write(&s, &s.cwd, word), expected, "{word}");
+        }
+    }
+
+    #[test]
+    fn home_words_and_secrets_are_recognised() {
+        for (word, expected) in [
+            ("~", true),
+            ("~/", true),
+            ("~bob", true),
+            ("~$USER", true),
+            ("${HOME%/}", true),
+            ("~/x", false),
+            ("$HOME/x", false),
+        ] {
+            assert_eq!(is_home_word(word), expected, "{word}");
+        }
+        let s = scope();
+        for (path, expected) in [
+            ("/home/u/.ssh/id_ed25519", true),
+            ("/home/u/.ssh/id_ed25519.pub", false),
+            ("/home/u/.aws/credentials", true),
+            ("/home/u/project/.env", true),
+            ("/home/u/project/.env.example", false),
+            ("/home/u/project/server.pem", true),
+            ("/home/u/project/README.md", false),
+        ] {
+            assert_eq!(is_secret(&s, Path::new(path)), expected, "{path}");
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use landlock::{
     ABI, Access, AccessFs, AccessNet, PathBeneath, PathFd, Ruleset, RulesetAttr, RulesetCreated,
-    RulesetCreatedAttr, RulesetStatus,
+    RulesetCreatedAttr, RulesetStatus, Scope,
 };
 use nix::errno::Errno;
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
@@ -42,7 +42,14 @@ impl PreparedSandbox {
     /// missing, or when Landlock is unavailable and `policy.require_landlock`.
     pub fn prepare(policy: &SandboxPolicy) -> Result<Self, SandboxError> {
         let rlimits = rlimits(&policy.limits)?;
-        let (ruleset, enforcement) = match super::landlock_status() {
+        let status = if policy.use_landlock {
+            super::landlock_status()
+        } else {
+            LandlockStatus::Unavailable {
+                reason: "switched off by sandbox.landlock = false".to_owned(),
+            }
+        };
+        let (ruleset, enforcement) = match status {
             LandlockStatus::Available { abi, network } => (
                 Some(ruleset(policy)?),
                 Enforcement {
@@ -163,7 +170,11 @@ fn rlimits(limits: &ResourceLimits) -> Result<[Rlimit; 4], SandboxError> {
 /// (not creating) the harmless device files; TCP handled — that is, denied,
 /// since no port is allowed — unless the policy allows the network.
 fn ruleset(policy: &SandboxPolicy) -> Result<RulesetCreated, SandboxError> {
-    let mut ruleset = Ruleset::default().handle_access(AccessFs::from_all(TARGET_ABI))?;
+    // Scopes (ABI 6): no signals to processes outside the step (DevOS, the
+    // desktop) and no abstract Unix sockets created outside it.
+    let mut ruleset = Ruleset::default()
+        .handle_access(AccessFs::from_all(TARGET_ABI))?
+        .scope(Scope::from_all(TARGET_ABI))?;
     if !policy.allow_network {
         ruleset = ruleset.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)?;
     }

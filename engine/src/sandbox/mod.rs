@@ -42,6 +42,8 @@ pub struct SandboxPolicy {
     /// Refuse to start the step when Landlock is unavailable, instead of
     /// running it with rlimits and `no_new_privs` only.
     pub require_landlock: bool,
+    /// Apply Landlock when the kernel has it (`sandbox.landlock`).
+    pub use_landlock: bool,
 }
 
 /// Kernel resource limits (rlimits) set in the child before `exec`.

@@ -35,6 +35,7 @@ fn step(interpreter: Interpreter, script: &str, dir: &Path, env: &[(&str, &str)]
         cwd: dir.to_path_buf(),
         tmp_dir: dir.join("tmp"),
         parent_env,
+        pass_env: Vec::new(),
         read_only: false,
         sandbox: None,
     }
@@ -99,18 +100,32 @@ async fn secrets_do_not_reach_the_child_and_tmpdir_is_set() {
         ("DB_PASSWORD", "s5"),
         ("my_secret", "s6"),
         ("EDITOR", "vim"),
+        ("LANG", "C.UTF-8"),
+        ("PGPASSWORD", "s7"),
+        ("DATABASE_URL", "s8"),
+        ("SSH_AUTH_SOCK", "s9"),
         ("TMPDIR", "/elsewhere"),
     ];
     let command = step(Interpreter::Bash, "env", dir.path(), &env);
     let (outcome, _) = run(&command, LIMITS).await;
     assert!(outcome.is_success(), "{outcome:?}");
-    for secret in ["s1", "s2", "s3", "s4", "s5", "s6"] {
+    for secret in ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"] {
         assert!(
             !outcome.stdout.contains(&format!("={secret}\n")),
             "{secret} leaked"
         );
     }
-    assert!(outcome.stdout.contains("EDITOR=vim\n"));
+    // Only allow-listed variables pass: an editor or a socket address would not.
+    assert!(
+        !outcome.stdout.contains("EDITOR=vim\n"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("LANG=C.UTF-8\n"),
+        "{}",
+        outcome.stdout
+    );
     let tmp = format!("TMPDIR={}\n", dir.path().join("tmp").display());
     assert!(outcome.stdout.contains(&tmp), "{}", outcome.stdout);
 }

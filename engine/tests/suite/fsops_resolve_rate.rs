@@ -286,7 +286,9 @@ fn rate_table_for_inside_and_outside_the_write_roots() {
             level: got,
             reasons,
             needs_approval,
-        } = rate(std::slice::from_ref(&op), &roots);
+            forbidden,
+        } = rate(std::slice::from_ref(&op), &roots, Path::new("/home/nobody"));
+        assert!(!forbidden, "{op:?}");
         assert_eq!(
             (got, needs_approval),
             (level, level == SafetyLevel::Destructive),
@@ -294,5 +296,66 @@ fn rate_table_for_inside_and_outside_the_write_roots() {
         );
         assert!(!reasons.is_empty(), "{op:?}");
     }
-    assert_eq!(rate(&[], &roots).level, SafetyLevel::Safe);
+    assert_eq!(
+        rate(&[], &roots, Path::new("/home/nobody")).level,
+        SafetyLevel::Safe
+    );
+}
+
+#[test]
+fn trashing_or_moving_homes_system_and_credential_dirs_is_forbidden() {
+    let home = Path::new("/home/u");
+    for path in [
+        "/home/u",
+        "/usr",
+        "/home/u/.ssh",
+        "/home/u/.aws",
+        "/home",
+        "/",
+    ] {
+        let trash = FileOp::Trash { path: path.into() };
+        let moved = FileOp::Move {
+            from: path.into(),
+            to: "/home/u/project/x".into(),
+        };
+        for op in [trash, moved] {
+            let rating = rate(
+                std::slice::from_ref(&op),
+                &[PathBuf::from("/home/u/project")],
+                home,
+            );
+            assert!(rating.forbidden, "{op:?}: {:?}", rating.reasons);
+        }
+    }
+    let harmless = FileOp::Trash {
+        path: "/home/u/project/build".into(),
+    };
+    assert!(!rate(&[harmless], &[PathBuf::from("/home/u/project")], home).forbidden);
+}
+
+#[test]
+fn files_that_tools_run_later_need_approval() {
+    let home = Path::new("/home/u");
+    let roots = [PathBuf::from("/home/u/project")];
+    for path in [
+        "/home/u/project/build.rs",
+        "/home/u/project/.git/hooks/pre-commit",
+        "/home/u/project/.cargo/config.toml",
+        "/home/u/project/conftest.py",
+        "/home/u/project/.envrc",
+    ] {
+        let op = FileOp::Write {
+            path: path.into(),
+            content: String::new(),
+        };
+        let rating = rate(&[op], &roots, home);
+        assert!(rating.needs_approval, "{path}: {:?}", rating.reasons);
+        assert!(
+            rating
+                .reasons
+                .iter()
+                .any(|r| r.contains("runs or loads later")),
+            "{path}"
+        );
+    }
 }

