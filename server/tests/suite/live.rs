@@ -140,7 +140,7 @@ impl LiveServer {
                 &json!({ "command": command, "context": { "cwd": cwd } }),
             )
             .await;
-        assert_eq!(status, 201, "{command}: {body}");
+        assert_eq!(status, 200, "{command}: {body}");
         body
     }
 

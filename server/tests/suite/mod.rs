@@ -12,4 +12,5 @@ mod live;
 mod models;
 mod preferences;
 mod security;
+mod seed;
 mod trash;
