@@ -8,9 +8,12 @@ mod fake_bedrock;
 mod golden;
 mod harness;
 mod jobs;
+mod lifetime;
 mod live;
 mod models;
 mod preferences;
+#[path = "../../../engine/tests/suite/proc_support.rs"]
+mod proc_support;
 mod security;
 mod seed;
 mod trash;
