@@ -6,7 +6,8 @@
 //!
 //! Every step runs in its own process group so that a timeout or a
 //! cancellation reaches grandchildren too (`bash -c 'sleep 30 & …'`), and no
-//! process of a finished step outlives it. With a [`SandboxPolicy`] the child
+//! process of a finished step outlives it. Nor does any outlive DevOS: steps
+//! are forked through [`crate::lifetime`] (parent-death signal, the reaper). With a [`SandboxPolicy`] the child
 //! is confined (Landlock, rlimits, `no_new_privs`) before the interpreter
 //! starts; see [`crate::sandbox`]. The process-group timeout is also what
 //! ends a process flood when `RLIMIT_NPROC` does not apply (DevOS as root).
@@ -24,10 +25,12 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
-use crate::sandbox::{Enforcement, PreparedSandbox, SandboxPolicy};
+use crate::lifetime::{self, Process, StepProcess, reaper};
+use crate::sandbox::{self, Enforcement, PreparedSandbox, SandboxPolicy};
 
 /// How long a process group gets between SIGTERM and SIGKILL, and how long we
 /// keep reading after SIGKILL before giving up on a pipe held by an escapee.
@@ -193,6 +196,20 @@ pub async fn run_step(
     cancel: &CancellationToken,
     lines: &UnboundedSender<OutputLine>,
 ) -> StepOutcome {
+    let (started, _) = oneshot::channel();
+    run_step_reporting(step, limits, cancel, lines, started).await
+}
+
+/// [`run_step`], also sending the step's [`StepProcess`] to `started` as
+/// soon as its process runs (nothing is sent when it never starts, or when
+/// `/proc` cannot tell), so the caller can record it.
+pub async fn run_step_reporting(
+    step: &StepCommand,
+    limits: ExecLimits,
+    cancel: &CancellationToken,
+    lines: &UnboundedSender<OutputLine>,
+    started_process: oneshot::Sender<StepProcess>,
+) -> StepOutcome {
     let started = Instant::now();
     let mut capture = Capture::new(limits.output_cap_bytes, lines);
     if cancel.is_cancelled() {
@@ -224,15 +241,16 @@ pub async fn run_step(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         .kill_on_drop(true);
+    // First, so that the child is tied to DevOS before anything else runs.
+    sandbox::tie_to_devos(&mut command);
     if let Some(prepared) = prepared {
         let enforcement = prepared.enforcement();
         tracing::debug!(?enforcement, "step sandboxed");
         capture.sandbox = Some(enforcement);
         prepared.install(&mut command);
     }
-    let mut child = match command.spawn() {
+    let mut child = match lifetime::spawn(command).await {
         Ok(child) => child,
         Err(err) => {
             capture.push(
@@ -244,12 +262,12 @@ pub async fn run_step(
     };
     // Kills whatever is left of the group when this function returns or its
     // future is dropped.
-    let group = GroupGuard(
-        child
-            .id()
-            .and_then(|id| i32::try_from(id).ok())
-            .map(Pid::from_raw),
-    );
+    let pid = child.id().and_then(|id| i32::try_from(id).ok());
+    let group = GroupGuard::new(pid);
+    if let Some(process) = group.leader.and_then(StepProcess::started_by_us) {
+        // The receiver may be gone (nobody records it); the step still runs.
+        let _ = started_process.send(process);
+    }
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         capture.push(OutputStream::Stderr, "child pipes missing".to_owned());
         return capture.finish(OutcomeKind::FailedToStart, None, started);
@@ -337,12 +355,28 @@ impl Phase {
     }
 }
 
-/// The child's process group; sent SIGKILL when dropped.
-struct GroupGuard(Option<Pid>);
+/// The child's process group; sent SIGKILL when dropped. Listed with the
+/// reaper while it lives.
+struct GroupGuard {
+    pgid: Option<Pid>,
+    leader: Option<Process>,
+}
 
 impl GroupGuard {
+    fn new(pid: Option<i32>) -> Self {
+        // The child has exec'd and is not reaped yet, so `/proc` knows it.
+        let leader = pid.and_then(Process::find);
+        if let Some(leader) = &leader {
+            reaper::track(leader);
+        }
+        Self {
+            pgid: pid.map(Pid::from_raw),
+            leader,
+        }
+    }
+
     fn signal(&self, signal: Signal) {
-        if let Some(pgid) = self.0 {
+        if let Some(pgid) = self.pgid {
             // ESRCH (group already empty) is the normal case after a clean exit.
             if let Err(err) = killpg(pgid, signal)
                 && err != nix::errno::Errno::ESRCH
@@ -356,6 +390,9 @@ impl GroupGuard {
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         self.signal(Signal::SIGKILL);
+        if let Some(leader) = &self.leader {
+            reaper::untrack(leader);
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod events;
 pub mod executor;
 pub mod fsops;
 pub mod job;
+pub mod lifetime;
 pub mod models;
 pub mod pipeline;
 pub mod plan;

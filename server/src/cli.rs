@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `user add`, `token create`.
+//! The command line: `serve` (default), `user add`, `token create`,
+//! `check-command`, `ask`, `eval`, and the hidden `reap` helper.
 //! Output meant for the user is written to stdout/stderr with `writeln!`.
 
 use std::io::{BufRead as _, Write as _};
@@ -58,6 +59,10 @@ pub enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Internal: the helper `serve` starts to kill steps' process groups
+    /// listed on stdin once stdin closes (when DevOS exits, however it exits).
+    #[command(hide = true)]
+    Reap,
     /// Run the built-in planner over requests in FILE (one per line) and print
     /// what it made of each, as JSON lines.
     Eval {
@@ -93,6 +98,13 @@ pub enum TokenAction {
     },
 }
 
+/// `devos reap`: blocks until stdin closes, then kills the listed groups.
+/// Needs no configuration, database or runtime, so it cannot fail to start
+/// for the reasons DevOS might.
+pub fn reap() {
+    engine::lifetime::reaper::run(std::io::stdin().lock());
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing();
@@ -100,6 +112,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(&overrides)?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => crate::serve::serve(config, Host::detect(&overrides)?).await,
+        Command::Reap => {
+            reap();
+            Ok(())
+        }
         Command::User {
             action: UserAction::Add { name, .. },
         } => {

@@ -109,6 +109,7 @@ pub async fn ask(
         bail!("no such account; create one with `devos user add NAME --password-stdin`");
     };
     let models = crate::serve::build_models(&config, &host.models).await?;
+    crate::serve::start_reaper();
     let engine = Engine::start(EngineSetup {
         store,
         config: Arc::new(config),

@@ -4,6 +4,11 @@
 fn main() -> anyhow::Result<()> {
     use clap::Parser as _;
     let cli = server::cli::Cli::parse();
+    if matches!(cli.command, Some(server::cli::Command::Reap)) {
+        // The reaper needs no runtime; starting one would only cost threads.
+        server::cli::reap();
+        return Ok(());
+    }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -1,5 +1,6 @@
 //! `devos serve`: opens the store, prints the first-run setup link when no
-//! account exists, binds (loopback by default) and serves until SIGINT/SIGTERM.
+//! account exists, binds (loopback by default) and serves until SIGINT/SIGTERM,
+//! then stops the running jobs' steps before it exits.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -185,9 +186,27 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// How long a shutdown waits for running steps to stop (SIGTERM, then
+/// SIGKILL a second later) before the process exits anyway; whatever is left
+/// then dies with it (parent-death signal, the reaper).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Starts `devos reap` (this same binary, found through `/proc/self/exe` so a
+/// replaced or deleted binary still works), which kills the steps' process
+/// groups should this process die. A failure is logged: steps still die with
+/// DevOS, only their own children might not.
+pub fn start_reaper() {
+    if let Err(error) =
+        engine::lifetime::reaper::start(std::path::Path::new("/proc/self/exe"), &["reap"])
+    {
+        tracing::warn!(%error, "could not start the reaper; a crash could leave a step's children running");
+    }
+}
+
 /// Serves until a shutdown signal arrives.
 pub async fn serve(config: Config, host: Host) -> anyhow::Result<()> {
     let addr = config.server.addr;
+    start_reaper();
     let (state, setup_token) = build_state(config, host).await?;
     if !addr.ip().is_loopback() {
         tracing::warn!(%addr, "listening beyond loopback: prefer an SSH tunnel for remote use");
@@ -206,9 +225,15 @@ pub async fn serve(config: Config, host: Host) -> anyhow::Result<()> {
         announce_setup_link(local, &token);
     }
     spawn_session_cleanup(state.ctx.store.pool().clone());
+    let engine = Arc::clone(&state.ctx.engine);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Before open connections drain: an event socket can stay open
+            // for ever, and consoles should see the jobs end `interrupted`.
+            engine.shutdown(SHUTDOWN_GRACE).await;
+        })
         .await?;
     tracing::info!("DevOS stopped");
     Ok(())

@@ -4,6 +4,7 @@
 
 mod assess;
 mod decisions;
+mod interrupt;
 mod planning;
 mod remember;
 mod run;
@@ -12,6 +13,7 @@ mod trash;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -138,6 +140,10 @@ pub struct Engine {
     context: Option<Arc<ContextEngine>>,
     events: EventBus,
     running: Mutex<HashMap<JobId, CancellationToken>>,
+    /// Set once by [`Engine::shutdown`]: cancelled steps then end `interrupted`.
+    shutting_down: AtomicBool,
+    /// Woken whenever a job's run ends (and leaves `running`).
+    run_ended: tokio::sync::Notify,
 }
 
 impl Engine {
@@ -153,6 +159,8 @@ impl Engine {
             context: setup.context,
             events: EventBus::default(),
             running: Mutex::new(HashMap::new()),
+            shutting_down: AtomicBool::new(false),
+            run_ended: tokio::sync::Notify::new(),
         });
         tracing::info!(landlock = ?sandbox::landlock_status(), "sandbox");
         engine.recover().await?;
@@ -208,32 +216,6 @@ impl Engine {
     /// Live events.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
         self.events.subscribe()
-    }
-
-    /// Jobs a stopped server left running become `interrupted`; pending jobs
-    /// past their deadline become `expired`.
-    async fn recover(&self) -> Result<()> {
-        let stale = [
-            JobStatus::Planning,
-            JobStatus::Approved,
-            JobStatus::Executing,
-        ];
-        for (job, status, _) in self.store.jobs_in(&stale).await? {
-            if self
-                .store
-                .transition(job, status, JobStatus::Interrupted)
-                .await?
-            {
-                let note = format!(
-                    "DevOS stopped while this job was {status}; it was not resumed. \
-                     Check what its steps changed before running it again."
-                );
-                self.store.append_logs(job, 0, &[("info", &note)]).await?;
-                self.store.set_outcome(job, None, Some(&note)).await?;
-                tracing::warn!(%job, "job marked interrupted at start-up");
-            }
-        }
-        self.expire_due().await
     }
 
     async fn expire_due(&self) -> Result<()> {

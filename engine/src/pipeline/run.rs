@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use super::Engine;
+use super::{Engine, interrupt};
 use crate::events::Event;
 use crate::executor::{self, ExecLimits, Interpreter, OutcomeKind, OutputStream, StepCommand};
 use crate::fsops::{self, FileOp};
@@ -45,6 +45,11 @@ impl Engine {
         if let Ok(mut running) = self.running.lock() {
             running.insert(job, token.clone());
         }
+        // Approved while DevOS shuts down: it ends `interrupted` before its
+        // first step. (`shutdown` sets the flag before it cancels the tokens.)
+        if self.is_shutting_down() {
+            token.cancel();
+        }
         let engine = Arc::clone(self);
         tokio::spawn(async move {
             if let Err(error) = engine.run_job(job, user_id, &token).await {
@@ -60,6 +65,7 @@ impl Engine {
             if let Ok(mut running) = engine.running.lock() {
                 running.remove(&job);
             }
+            engine.run_ended.notify_waiters();
         });
     }
 
@@ -113,6 +119,22 @@ impl Engine {
                         .set_outcome(job, Some(&result), Some(&message))
                         .await?;
                     return self.finish(job, JobStatus::Failed).await;
+                }
+                StepEnd::Cancelled if self.is_shutting_down() => {
+                    self.store
+                        .set_step_status(job, step.idx, "failed", None)
+                        .await?;
+                    self.skip_rest(job, &steps, step.idx).await?;
+                    self.log_info(job, user_id, step.idx, interrupt::SHUTDOWN_NOTE)
+                        .await?;
+                    self.store
+                        .set_outcome(
+                            job,
+                            Some(&result),
+                            Some(&interrupt::interrupted_message(JobStatus::Executing)),
+                        )
+                        .await?;
+                    return self.finish(job, JobStatus::Interrupted).await;
                 }
                 StepEnd::Cancelled => {
                     self.store
@@ -235,12 +257,22 @@ impl Engine {
                 });
             }
         };
+        let (started, process) = oneshot::channel();
+        // Stored so that the next start can stop what a crashed DevOS left.
+        let record = async {
+            if let Ok(process) = process.await
+                && let Err(error) = self.store.set_step_process(job, step.idx, &process).await
+            {
+                tracing::warn!(%job, %error, "could not record a step's process group");
+            }
+        };
         let run = async {
-            let outcome = executor::run_step(&command, limits, cancel, &sender).await;
+            let outcome =
+                executor::run_step_reporting(&command, limits, cancel, &sender, started).await;
             drop(sender);
             outcome
         };
-        let (outcome, ()) = tokio::join!(run, forward);
+        let (outcome, (), ()) = tokio::join!(run, forward, record);
         match outcome.kind {
             OutcomeKind::Exited if outcome.is_success() => StepEnd::Done(outcome.stdout),
             OutcomeKind::Exited => {

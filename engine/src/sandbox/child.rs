@@ -1,6 +1,9 @@
 //! Applying a [`SandboxPolicy`]: the Landlock ruleset and the rlimit values
 //! are built in the parent; the child, between `fork` and `exec`, only sets
-//! the rlimits, sets `no_new_privs` and enforces the ready ruleset.
+//! the rlimits, sets `no_new_privs` and enforces the ready ruleset. Also the
+//! child's half of a step's lifetime ([`tie_to_devos`]): the parent-death
+//! signal and its own process group. These are the crate's only `pre_exec`
+//! hooks.
 
 use std::io;
 use std::path::Path;
@@ -11,6 +14,8 @@ use landlock::{
 };
 use nix::errno::Errno;
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
+use nix::sys::signal::Signal;
+use nix::unistd::{Pid, getpid, getppid, setpgid};
 use tokio::process::Command;
 
 use super::{Enforcement, LandlockStatus, ResourceLimits, SandboxError, SandboxPolicy};
@@ -105,6 +110,42 @@ impl PreparedSandbox {
             command.pre_exec(move || confine(&rlimits, ruleset.as_ref(), must_confine));
         }
     }
+}
+
+/// Makes the process spawned from `command` die (SIGKILL) when DevOS dies,
+/// then lead a new process group whose id is its pid, so the whole step can
+/// be signalled at once. Install it before any other hook and spawn through
+/// [`crate::lifetime::spawn`]: the kernel sends the signal when the forking
+/// *thread* exits, and that thread lives as long as DevOS. If DevOS died
+/// between `fork` and `prctl`, the child sees another parent and refuses to
+/// start. Replaces `Command::process_group(0)`, which `std` applies before
+/// the hooks run.
+#[expect(
+    unsafe_code,
+    reason = "pre_exec is the only way to set the parent-death signal in the child; see SAFETY"
+)]
+pub fn tie_to_devos(command: &mut Command) {
+    let devos = getpid();
+    // SAFETY: the closure runs in the forked child of a multi-threaded
+    // parent, where only async-signal-safe work is sound. It allocates
+    // nothing and takes no locks: it makes three plain system calls
+    // (prctl, getppid, setpgid) on a copied `Pid`, and its errors are raw
+    // errno values.
+    unsafe {
+        command.pre_exec(move || tie(devos));
+    }
+}
+
+/// Runs in the child: the death signal first, so that from here on the
+/// child cannot outlive DevOS unnoticed, then the check that DevOS is still
+/// the parent, then the new group.
+fn tie(devos: Pid) -> io::Result<()> {
+    nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
+    if getppid() != devos {
+        return Err(io::Error::from(Errno::ESRCH));
+    }
+    setpgid(Pid::from_raw(0), Pid::from_raw(0))?;
+    Ok(())
 }
 
 /// Runs in the child. Order matters: rlimits first (they cannot be raised

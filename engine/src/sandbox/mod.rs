@@ -2,7 +2,8 @@
 //! step's write roots, TCP connect/bind denied unless the step may use the
 //! network), rlimits (CPU time, address space, file size, processes) and
 //! `no_new_privs`. It owns the policy and how it is applied between `fork`
-//! and `exec`; it never decides *whether* a step may run (that is `risk` and
+//! and `exec` (as well as the child's half of a step's lifetime, see
+//! [`tie_to_devos`]); it never decides *whether* a step may run (that is `risk` and
 //! `approval`) and it never starts processes itself (that is `executor`).
 //!
 //! Everything that allocates or may fail for an ordinary reason (opening the
@@ -25,7 +26,7 @@ use serde::Serialize;
 
 use crate::config::SandboxConfig;
 
-pub use child::PreparedSandbox;
+pub use child::{PreparedSandbox, tie_to_devos};
 pub use status::{LandlockStatus, is_confining, landlock_status};
 
 /// How one step is confined.

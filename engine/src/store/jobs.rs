@@ -1,4 +1,5 @@
-//! The `jobs`, `steps`, `job_logs` and `approvals` tables. Status changes are
+//! The `jobs`, `steps` (with the process group of a running step),
+//! `job_logs` and `approvals` tables. Status changes are
 //! compare-and-set on the current status, so approve, cancel and expiry
 //! cannot race each other into an illegal state.
 
@@ -10,6 +11,7 @@ use sqlx::Row as _;
 use super::{Store, now_unix};
 use crate::fsops::FileOp;
 use crate::job::{JobId, JobStatus};
+use crate::lifetime::{Process, StepProcess};
 use crate::plan::{Decision, SafetyLevel, StepAction};
 use crate::{Error, Result};
 
@@ -166,6 +168,16 @@ fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
         finished_at: row.try_get("finished_at")?,
         context: row.try_get("context")?,
     })
+}
+
+/// Clock ticks since boot fit an `i64` for billions of years; saturate anyway.
+fn ticks_to_db(ticks: u64) -> i64 {
+    i64::try_from(ticks).unwrap_or(i64::MAX)
+}
+
+fn ticks_from_db(ticks: i64) -> Result<u64> {
+    u64::try_from(ticks)
+        .map_err(|_| Error::Invalid(format!("stored start time {ticks} is negative")))
 }
 
 fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
@@ -429,6 +441,63 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Records the process group a step runs in and who runs it.
+    pub async fn set_step_process(
+        &self,
+        job: JobId,
+        idx: usize,
+        process: &StepProcess,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE steps SET pgid = ?, pgid_start_ticks = ?, runner_pid = ?,
+                runner_start_ticks = ?, boot_id = ?
+             WHERE job_id = ? AND idx = ?",
+        )
+        .bind(process.leader.pid)
+        .bind(ticks_to_db(process.leader.start_ticks))
+        .bind(process.runner.pid)
+        .bind(ticks_to_db(process.runner.start_ticks))
+        .bind(&process.boot_id)
+        .bind(job.0)
+        .bind(i64::try_from(idx).unwrap_or(i64::MAX))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The recorded process groups of a job's `running` steps, by index.
+    pub async fn running_step_processes(&self, job: JobId) -> Result<Vec<(usize, StepProcess)>> {
+        let rows: Vec<(i64, i32, i64, i32, i64, String)> = sqlx::query_as(
+            "SELECT idx, pgid, pgid_start_ticks, runner_pid, runner_start_ticks, boot_id
+             FROM steps
+             WHERE job_id = ? AND status = 'running' AND pgid IS NOT NULL
+                AND pgid_start_ticks IS NOT NULL AND runner_pid IS NOT NULL
+                AND runner_start_ticks IS NOT NULL AND boot_id IS NOT NULL
+             ORDER BY idx",
+        )
+        .bind(job.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(idx, pgid, pgid_ticks, runner, runner_ticks, boot_id)| {
+                Ok((
+                    usize::try_from(idx).map_err(|e| Error::Invalid(e.to_string()))?,
+                    StepProcess {
+                        leader: Process {
+                            pid: pgid,
+                            start_ticks: ticks_from_db(pgid_ticks)?,
+                        },
+                        runner: Process {
+                            pid: runner,
+                            start_ticks: ticks_from_db(runner_ticks)?,
+                        },
+                        boot_id,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// Appends output lines of a step.

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use engine::executor::{
     ExecLimits, Interpreter, OutcomeKind, OutputLine, OutputStream, StepCommand, StepOutcome,
-    run_step,
+    run_step, run_step_reporting,
 };
 use pretty_assertions::assert_eq;
 use tempfile::TempDir;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::sandbox_support::is_gone;
@@ -262,4 +262,51 @@ async fn missing_working_directory_fails_to_start() {
         "{}",
         outcome.stderr
     );
+}
+
+#[tokio::test]
+async fn a_step_asks_to_die_with_devos_and_leads_its_own_group() {
+    let dir = TempDir::new().unwrap();
+    // PR_GET_PDEATHSIG is 2; the setting survives exec of a non-set-uid program.
+    let command = step(
+        Interpreter::Python,
+        "import ctypes, os\n\
+         signal = ctypes.c_int(-1)\n\
+         assert ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(signal)) == 0\n\
+         print(signal.value, os.getpgid(0) == os.getpid(), os.getsid(0) != os.getpid())",
+        dir.path(),
+        &[],
+    );
+    let (outcome, _) = run(&command, LIMITS).await;
+    assert!(outcome.is_success(), "{outcome:?}");
+    assert_eq!(
+        outcome.stdout, "9 True True\n",
+        "SIGKILL, own group, same session"
+    );
+}
+
+#[tokio::test]
+async fn a_running_step_reports_its_process_group_and_runner() {
+    let dir = TempDir::new().unwrap();
+    let command = step(Interpreter::Bash, "echo $$; sleep 30", dir.path(), &[]);
+    let cancel = CancellationToken::new();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (started, process) = oneshot::channel();
+    let running = tokio::spawn({
+        let cancel = cancel.clone();
+        async move { run_step_reporting(&command, LIMITS, &cancel, &tx, started).await }
+    });
+    let process = process.await.unwrap();
+    let leader: i32 = rx.recv().await.unwrap().text.parse().unwrap();
+    assert_eq!(process.leader.pid, leader);
+    assert!(process.leader.is_alive());
+    assert!(process.is_runner_alive(), "the runner is this test process");
+    assert_eq!(
+        process.runner.pid,
+        i32::try_from(std::process::id()).unwrap()
+    );
+    cancel.cancel();
+    assert_eq!(running.await.unwrap().kind, OutcomeKind::Cancelled);
+    assert!(is_gone(leader));
+    assert!(!process.leader.is_alive());
 }

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use engine::job::{JobId, JobStatus};
 use engine::pipeline::{ApprovalDecision, NewJob, UndoOutcome};
 use engine::store::JobFilter;
@@ -27,19 +26,20 @@ fn job_id(raw: &str) -> Result<JobId, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("job {raw} not found")))
 }
 
-/// `POST /api/v1/command`
+/// `POST /api/v1/command`: `200` with the planned job, as the MVP's REST
+/// clients (and the seed's integration suite) expect, not `201`.
 pub async fn submit(
     State(ctx): State<AppContext>,
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<CommandRequest>,
-) -> Result<(StatusCode, Json<CommandResponse>), ApiError> {
+) -> Result<Json<CommandResponse>, ApiError> {
     let new = NewJob {
         request: body.command,
         cwd: body.context.and_then(|c| c.cwd).map(PathBuf::from),
         approval_timeout: body.approval_timeout.map(Duration::from_secs),
     };
     let detail = ctx.engine.submit(user.id, new).await?;
-    Ok((StatusCode::CREATED, Json(CommandResponse::from(&detail))))
+    Ok(Json(CommandResponse::from(&detail)))
 }
 
 /// `GET /api/v1/command/{id}/status`

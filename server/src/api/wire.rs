@@ -114,7 +114,8 @@ pub struct StatusResponse {
     pub logs: Vec<LogView>,
     /// 0.0 to 1.0.
     pub progress: f32,
-    /// Unix seconds when it should finish, when known.
+    /// Always `null`: the key stays for the MVP's clients, which read it, but
+    /// DevOS does not estimate finishing times (README, REST API).
     pub estimated_completion: Option<i64>,
     /// The steps.
     pub steps: Vec<StepView>,

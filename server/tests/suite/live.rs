@@ -97,8 +97,32 @@ impl LiveServer {
 
     /// Kills the server without letting it finish anything, then starts it again.
     pub async fn kill_and_restart(&mut self) {
-        self.child.start_kill().unwrap();
-        self.child.wait().await.unwrap();
+        self.stop_with("KILL").await;
+        self.restart().await;
+    }
+
+    /// The server's pid.
+    pub fn pid(&self) -> i32 {
+        i32::try_from(self.child.id().unwrap()).unwrap()
+    }
+
+    /// Sends `signal` (`KILL`, `TERM`, …) to the server and waits until it
+    /// has exited, failing after 30 s.
+    pub async fn stop_with(&mut self, signal: &str) {
+        let sent = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal} failed");
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("the server did not exit within 30 s")
+            .unwrap();
+    }
+
+    /// Starts the server again on the same data dir (after [`Self::stop_with`]).
+    pub async fn restart(&mut self) {
         let (child, base) = spawn(self.data_dir.path(), self.home.path(), &self.env).await;
         self.child = child;
         self.base = base;
@@ -140,7 +164,7 @@ impl LiveServer {
                 &json!({ "command": command, "context": { "cwd": cwd } }),
             )
             .await;
-        assert_eq!(status, 201, "{command}: {body}");
+        assert_eq!(status, 200, "{command}: {body}");
         body
     }
 

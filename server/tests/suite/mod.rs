@@ -9,8 +9,12 @@ mod golden;
 mod harness;
 mod hostile;
 mod jobs;
+mod lifetime;
 mod live;
 mod models;
 mod preferences;
+#[path = "../../../engine/tests/suite/proc_support.rs"]
+mod proc_support;
 mod security;
+mod seed;
 mod trash;
