@@ -27,6 +27,30 @@ pub use rate::{Rating, rate};
 pub use resolve::resolve;
 pub use undo::{UndoReport, undo};
 
+/// Refuses `op` when a path inside `roots` that it writes, moves or trashes
+/// now leads out of them through a symlink (checked right before it runs).
+/// Paths outside the roots were rated, and approved, as outside.
+pub fn check_contained(op: &FileOp, roots: &[std::path::PathBuf]) -> crate::Result<()> {
+    let inside = |path: &std::path::Path| roots.iter().any(|root| path.starts_with(root));
+    // Moving or trashing a symlink moves the link; writing through one follows it.
+    let source_ok = op
+        .source()
+        .is_none_or(|path| !inside(path) || paths::is_contained(path, roots, true));
+    let destination_ok = op
+        .destination()
+        .is_none_or(|path| !inside(path) || paths::is_contained(path, roots, false));
+    if source_ok && destination_ok {
+        Ok(())
+    } else {
+        Err(crate::Error::Conflict(format!(
+            "{} now leads outside the write roots (a symlink changed since planning); nothing was changed",
+            op.destination()
+                .or(op.source())
+                .map_or_else(String::new, |p| p.display().to_string())
+        )))
+    }
+}
+
 /// One concrete file change, with absolute paths. Produced by [`resolve`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]

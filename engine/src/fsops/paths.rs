@@ -117,6 +117,38 @@ pub(crate) fn trash_slot(trash_dir: &Path, original: &Path) -> PathBuf {
     }
 }
 
+/// Whether `path` is inside one of `roots` with no symlink on the way: every
+/// existing component below the root is a real directory (the last one may
+/// be a file or, when `last_may_link`, a symlink that is itself the subject).
+pub(crate) fn is_contained(path: &Path, roots: &[PathBuf], last_may_link: bool) -> bool {
+    roots.iter().any(|root| {
+        let real_root = real_path(root);
+        let Ok(rest) = path
+            .strip_prefix(root)
+            .or_else(|_| path.strip_prefix(&real_root))
+        else {
+            return false;
+        };
+        let mut current = real_root.clone();
+        let parts: Vec<_> = rest.components().collect();
+        for (at, part) in parts.iter().enumerate() {
+            current.push(part);
+            let is_last = at + 1 == parts.len();
+            match current.symlink_metadata() {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    if !(is_last && last_may_link) {
+                        return false;
+                    }
+                }
+                Ok(_) => {}
+                // Nothing exists from here on: it will be created inside.
+                Err(_) => return true,
+            }
+        }
+        true
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,7 +163,7 @@ impl Engine {
                 self.run_process(run, step, Interpreter::Python, command)
                     .await
             }
-            StepAction::Fs { .. } => self.run_file_ops(run.job, run.user_id, step).await?,
+            StepAction::Fs { .. } => self.run_file_ops(run, step).await?,
         })
     }
 
@@ -307,7 +307,8 @@ impl Engine {
         }
     }
 
-    async fn run_file_ops(&self, job: JobId, user_id: i64, step: &StepRecord) -> Result<StepEnd> {
+    async fn run_file_ops(&self, run: &JobRun<'_>, step: &StepRecord) -> Result<StepEnd> {
+        let (job, user_id) = (run.job, run.user_id);
         if step.ops.is_empty() {
             let line = format!("nothing to do: {}", step.preview);
             self.log_info(job, user_id, step.idx, &line).await?;
@@ -315,12 +316,19 @@ impl Engine {
         }
         let ops = step.ops.clone();
         let trash_dir = self.job_trash_dir(job);
+        let mut roots = sandbox::job_write_roots(run.cwd, &self.job_tmp_dir(job), false);
+        roots.extend(run.extra_roots.iter().cloned());
         let store = self.store.clone();
         let idx = step.idx;
         let handle = tokio::runtime::Handle::current();
         let applied = tokio::task::spawn_blocking(move || {
             let mut done = Vec::new();
             for op in &ops {
+                // Checked again now: a symlink planted since planning must not
+                // redirect a write, move or trash out of the write roots.
+                if let Err(error) = fsops::check_contained(op, &roots) {
+                    return (done, Some(error.to_string()));
+                }
                 let mut journal = |entry: &fsops::JournalEntry| {
                     handle.block_on(store.insert_journal(job, idx, entry))
                 };

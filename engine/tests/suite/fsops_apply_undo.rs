@@ -262,3 +262,23 @@ fn apply_never_overwrites_a_destination_that_appeared() {
     assert_eq!(fs::read_to_string(root.join("b.txt")).unwrap(), "b");
     assert!(root.join("a.txt").exists());
 }
+
+#[test]
+fn a_symlink_planted_after_planning_does_not_redirect_a_write() {
+    let (root, outside) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let roots = vec![root.path().to_path_buf()];
+    let write = FileOp::Write {
+        path: root.path().join("sub/notes.txt"),
+        content: "hi".into(),
+    };
+    assert!(engine::fsops::check_contained(&write, &roots).is_ok());
+    std::os::unix::fs::symlink(outside.path(), root.path().join("sub")).unwrap();
+    assert!(engine::fsops::check_contained(&write, &roots).is_err());
+    let trash_link = FileOp::Trash {
+        path: root.path().join("sub"),
+    };
+    assert!(
+        engine::fsops::check_contained(&trash_link, &roots).is_ok(),
+        "trashing the link itself"
+    );
+}
