@@ -63,5 +63,9 @@ fn read_only_builtin_plans_are_rated_safe_and_allowed() {
             }
         }
     }
-    assert!(asking.is_empty(), "read-only plans that ask:\n{}", asking.join("\n"));
+    assert!(
+        asking.is_empty(),
+        "read-only plans that ask:\n{}",
+        asking.join("\n")
+    );
 }

@@ -844,6 +844,11 @@ struct Subcommand {
 
 const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
+        names: &["cherry"],
+        options: &[REV_DIFF, &["-v --verbose"]],
+        class: Class::ReadOnly,
+    },
+    Subcommand {
         names: &["status"],
         options: &[STATUS],
         class: Class::ReadOnly,
@@ -855,7 +860,6 @@ const SUBCOMMANDS: &[Subcommand] = &[
             "diff",
             "whatchanged",
             "rev-list",
-            "cherry",
             "show-branch",
             "range-diff",
             "diff-tree",
@@ -947,7 +951,7 @@ const SUBCOMMANDS: &[Subcommand] = &[
     },
     Subcommand {
         names: &["stash"],
-        options: &[STASH],
+        options: &[REV_DIFF, STASH],
         class: Class::Custom(rate_stash),
     },
     Subcommand {
@@ -1488,6 +1492,8 @@ mod tests {
             "git grep -n TODO",
             "git clean -n",
             "git reflog",
+            "git stash list --date=relative",
+            "git cherry -v",
         ] {
             assert_eq!(level_of(command), "safe", "{command}");
         }

@@ -810,6 +810,18 @@ pub(super) const READERS: &[Program] = &[
     ),
     reader(&["getconf"], &["-a", "-v=SPEC"]),
     reader(
+        &["bc"],
+        &[
+            "-l --mathlib",
+            "-q --quiet",
+            "-s --standard",
+            "-w --warn",
+            "-i --interactive",
+            "-h --help",
+            "-v --version",
+        ],
+    ),
+    reader(
         &["jq"],
         &[
             "-c --compact-output",
