@@ -114,16 +114,28 @@ pub(super) fn rate_assignments(command: &SimpleCommand, rating: &mut Rating) {
     }
 }
 
-/// `export NAME=…`, `declare NAME=…`, `local`, `readonly`, `typeset`.
+/// `export NAME=…`, `declare NAME=…`, `local`, `readonly`, `typeset`, and
+/// `let`: an integer variable (`declare -i`) or `let` evaluates its value as
+/// arithmetic, where `a[$(cmd)]` runs `cmd`.
 pub(super) fn rate_declaration(ctx: &mut Ctx<'_>) {
     let program = ctx.cmd.program.clone();
+    let words = ctx.cmd.word_values();
+    if program == "let" {
+        if words.iter().any(|w| !is_literal_arithmetic(w)) {
+            ctx.moderate(
+                "let evaluates a value that is not literal arithmetic (it could run commands)",
+            );
+        }
+        return;
+    }
     if !matches!(
         program.as_str(),
         "export" | "declare" | "local" | "readonly" | "typeset"
     ) {
         return;
     }
-    for word in ctx.cmd.word_values() {
+    let integer = words.iter().any(|w| w.starts_with('-') && w.contains('i'));
+    for word in &words {
         if word.starts_with('-') {
             continue;
         }
@@ -133,7 +145,25 @@ pub(super) fn rate_declaration(ctx: &mut Ctx<'_>) {
             .unwrap_or_default()
             .to_owned();
         rate_variable_name(ctx, &name);
+        let value = word.split_once('=').map_or("", |(_, value)| value);
+        if (integer && !is_literal_arithmetic(value)) || (word.contains('[') && word.contains('$'))
+        {
+            ctx.moderate(format!(
+                "{program} evaluates the value of {name} as arithmetic (it could run commands)"
+            ));
+        }
     }
+}
+
+/// `x=1+2`, `3*4`: digits, operators and a leading assignment only.
+fn is_literal_arithmetic(text: &str) -> bool {
+    let value = match text.split_once('=') {
+        Some((name, value)) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => value,
+        _ => text,
+    };
+    value
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-*/%()".contains(c))
 }
 
 /// Raises when a script assigns a variable that carries code.

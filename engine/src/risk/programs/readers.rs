@@ -856,7 +856,7 @@ pub(super) const READERS: &[Program] = &[
             VERSION,
         ],
     ),
-    reader(
+    Program::rated(
         &["less", "more", "most"],
         &[
             "-N --LINE-NUMBERS",
@@ -878,6 +878,7 @@ pub(super) const READERS: &[Program] = &[
             HELP,
             VERSION,
         ],
+        rate_pager,
     ),
     reader(
         &["tree"],
@@ -947,3 +948,17 @@ pub(super) const READERS: &[Program] = &[
         ..reader(&["test", "[", "[["], &[])
     },
 ];
+
+/// `less +CMD` runs a pager command at start (`+!cmd` is a shell escape).
+fn rate_pager(ctx: &mut super::Ctx<'_>) {
+    let program = ctx.cmd.program.clone();
+    for operand in ctx.operands() {
+        if operand.starts_with('+') {
+            ctx.destructive(format!(
+                "{program} {operand} runs a pager command, which can run programs"
+            ));
+        } else {
+            super::check_secret(ctx, &operand);
+        }
+    }
+}
