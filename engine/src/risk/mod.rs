@@ -232,7 +232,8 @@ fn next_cwd(command: &SimpleCommand, scope: &Scope, cwd: Option<PathBuf>) -> Opt
 pub(crate) mod tests {
     use super::*;
 
-    fn scope() -> Scope {
+    /// The corpus scope: cwd `/home/u/project`, home `/home/u`.
+    pub(crate) fn scope() -> Scope {
         Scope {
             cwd: "/home/u/project".into(),
             home: "/home/u".into(),

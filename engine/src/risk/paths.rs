@@ -179,14 +179,7 @@ pub fn classify_write(scope: &Scope, cwd: &Path, word: &str) -> WriteTarget {
 mod tests {
     use super::*;
 
-    fn scope() -> Scope {
-        Scope {
-            cwd: "/home/u/project".into(),
-            home: "/home/u".into(),
-            write_roots: vec!["/home/u/project".into(), "/tmp/devos-job".into()],
-            auto_approve_safe: true,
-        }
-    }
+    use crate::risk::tests::scope;
 
     #[test]
     fn paths_resolve_lexically_against_cwd_and_home() {

@@ -8,18 +8,18 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Corpus {
-    dangerous: Vec<Case>,
-    safe: Vec<Case>,
+pub(super) struct Corpus {
+    pub dangerous: Vec<Case>,
+    pub safe: Vec<Case>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Case {
-    command: String,
+pub(super) struct Case {
+    pub command: String,
     /// The lowest acceptable level.
-    level: SafetyLevel,
-    decision: Decision,
+    pub level: SafetyLevel,
+    pub decision: Decision,
 }
 
 /// The scope every corpus command is rated in.
@@ -32,7 +32,8 @@ pub(super) fn scope() -> Scope {
     }
 }
 
-fn corpus() -> Corpus {
+/// The corpus in `fixtures/commands.toml`.
+pub(super) fn corpus() -> Corpus {
     match toml::from_str(include_str!("../fixtures/commands.toml")) {
         Ok(corpus) => corpus,
         Err(error) => panic!("fixtures/commands.toml: {error}"),

@@ -7,27 +7,11 @@ use engine::plan::Decision;
 use engine::policy::Policy;
 use engine::risk::assess;
 use proptest::prelude::*;
-use serde::Deserialize;
 
-use super::risk_corpus::scope;
-
-#[derive(Deserialize)]
-struct Corpus {
-    dangerous: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    command: String,
-    decision: Decision,
-}
+use super::risk_corpus::{corpus, scope};
 
 fn dangerous() -> Vec<(String, Decision)> {
-    let corpus: Corpus = match toml::from_str(include_str!("../fixtures/commands.toml")) {
-        Ok(corpus) => corpus,
-        Err(error) => panic!("fixtures/commands.toml: {error}"),
-    };
-    corpus
+    corpus()
         .dangerous
         .into_iter()
         // Single simple commands, so a wrapper or prefix applies to the whole.

@@ -7,19 +7,8 @@ use engine::pipeline::assess_plan;
 use engine::plan::{Decision, Plan, SafetyLevel, Step, StepAction};
 use engine::policy::Policy;
 use engine::rules::{Rule, RuleDecision, subjects};
-use serde::Deserialize;
 
-use super::risk_corpus::scope;
-
-#[derive(Deserialize)]
-struct Corpus {
-    dangerous: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    command: String,
-}
+use super::risk_corpus::{corpus, scope};
 
 /// Approvals a busy developer might have remembered in their project.
 const REMEMBERED: [&str; 12] = [
@@ -93,7 +82,7 @@ fn remembered_commands_themselves_run_without_asking() {
 
 #[test]
 fn broad_remembered_rules_never_let_a_dangerous_command_through() {
-    let corpus: Corpus = toml::from_str(include_str!("../fixtures/commands.toml")).unwrap();
+    let corpus = corpus();
     let policy = Policy::load(None).unwrap();
     // Scoped at the filesystem root: the broadest a user could make them.
     let rules = remembered_rules("/");

@@ -64,18 +64,20 @@ struct Entry {
     spec: OptionSpec,
 }
 
+/// Every program family's table.
+const FAMILIES: [&[Program]; 7] = [
+    readers::READERS,
+    files::FILES,
+    text::TEXT,
+    find::FIND,
+    git::GIT,
+    archives::ARCHIVES,
+    system::SYSTEM,
+];
+
 static REGISTRY: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
-    let families: [&[Program]; 7] = [
-        readers::READERS,
-        files::FILES,
-        text::TEXT,
-        find::FIND,
-        git::GIT,
-        archives::ARCHIVES,
-        system::SYSTEM,
-    ];
     let mut map = HashMap::new();
-    for program in families.into_iter().flatten() {
+    for program in FAMILIES.into_iter().flatten() {
         // Every table is checked by `every_program_spec_parses`.
         let mut spec = OptionSpec::parse(program.options).unwrap_or_default();
         spec.numeric_short = program.numeric;
@@ -429,16 +431,7 @@ mod tests {
 
     #[test]
     fn every_program_spec_parses() {
-        let families: [&[Program]; 7] = [
-            readers::READERS,
-            files::FILES,
-            text::TEXT,
-            find::FIND,
-            git::GIT,
-            archives::ARCHIVES,
-            system::SYSTEM,
-        ];
-        for program in families.into_iter().flatten() {
+        for program in FAMILIES.into_iter().flatten() {
             if let Err(error) = OptionSpec::parse(program.options) {
                 panic!("{:?}: {error}", program.names);
             }
