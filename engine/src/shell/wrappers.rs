@@ -38,115 +38,56 @@ pub(super) enum Unwrapped {
 }
 
 /// Options of `sudo` (it runs the command as another user, usually root).
+#[rustfmt::skip]
 const SUDO: &[&str] = &[
-    "-A --askpass",
-    "-b --background",
-    "-B --bell",
-    "-C --close-from=N",
-    "-D --chdir=DIR",
-    "-E --preserve-env[=LIST]",
-    "-e --edit !write",
-    "-g --group=GROUP",
-    "-H --set-home",
-    "-h --host=HOST",
-    "-i --login",
-    "-K --remove-timestamp",
-    "-k --reset-timestamp",
-    "-l --list",
-    "-n --non-interactive",
-    "-P --preserve-groups",
-    "-p --prompt=PROMPT",
-    "-R --chroot=DIR",
-    "-r --role=ROLE",
-    "-S --stdin",
-    "-s --shell",
-    "-t --type=TYPE",
-    "-T --command-timeout=T",
-    "-U --other-user=USER",
-    "-u --user=USER",
-    "-V --version",
-    "-v --validate",
+    "-A --askpass", "-b --background", "-B --bell", "-C --close-from=N", "-D --chdir=DIR",
+    "-E --preserve-env[=LIST]", "-e --edit !write", "-g --group=GROUP", "-H --set-home",
+    "-h --host=HOST", "-i --login", "-K --remove-timestamp", "-k --reset-timestamp", "-l --list",
+    "-n --non-interactive", "-P --preserve-groups", "-p --prompt=PROMPT", "-R --chroot=DIR",
+    "-r --role=ROLE", "-S --stdin", "-s --shell", "-t --type=TYPE", "-T --command-timeout=T",
+    "-U --other-user=USER", "-u --user=USER", "-V --version", "-v --validate",
 ];
 const DOAS: &[&str] = &["-L", "-n", "-s", "-a=STYLE", "-C=CONFIG", "-u=USER"];
 const COMMAND: &[&str] = &["-p", "-v", "-V"];
 const EXEC: &[&str] = &["-c", "-l", "-a=NAME"];
+#[rustfmt::skip]
 const ENV: &[&str] = &[
-    "-0 --null",
-    "-i --ignore-environment",
-    "-u --unset=NAME",
-    "-C --chdir=DIR",
-    "-S --split-string=STRING",
-    "-v --debug",
-    "--block-signal[=SIG]",
-    "--default-signal[=SIG]",
-    "--ignore-signal[=SIG]",
-    "--list-signal-handling",
+    "-0 --null", "-i --ignore-environment", "-u --unset=NAME", "-C --chdir=DIR",
+    "-S --split-string=STRING", "-v --debug", "--block-signal[=SIG]", "--default-signal[=SIG]",
+    "--ignore-signal[=SIG]", "--list-signal-handling",
 ];
 const NICE: &[&str] = &["-n --adjustment=N"];
+#[rustfmt::skip]
 const TIMEOUT: &[&str] = &[
-    "-f --foreground",
-    "-k --kill-after=DURATION",
-    "-p --preserve-status",
-    "-s --signal=SIGNAL",
+    "-f --foreground", "-k --kill-after=DURATION", "-p --preserve-status", "-s --signal=SIGNAL",
     "-v --verbose",
 ];
+#[rustfmt::skip]
 const TIME: &[&str] = &[
-    "-p --portability",
-    "-v --verbose",
-    "-q --quiet",
-    "-f --format=FORMAT",
-    "-o --output=FILE !write",
-    "-a --append",
+    "-p --portability", "-v --verbose", "-q --quiet", "-f --format=FORMAT",
+    "-o --output=FILE !write", "-a --append",
 ];
 const STDBUF: &[&str] = &["-i --input=MODE", "-o --output=MODE", "-e --error=MODE"];
+#[rustfmt::skip]
 const IONICE: &[&str] = &[
-    "-c --class=CLASS",
-    "-n --classdata=LEVEL",
-    "-t --ignore",
-    "-p --pid !change",
-    "-P --pgid !change",
-    "-u --uid !change",
+    "-c --class=CLASS", "-n --classdata=LEVEL", "-t --ignore", "-p --pid !change",
+    "-P --pgid !change", "-u --uid !change",
 ];
+#[rustfmt::skip]
 const CHRT: &[&str] = &[
-    "-a --all-tasks",
-    "-b --batch",
-    "-d --deadline",
-    "-e --ext",
-    "-f --fifo",
-    "-i --idle",
-    "-o --other",
-    "-r --rr",
-    "-R --reset-on-fork",
-    "-v --verbose",
-    "-T --sched-runtime=NS",
-    "-P --sched-period=NS",
-    "-D --sched-deadline=NS",
-    "-m --max !change",
-    "-p --pid !change",
+    "-a --all-tasks", "-b --batch", "-d --deadline", "-e --ext", "-f --fifo", "-i --idle",
+    "-o --other", "-r --rr", "-R --reset-on-fork", "-v --verbose", "-T --sched-runtime=NS",
+    "-P --sched-period=NS", "-D --sched-deadline=NS", "-m --max !change", "-p --pid !change",
 ];
 const TASKSET: &[&str] = &["-a --all-tasks", "-c --cpu-list", "-p --pid !change"];
 const SETSID: &[&str] = &["-c --ctty", "-f --fork", "-w --wait"];
 /// GNU xargs: every option form, so no option's value swallows the program.
+#[rustfmt::skip]
 const XARGS: &[&str] = &[
-    "-0 --null",
-    "-a --arg-file=FILE",
-    "-d --delimiter=DELIM",
-    "-E=EOF",
-    "-e --eof[=EOF]",
-    "-I=REPLACE",
-    "-i --replace[=REPLACE]",
-    "-L=MAX",
-    "-l --max-lines[=MAX]",
-    "-n --max-args=MAX",
-    "-P --max-procs=MAX",
-    "-p --interactive",
-    "--process-slot-var=NAME",
-    "-r --no-run-if-empty",
-    "-s --max-chars=MAX",
-    "--show-limits",
-    "-t --verbose",
-    "-x --exit",
-    "-o --open-tty",
+    "-0 --null", "-a --arg-file=FILE", "-d --delimiter=DELIM", "-E=EOF", "-e --eof[=EOF]",
+    "-I=REPLACE", "-i --replace[=REPLACE]", "-L=MAX", "-l --max-lines[=MAX]", "-n --max-args=MAX",
+    "-P --max-procs=MAX", "-p --interactive", "--process-slot-var=NAME", "-r --no-run-if-empty",
+    "-s --max-chars=MAX", "--show-limits", "-t --verbose", "-x --exit", "-o --open-tty",
 ];
 
 /// A wrapper's grammar: its options and how many operands come before the command.
@@ -196,15 +137,9 @@ static GRAMMARS: LazyLock<Vec<Grammar>> = LazyLock::new(|| {
 });
 
 /// Shells whose `-c STRING` is parsed as a script.
+#[rustfmt::skip]
 const SHELLS: &[&str] = &[
-    "bash",
-    "sh",
-    "zsh",
-    "dash",
-    "ksh",
-    "mksh",
-    "ash",
-    "busybox-sh",
+    "bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "busybox-sh",
 ];
 
 /// Looks at `words[0]` and says what it runs.
