@@ -190,8 +190,11 @@ fn write(
     temp_name.push(".devos-write");
     let temp = parent.join(temp_name);
     let mut file = File::create_new(&temp).map_err(|e| io_or_conflict(&temp, e))?;
+    // An overwrite keeps the original's permissions (a script stays executable).
+    let mode = path.symlink_metadata().ok().map(|m| m.permissions());
     let written = file
         .write_all(content.as_bytes())
+        .and_then(|()| mode.map_or(Ok(()), |mode| fs::set_permissions(&temp, mode)))
         .and_then(|()| file.sync_all());
     if let Err(err) = written {
         // Our own half-written temp file, not the user's.

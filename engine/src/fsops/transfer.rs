@@ -18,7 +18,7 @@ pub(crate) fn move_no_replace(from: &Path, to: &Path) -> io::Result<()> {
         Ok(()) => Ok(()),
         Err(Errno::EXDEV) => {
             copy_tree(from, to)?;
-            remove_tree(from)
+            remove_copied(from, to)
         }
         // Some filesystems lack RENAME_NOREPLACE: check, then rename.
         Err(Errno::EINVAL | Errno::ENOSYS) => {
@@ -61,11 +61,31 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
-/// Removes the source of a completed cross-filesystem move.
-fn remove_tree(path: &Path) -> io::Result<()> {
-    if path.symlink_metadata()?.is_dir() {
-        fs::remove_dir_all(path)
+/// Removes the source of a cross-filesystem move, but only what it can see
+/// was copied: same kind, same size, same link target. Anything else stays
+/// where it was and the move fails, so nothing is lost.
+fn remove_copied(from: &Path, to: &Path) -> io::Result<()> {
+    let source = from.symlink_metadata()?;
+    let copy = to.symlink_metadata()?;
+    if source.is_dir() && copy.is_dir() {
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            remove_copied(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        return fs::remove_dir(from);
+    }
+    let same = if source.is_symlink() {
+        copy.is_symlink() && fs::read_link(from)? == fs::read_link(to)?
     } else {
-        fs::remove_file(path)
+        source.is_file() && copy.is_file() && source.len() == copy.len()
+    };
+    if same {
+        fs::remove_file(from)
+    } else {
+        Err(io::Error::other(format!(
+            "{} was left in place: its copy at {} does not match",
+            from.display(),
+            to.display()
+        )))
     }
 }

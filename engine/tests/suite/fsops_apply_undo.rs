@@ -282,3 +282,26 @@ fn a_symlink_planted_after_planning_does_not_redirect_a_write() {
         "trashing the link itself"
     );
 }
+
+#[test]
+fn an_overwrite_keeps_the_original_mode() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = TempDir::new().unwrap();
+    let script = root.path().join("run.sh");
+    fs::write(&script, "#!/bin/sh\necho old\n").unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o750)).unwrap();
+    let trash = TempDir::new().unwrap();
+    let op = FileOp::Write {
+        path: script.clone(),
+        content: "#!/bin/sh\necho new\n".into(),
+    };
+    apply(&op, trash.path(), &mut |_| Ok(())).unwrap();
+    assert_eq!(
+        fs::read_to_string(&script).unwrap(),
+        "#!/bin/sh\necho new\n"
+    );
+    assert_eq!(
+        fs::metadata(&script).unwrap().permissions().mode() & 0o777,
+        0o750
+    );
+}
