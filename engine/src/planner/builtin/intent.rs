@@ -7,10 +7,105 @@ use crate::plan::Plan;
 
 use super::query::Query;
 
+/// What an intent does to the machine. The request's verbs name the effects
+/// it asks for; an intent whose effect the verbs do not ask for is ruled out,
+/// so "get rid of the logs" never lists them and "copy" never moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Effect {
+    /// Only reads.
+    Reads,
+    /// Creates or changes something without deleting, copying or moving files.
+    Changes,
+    /// Deletes files, branches, history or stashes.
+    Deletes,
+    /// Copies files.
+    Copies,
+    /// Moves files.
+    Moves,
+    /// Sends signals to processes.
+    Signals,
+}
+
+/// Verbs that ask for each forceful effect. Matched outside quotes only.
+const CUES: [(Effect, &[&str]); 4] = [
+    (
+        Effect::Deletes,
+        &[
+            "delete",
+            "deleting",
+            "remove",
+            "removing",
+            "rm",
+            "trash",
+            "erase",
+            "get rid",
+            "getting rid",
+            "throw away",
+            "throw out",
+            "wipe",
+            "purge",
+            "nuke",
+            "shred",
+            "discard",
+            "destroy",
+            "clear out",
+            "clean out",
+            "drop",
+            "prune",
+            "del",
+            "unlink",
+            "obliterate",
+        ],
+    ),
+    (
+        Effect::Copies,
+        &["copy", "copies", "cp", "make a copy", "clone the file"],
+    ),
+    (Effect::Moves, &["move", "moving", "mv", "relocate"]),
+    (
+        Effect::Signals,
+        &[
+            "kill",
+            "terminate",
+            "pkill",
+            "killall",
+            "sigterm",
+            "sigkill",
+            "sighup",
+            "sigint",
+            "signal",
+            "force quit",
+        ],
+    ),
+];
+
+/// The forceful effects the request's verbs ask for, in [`CUES`] order.
+pub(super) fn asked_effects(query: &Query<'_>) -> Vec<Effect> {
+    // "remove duplicate lines" edits text: neither a deletion nor a copy.
+    let is_dedupe = query.has_any(&[
+        "duplicate line*",
+        "duplicated line*",
+        "duplicate entries",
+        "duplicate rows",
+        "repeated line*",
+        "duplicates from",
+        "duplicates in",
+        "the duplicates",
+        "dupes",
+    ]);
+    CUES.iter()
+        .filter(|(effect, _)| !(is_dedupe && matches!(effect, Effect::Deletes | Effect::Copies)))
+        .filter(|(_, words)| query.has_any(words))
+        .map(|(effect, _)| *effect)
+        .collect()
+}
+
 /// One thing the built-in planner knows how to do.
 pub(super) struct Intent {
     /// Stable name, reported with the plan (`list_files`).
     pub name: &'static str,
+    /// What it does; checked against the request's verbs.
+    pub effect: Effect,
     /// Phrasings it understands; the first is offered as a suggestion.
     pub examples: &'static [&'static str],
     /// Synonym groups that must all match. Entries are phrases for
@@ -36,6 +131,16 @@ impl Intent {
     /// when every group matches; partial matches score lower (used for suggestions).
     pub fn score(&self, query: &Query<'_>) -> f32 {
         if self.none.iter().any(|phrase| matches(query, phrase)) {
+            return 0.0;
+        }
+        let fits_verbs = match query.effects.as_slice() {
+            [] => true,
+            [asked] => *asked == self.effect,
+            // "move … and delete …": two forceful verbs are two jobs; the
+            // planner does one or declines.
+            _ => false,
+        };
+        if !fits_verbs {
             return 0.0;
         }
         let matched = self
@@ -78,6 +183,15 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<archive>" => query.archive_index().is_some(),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),
         "<number>" => query.count().is_some(),
+        "<new_name>" => super::intents_edit::new_name(query).is_some(),
+        "<line_range>" => super::intents_inspect::line_range(query).is_some(),
+        "<json_file>" => super::intents_inspect::json_file(query).is_some(),
+        "<process_name>" => super::intents_host::process_name(query).is_some(),
+        "<env_var>" => super::intents_host::env_var_name(query).is_some(),
+        "<signal>" => super::intents_host::signal(query).is_some(),
+        "<other_signal>" => {
+            super::intents_host::signal(query).is_some_and(|name| !matches!(name, "KILL" | "TERM"))
+        }
         _ => query.has(phrase),
     }
 }

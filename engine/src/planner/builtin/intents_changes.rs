@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::plan::{FsAction, Plan, SafetyLevel};
 
 use super::categories;
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::slots::TO_PREPS;
 use super::steps::{fs, plan, text};
@@ -46,6 +46,7 @@ const DELETE_VERBS: [&str; 6] = ["delete", "remove", "rm", "trash", "erase", "de
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "organize_by_type",
+        effect: Effect::Moves,
         examples: &[
             "organize ~/Downloads by file type",
             "sort my downloads into folders by type",
@@ -70,6 +71,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "clean_temp_files",
+        effect: Effect::Deletes,
         examples: &[
             "delete temporary files in ~/project",
             "clean up backup files recursively",
@@ -97,6 +99,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "make_directory",
+        effect: Effect::Changes,
         examples: &[
             "create a folder called build",
             "mkdir ~/projects/demo",
@@ -121,6 +124,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "copy_files",
+        effect: Effect::Copies,
         examples: &[
             "copy notes.txt to ~/backup",
             "copy all pdfs from ~/Downloads into ~/Documents",
@@ -130,11 +134,12 @@ pub(super) const INTENTS: &[Intent] = &[
             &["to", "into", "<path>", "<pattern>"],
         ],
         any: &["files"],
-        none: &["branch*", "commit*"],
+        none: &["branch*", "commit*", "<new_name>"],
         build: copy_files,
     },
     Intent {
         name: "move_files",
+        effect: Effect::Moves,
         examples: &[
             "move report.pdf to ~/Documents",
             "move all *.log files into logs",
@@ -149,6 +154,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "rename",
+        effect: Effect::Changes,
         examples: &[
             "rename notes.txt to ideas.txt",
             "change the name of draft.md to final.md",
@@ -160,6 +166,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "delete_files",
+        effect: Effect::Deletes,
         examples: &[
             "delete old.txt",
             "remove the build folder",
@@ -182,6 +189,10 @@ pub(super) const INTENTS: &[Intent] = &[
                 "directory",
                 "files",
                 "file",
+                "everything",
+                "all of it",
+                "contents",
+                "<filter>",
             ],
         ],
         any: &["file", "files"],
@@ -195,6 +206,9 @@ pub(super) const INTENTS: &[Intent] = &[
             "commit*",
             "<archive>",
             "duplicate*",
+            ".git",
+            "history",
+            "git folder",
         ],
         build: delete_files,
     },
@@ -402,9 +416,10 @@ fn rename(query: &Query<'_>) -> Result<Plan, String> {
 
 fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
     if query.age_filter().is_some() || query.size_filter().is_some() {
-        return Err("deleting by age or size is not supported; list the files first (\"find files older than 30 days\") \
-                    and then delete them by name."
-            .to_owned());
+        return delete_found(query);
+    }
+    if query.selects_everything() && query.name_patterns().is_empty() {
+        return delete_everything(query);
     }
     let dir = query.path_after(&["in", "under", "inside", "from"]);
     let dir_index = dir.as_ref().map(|(index, _)| *index);
@@ -455,5 +470,91 @@ fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
         "The files go to DevOS's trash, not straight to oblivion; Undo restores them.",
     );
     result.risks.push("The named files disappear from their folder; anything depending on them breaks until restored.".to_owned());
+    Ok(result)
+}
+
+/// "delete log files older than 30 days": the age and size conditions need
+/// `find`, so this is a bash step after a read-only preview of the same list.
+fn delete_found(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let (mut find, conditions) = super::intents_files::find_command(query, &dir);
+    if !query.has_any(&RECURSIVE) && !query.has_any(&["anywhere", "under"]) {
+        find = find.replacen(" -type f", " -maxdepth 1 -type f", 1);
+    }
+    let what = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", conditions.join(", "))
+    };
+    let summary = format!("Delete the files in {}{what}", text(&dir));
+    let mut result = plan(
+        summary.clone(),
+        vec![
+            super::steps::read(
+                format!("List the files that would be deleted{what}"),
+                format!("{find} -print"),
+            ),
+            fs_free_bash(summary, format!("{find} -delete")),
+        ],
+        "find deletes exactly the files the first step lists.",
+    );
+    result.risks.push(
+        "find -delete does not use the trash; the files cannot be restored by Undo.".to_owned(),
+    );
+    Ok(result)
+}
+
+fn fs_free_bash(description: String, command: String) -> crate::plan::Step {
+    super::steps::bash(description, command, SafetyLevel::Destructive)
+}
+
+/// "delete everything in build": the folder goes to the trash and an empty
+/// one takes its place (both undoable). In the job's own folder, where that
+/// is impossible, its contents are deleted with `find` after a preview.
+fn delete_everything(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let cwd = query.resolve(".");
+    if dir == cwd || cwd.starts_with(&dir) {
+        let summary = format!("Delete everything in {}", text(&dir));
+        let listed = super::steps::arg(&dir);
+        let mut result = plan(
+            summary.clone(),
+            vec![
+                super::steps::read(
+                    "List what would be deleted",
+                    format!("find {listed} -mindepth 1 -maxdepth 1"),
+                ),
+                fs_free_bash(summary, format!("find {listed} -mindepth 1 -delete")),
+            ],
+            "Every file and folder inside goes, hidden ones too; the folder itself stays.",
+        );
+        result
+            .risks
+            .push("This does not use the trash; Undo cannot bring the files back.".to_owned());
+        return Ok(result);
+    }
+    let summary = format!("Move everything in {} to the trash", text(&dir));
+    let mut result = plan(
+        summary.clone(),
+        vec![
+            fs(
+                format!("Move {} and all it holds to the trash", text(&dir)),
+                FsAction::Trash {
+                    paths: vec![text(&dir)],
+                    recursive: false,
+                },
+                SafetyLevel::Destructive,
+            ),
+            fs(
+                format!("Create {} again, empty", text(&dir)),
+                FsAction::Mkdir { path: text(&dir) },
+                SafetyLevel::Moderate,
+            ),
+        ],
+        "The folder's contents go to DevOS's trash; Undo restores them.",
+    );
+    result
+        .risks
+        .push("Everything inside the folder disappears, hidden files too.".to_owned());
     Ok(result)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::plan::Plan;
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::quote::quote;
 use super::steps::{arg, plan, read, text};
@@ -14,6 +14,7 @@ use super::steps::{arg, plan, read, text};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "find_files",
+        effect: Effect::Reads,
         examples: &[
             "find files larger than 100MB in ~",
             "find python files under src",
@@ -53,6 +54,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "recent_changes",
+        effect: Effect::Reads,
         examples: &["what changed today", "what changed here recently"],
         all: &[
             &["changed", "changes", "modified", "touched", "edited"],
@@ -64,6 +66,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "count_files",
+        effect: Effect::Reads,
         examples: &[
             "how many files are in ~/Downloads",
             "count the python files in src",
@@ -86,6 +89,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "largest_files",
+        effect: Effect::Reads,
         examples: &[
             "show the 10 largest files in ~/Downloads",
             "what are the biggest files here",
@@ -100,6 +104,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "list_files",
+        effect: Effect::Reads,
         examples: &[
             "list the files in ~/Downloads",
             "what's in the src folder",
@@ -146,11 +151,23 @@ pub(super) const INTENTS: &[Intent] = &[
             "space",
             "big",
             "disk",
+            "hidden",
+            "dotfile*",
+            "tree",
+            "newest",
+            "oldest",
+            "empty",
+            "duplicate*",
+            "in the name",
+            "in their name",
+            "sizes",
+            "by size",
         ],
         build: list_files,
     },
     Intent {
         name: "size_of",
+        effect: Effect::Reads,
         examples: &["how big is ~/Downloads", "total size of the src folder"],
         all: &[&[
             "how big",
@@ -182,6 +199,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "disk_usage",
+        effect: Effect::Reads,
         examples: &[
             "what's taking up space in ~",
             "show disk usage of each folder in ~/projects",
@@ -198,8 +216,18 @@ pub(super) const INTENTS: &[Intent] = &[
                 "usage",
                 "folders",
                 "subfolders",
+                "biggest",
+                "largest",
             ],
-            &["space", "disk", "size*", "du"],
+            &[
+                "space",
+                "disk",
+                "size*",
+                "du",
+                "folders",
+                "directories",
+                "subfolders",
+            ],
         ],
         any: &["folder*", "director*"],
         none: &[
@@ -211,6 +239,9 @@ pub(super) const INTENTS: &[Intent] = &[
             "ram",
             "process*",
             "<size>",
+            "percent*",
+            "full",
+            "inode*",
         ],
         build: disk_usage,
     },

@@ -4,7 +4,7 @@
 
 use crate::plan::{Plan, SafetyLevel};
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::quote::quote;
 use super::steps::{arg, bash, plan, read};
@@ -13,6 +13,7 @@ use super::steps::{arg, bash, plan, read};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "git_undo_commit",
+        effect: Effect::Changes,
         examples: &[
             "undo my last commit but keep the changes",
             "uncommit the last commit",
@@ -35,6 +36,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_changed_files",
+        effect: Effect::Reads,
         examples: &[
             "which files changed",
             "list the modified files",
@@ -51,6 +53,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_status",
+        effect: Effect::Reads,
         examples: &["git status", "what's the status of my repo"],
         all: &[
             &["status", "state"],
@@ -62,6 +65,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_show_last_commit",
+        effect: Effect::Reads,
         examples: &["show the last commit", "what was in the latest commit"],
         all: &[
             &["last", "latest", "most recent", "previous", "head"],
@@ -73,6 +77,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_commit",
+        effect: Effect::Changes,
         examples: &[
             "commit all changes with message \"fix login\"",
             "commit the staged changes: 'update docs'",
@@ -96,6 +101,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_log",
+        effect: Effect::Reads,
         examples: &[
             "show the last 5 commits",
             "git log",
@@ -108,6 +114,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_diff",
+        effect: Effect::Reads,
         examples: &["show the diff", "what did I change", "show staged changes"],
         all: &[&[
             "diff",
@@ -125,6 +132,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_stash_pop",
+        effect: Effect::Changes,
         examples: &["pop the stash", "restore my stashed changes"],
         all: &[
             &[
@@ -144,6 +152,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_stash",
+        effect: Effect::Changes,
         examples: &["stash my changes", "stash everything as 'half done'"],
         all: &[&["stash", "shelve"]],
         any: &["changes"],
@@ -152,6 +161,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_branch_create",
+        effect: Effect::Changes,
         examples: &[
             "create a branch called feature/login",
             "new branch fix-123 and switch to it",
@@ -163,6 +173,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_switch",
+        effect: Effect::Changes,
         examples: &[
             "switch to branch main",
             "checkout develop",
@@ -175,6 +186,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_current_branch",
+        effect: Effect::Reads,
         examples: &["what branch am I on", "which branch is this"],
         all: &[&["branch"], &["current", "which", "what"]],
         any: &["on"],
@@ -183,6 +195,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_branch_list",
+        effect: Effect::Reads,
         examples: &["list branches", "show all branches"],
         all: &[&["branches", "branch"]],
         any: &["list", "show", "all", "git"],
@@ -193,6 +206,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_tag_list",
+        effect: Effect::Reads,
         examples: &["list tags", "show all git tags"],
         all: &[&["tags"]],
         any: &["list", "show", "all"],
@@ -201,6 +215,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_tag",
+        effect: Effect::Changes,
         examples: &[
             "tag this commit as v1.2.0",
             "create tag v1.0 with message 'first release'",
@@ -213,13 +228,27 @@ pub(super) const INTENTS: &[Intent] = &[
 ];
 
 /// `git` or `git -C DIR` when the request names the repository's directory.
-fn git(query: &Query<'_>) -> String {
+/// A file name is never a `-C` directory ("the diff in main.rs").
+pub(super) fn git(query: &Query<'_>) -> String {
     query
         .path_after(&["in", "under", "inside", "within"])
+        .filter(|(index, _)| !is_file_name(&query.tokens[*index].raw))
         .map_or_else(
             || "git".to_owned(),
             |(_, dir)| format!("git -C {}", arg(&dir)),
         )
+}
+
+/// Whether a typed path names a file (`main.rs`, `src/app.py`) rather than a folder.
+fn is_file_name(raw: &str) -> bool {
+    !raw.ends_with('/')
+        && std::path::Path::new(raw).extension().is_some_and(|ext| {
+            ext.len() <= 8
+                && ext
+                    .to_string_lossy()
+                    .chars()
+                    .any(|c| c.is_ascii_alphabetic())
+        })
 }
 
 fn one_read(query: &Query<'_>, interpretation: &str, args: &str, explanation: &str) -> Plan {

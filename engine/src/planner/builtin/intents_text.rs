@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::plan::{FsAction, Plan, SafetyLevel};
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::intents_files::find_command;
 use super::query::Query;
 use super::quote::quote;
@@ -17,6 +17,7 @@ use super::steps::{arg, bash, fs, plan, read, text};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "search_text",
+        effect: Effect::Reads,
         examples: &[
             "search for TODO in src",
             "find 'parse_config' in *.rs files",
@@ -39,11 +40,23 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["in", "files"],
-        none: &["<size>", "<age>", "named", "called", "<archive>"],
+        none: &[
+            "<size>",
+            "<age>",
+            "named",
+            "called",
+            "<archive>",
+            "in the name",
+            "in their name",
+            "how many",
+            "count",
+            "number of",
+        ],
         build: search_text,
     },
     Intent {
         name: "count_lines",
+        effect: Effect::Reads,
         examples: &[
             "count the lines in src/main.rs",
             "how many lines of rust code are in src",
@@ -53,11 +66,12 @@ pub(super) const INTENTS: &[Intent] = &[
             &["lines", "line", "loc", "-l"],
         ],
         any: &["code"],
-        none: &[],
+        none: &["contain*", "matching", "mention*", "with"],
         build: count_lines,
     },
     Intent {
         name: "count_words",
+        effect: Effect::Reads,
         examples: &["count the words in README.md"],
         all: &[
             &["count", "how many", "number of", "wc", "word count"],
@@ -70,6 +84,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "head_file",
+        effect: Effect::Reads,
         examples: &["show the first 20 lines of src/main.rs", "head README.md"],
         all: &[
             &["first", "head", "top", "beginning", "start"],
@@ -81,6 +96,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "tail_file",
+        effect: Effect::Reads,
         examples: &["show the last 50 lines of app.log", "tail server.log"],
         all: &[&["last", "tail", "end", "bottom"], &["<file>", "<quoted>"]],
         any: &["lines", "show"],
@@ -89,6 +105,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "show_file",
+        effect: Effect::Reads,
         examples: &["show me README.md", "cat config.toml"],
         all: &[
             &[
@@ -121,6 +138,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "archive_create",
+        effect: Effect::Changes,
         examples: &[
             "compress the docs folder into docs.tar.gz",
             "zip the src folder",
@@ -147,6 +165,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "archive_list",
+        effect: Effect::Reads,
         examples: &[
             "list the contents of backup.tar.gz",
             "what's inside files.zip",
@@ -163,6 +182,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "archive_extract",
+        effect: Effect::Changes,
         examples: &["extract backup.tar.gz", "unzip photos.zip into ~/Pictures"],
         all: &[
             &[
@@ -181,25 +201,91 @@ pub(super) const INTENTS: &[Intent] = &[
     },
 ];
 
+/// The text a search is for: TODO/FIXME, a quoted span, or the word after
+/// "for"/"containing"/… ("the word name" is `name`).
+pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String> {
+    const FILLER: [&str; 9] = [
+        "the", "word", "words", "string", "text", "phrase", "term", "a", "for",
+    ];
+    if query.has_any(&["todo*"]) && query.has_any(&["fixme*"]) {
+        return Ok(("TODO|FIXME".to_owned(), true));
+    }
+    if query.has("todo*") {
+        return Ok(("TODO".to_owned(), false));
+    }
+    if query.has("fixme*") {
+        return Ok(("FIXME".to_owned(), false));
+    }
+    if let Some(quoted) = query.quoted().first() {
+        return Ok(((*quoted).to_owned(), false));
+    }
+    let anchor = (0..query.tokens.len())
+        .find(|&index| {
+            matches!(
+                query.lower(index),
+                "for"
+                    | "grep"
+                    | "containing"
+                    | "contains"
+                    | "contain"
+                    | "mentioning"
+                    | "mention"
+                    | "with"
+                    | "does"
+            )
+        })
+        .ok_or("put the text to search for in quotes, e.g. search for \"timeout\" in src.")?;
+    query
+        .tokens
+        .iter()
+        .skip(anchor + 1)
+        .find(|token| !FILLER.contains(&token.lower.as_str()) && !token.raw.starts_with('-'))
+        .map(|token| (token.raw.clone(), false))
+        .ok_or_else(|| {
+            "put the text to search for in quotes, e.g. search for \"timeout\" in src.".to_owned()
+        })
+}
+
+/// Folders the request excludes ("excluding vendor", "except the tests folder").
+fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
+    const FILLER: [&str; 5] = ["the", "folder", "directory", "dir", "my"];
+    (0..query.tokens.len())
+        .filter(|&index| {
+            matches!(
+                query.lower(index),
+                "excluding"
+                    | "except"
+                    | "exclude"
+                    | "skip"
+                    | "skipping"
+                    | "ignore"
+                    | "ignoring"
+                    | "without"
+            )
+        })
+        .filter_map(|index| {
+            query
+                .tokens
+                .iter()
+                .skip(index + 1)
+                .find(|token| !FILLER.contains(&token.lower.as_str()))
+                .filter(|token| !matches!(token.lower.as_str(), "case" | "binary" | "hidden"))
+                .map(|token| token.raw.trim_end_matches('/').to_owned())
+        })
+        .collect()
+}
+
 fn search_text(query: &Query<'_>) -> Result<Plan, String> {
-    let (pattern, is_regex) = if query.has_any(&["todo*"]) && query.has_any(&["fixme*"]) {
-        ("TODO|FIXME".to_owned(), true)
-    } else if query.has("todo*") {
-        ("TODO".to_owned(), false)
-    } else if query.has("fixme*") {
-        ("FIXME".to_owned(), false)
-    } else if let Some(quoted) = query.quoted().first() {
-        ((*quoted).to_owned(), false)
-    } else {
-        let word = query
-            .name_after(&["for", "grep", "containing", "contains", "mentioning"])
-            .ok_or("put the text to search for in quotes, e.g. search for \"timeout\" in src.")?;
-        (word, false)
-    };
+    let (pattern, is_regex) = search_pattern(query)?;
+    let excluded = excluded_dirs(query);
     let dir = query
         .path_after(&["in", "under", "inside", "within", "of"])
+        .filter(|(index, _)| !excluded.contains(&query.tokens[*index].raw))
         .map_or_else(|| query.resolve("."), |(_, dir)| dir);
-    let mut command = String::from("grep -rn");
+    let is_file = query
+        .file_index()
+        .is_some_and(|index| query.resolve(&query.tokens[index].raw) == dir);
+    let mut command = String::from(if is_file { "grep -n" } else { "grep -rn" });
     if is_regex {
         command.push_str(" -E");
     }
@@ -212,8 +298,13 @@ fn search_text(query: &Query<'_>) -> Result<Plan, String> {
     ]) {
         command.push_str(" -i");
     }
-    for include in query.name_patterns() {
-        command.push_str(&format!(" --include {}", quote(&include)));
+    if !is_file {
+        for include in query.name_patterns() {
+            command.push_str(&format!(" --include {}", quote(&include)));
+        }
+        for exclude in &excluded {
+            command.push_str(&format!(" --exclude-dir {}", quote(exclude)));
+        }
     }
     command.push_str(&format!(" -e {} -- {}", quote(&pattern), arg(&dir)));
     Ok(plan(

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use crate::context::ContextSnapshot;
 
+use super::intent::Effect;
+
 /// One word of the request.
 #[derive(Debug, Clone)]
 pub(super) struct Token {
@@ -30,6 +32,8 @@ pub(super) struct Query<'a> {
     pub tokens: Vec<Token>,
     /// The context snapshot of `cwd`, when the caller has one.
     pub context: Option<&'a ContextSnapshot>,
+    /// The forceful effects the request's verbs ask for (set by the planner).
+    pub effects: Vec<Effect>,
 }
 
 const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')];
@@ -42,6 +46,7 @@ impl<'a> Query<'a> {
             home,
             tokens: tokenize(text),
             context: None,
+            effects: Vec::new(),
         }
     }
 

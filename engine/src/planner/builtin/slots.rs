@@ -29,8 +29,11 @@ const FILLERS: [&str; 8] = [
 const NOUNS: [&str; 8] = [
     "files", "file", "code", "lines", "commit", "commits", "branch", "process",
 ];
-/// Bare words that are never a path even after "in" or "to".
-const NOT_PATHS: [&str; 45] = [
+/// Bare words that are never a path even after "in" or "to": selections
+/// ("everything"), size and age words ("over"), request vocabulary ("name",
+/// "word") and common English. A real folder with such a name is still
+/// reached as `./name` or in quotes.
+const NOT_PATHS: &[&str] = &[
     "code",
     "all",
     "every",
@@ -76,6 +79,203 @@ const NOT_PATHS: [&str; 45] = [
     "category",
     "zip",
     "tar",
+    "everything",
+    "anything",
+    "something",
+    "nothing",
+    "stuff",
+    "things",
+    "thing",
+    "over",
+    "under",
+    "above",
+    "below",
+    "than",
+    "more",
+    "less",
+    "least",
+    "most",
+    "bigger",
+    "larger",
+    "smaller",
+    "older",
+    "newer",
+    "name",
+    "names",
+    "named",
+    "called",
+    "word",
+    "words",
+    "text",
+    "string",
+    "line",
+    "lines",
+    "contents",
+    "content",
+    "case",
+    "sensitive",
+    "insensitive",
+    "these",
+    "those",
+    "this",
+    "that",
+    "which",
+    "what",
+    "where",
+    "whatever",
+    "any",
+    "some",
+    "such",
+    "other",
+    "others",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "with",
+    "without",
+    "from",
+    "for",
+    "by",
+    "on",
+    "off",
+    "up",
+    "down",
+    "out",
+    "me",
+    "my",
+    "your",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "us",
+    "you",
+    "we",
+    "they",
+    "i",
+    "now",
+    "today",
+    "yesterday",
+    "ago",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "month",
+    "hours",
+    "hour",
+    "minutes",
+    "years",
+    "time",
+    "date",
+    "order",
+    "alphabetical",
+    "alphabetically",
+    "numeric",
+    "numerically",
+    "new",
+    "old",
+    "latest",
+    "newest",
+    "oldest",
+    "first",
+    "top",
+    "bottom",
+    "end",
+    "start",
+    "beginning",
+    "middle",
+    "front",
+    "back",
+    "left",
+    "right",
+    "half",
+    "question",
+    "terminal",
+    "shell",
+    "bash",
+    "console",
+    "background",
+    "foreground",
+    "place",
+    "total",
+    "full",
+    "detail",
+    "details",
+    "depth",
+    "level",
+    "levels",
+    "tree",
+    "format",
+    "mode",
+    "bytes",
+    "kb",
+    "mb",
+    "gb",
+    "k",
+    "m",
+    "g",
+    "column",
+    "columns",
+    "field",
+    "fields",
+    "row",
+    "rows",
+    "sum",
+    "average",
+    "count",
+    "number",
+    "numbers",
+    "list",
+    "one",
+    "two",
+    "three",
+    "please",
+    "thanks",
+    "commit",
+    "commits",
+    "history",
+    "message",
+    "upstream",
+    "remote",
+    "origin",
+    "process",
+    "processes",
+    "system",
+    "machine",
+    "computer",
+    "server",
+    "use",
+    "question",
+    "parallel",
+    "place",
+    "question",
+    "lowercase",
+    "uppercase",
+    "plain",
+    "json",
+    "yaml",
+    "toml",
+    "csv",
+    "python",
+    "rust",
+    "javascript",
+    "typescript",
+    "go",
+    "java",
+    "c",
+    "markdown",
+    "executable",
+    "readonly",
+    "read",
+    "write",
+    "writable",
+    "permissions",
+    "permission",
 ];
 /// Home folders people name without a path ("in Downloads").
 const KNOWN_DIRS: [(&str, &str); 7] = [
@@ -91,15 +291,20 @@ const KNOWN_DIRS: [(&str, &str); 7] = [
 static FILE_NAME: LazyLock<Option<Regex>> =
     LazyLock::new(|| compile(r"^[\w.+-]*[A-Za-z_][\w+-]*\.[A-Za-z][A-Za-z0-9]{0,7}$"));
 static SIZE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    compile(r"^(\d+)(?:\.(\d{1,3}))?(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)$")
+    compile(
+        r"^(\d+)(?:\.(\d{1,3}))?(b|bytes?|k|kb|kib|kilobytes?|m|mb|mib|megs?|megabytes?|g|gb|gib|gigs?|gigabytes?|t|tb|tib|terabytes?)$",
+    )
 });
 static AGE_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compile(
-        r"\b(older than|more than|over|at least|newer than|less than|within|in the last|in the past|the last|the past|last|past|under|since) (\d+) (minute|min|hour|day|week|month|year)s?\b( old| ago)?",
+        r"\b(older than|more than|over|at least|newer than|less than|within|in the last|in the past|the last|the past|last|past|under|since) (\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple of|few) (minute|min|hour|day|week|month|year)s?\b( old| ago)?",
     )
 });
-static AGE_NUMBER_OLD: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"\b(\d+) (minute|min|hour|day|week|month|year)s? (old|ago)\b"));
+static AGE_NUMBER_OLD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compile(
+        r"\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve) (minute|min|hour|day|week|month|year)s? (old|ago)\b",
+    )
+});
 
 /// Compiles a pattern written in this file. A typo yields `None`, so the slot
 /// never matches and `slot_patterns_compile` fails, instead of a panic at run time.
@@ -315,6 +520,24 @@ impl Query<'_> {
         }
         patterns.dedup();
         patterns
+    }
+
+    /// Whether the request selects everything in a place ("everything",
+    /// "all files", "all of it") rather than naming files.
+    pub fn selects_everything(&self) -> bool {
+        self.has_any(&[
+            "everything",
+            "all files",
+            "all the files",
+            "all of the files",
+            "every file",
+            "all of it",
+            "all contents",
+            "all the contents",
+            "the contents",
+            "all the stuff",
+            "all stuff",
+        ])
     }
 
     /// A size condition ("larger than 10MB", "under 500 KB").
@@ -555,8 +778,27 @@ fn find_size_unit(bytes: u64) -> String {
         )
 }
 
+/// A small count written as digits or a word ("two", "a couple of").
+fn small_number(word: &str) -> Option<u32> {
+    let n = match word {
+        "a" | "an" | "one" => 1,
+        "two" | "couple of" => 2,
+        "three" | "few" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "twelve" => 12,
+        digits => return digits.parse().ok(),
+    };
+    Some(n)
+}
+
 fn age(number: &str, unit: &str, is_older: bool) -> Option<AgeFilter> {
-    let n: u32 = number.parse().ok()?;
+    let n: u32 = small_number(number)?;
     let (flag, amount, unit_text) = match unit {
         "minute" | "min" => ("-mmin", n, "minutes"),
         "hour" => ("-mmin", n.checked_mul(60)?, "hours"),
@@ -577,94 +819,5 @@ fn age(number: &str, unit: &str, is_older: bool) -> Option<AgeFilter> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{AGE_NUMBER, AGE_NUMBER_OLD, FILE_NAME, SIZE};
-    use crate::planner::builtin::query::Query;
-    use std::path::{Path, PathBuf};
-
-    fn query(text: &str) -> Query<'static> {
-        Query::new(text, Path::new("/w/p"), Path::new("/h"))
-    }
-
-    #[test]
-    fn slot_patterns_compile() {
-        for regex in [&FILE_NAME, &SIZE, &AGE_NUMBER, &AGE_NUMBER_OLD] {
-            assert!(regex.is_some());
-        }
-    }
-
-    #[test]
-    fn sizes_become_find_arguments() {
-        let cases = [
-            ("files larger than 10MB", "+10M"),
-            ("bigger than 1G", "+1G"),
-            ("over 1.5 GB", "+1536M"),
-            ("smaller than 2k", "-2048c"),
-            ("files under 500 bytes", "-500c"),
-        ];
-        for (text, expected) in cases {
-            let size = query(text).size_filter();
-            assert_eq!(
-                size.map(|s| s.find_arg),
-                Some(expected.to_owned()),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn ages_become_find_arguments() {
-        let cases = [
-            ("older than 7 days", ["-mtime", "+7"]),
-            ("modified in the last 3 days", ["-mtime", "-3"]),
-            ("changed within 2 hours", ["-mmin", "-120"]),
-            ("files 2 weeks old", ["-mtime", "+14"]),
-            ("modified today", ["-mtime", "-1"]),
-            ("edited last week", ["-mtime", "-7"]),
-        ];
-        for (text, expected) in cases {
-            let age = query(text).age_filter().map(|a| a.find_args);
-            assert_eq!(age, Some(expected.map(str::to_owned)), "{text}");
-        }
-    }
-
-    #[test]
-    fn paths_resolve_against_cwd_and_home() {
-        let cases = [
-            ("list files in ~/Downloads", "/h/Downloads"),
-            ("list files in ~", "/h"),
-            ("list files under src", "/w/p/src"),
-            ("list files in ../other/./x", "/w/other/x"),
-            ("list files in /tmp/x", "/tmp/x"),
-            ("list files in Downloads", "/h/Downloads"),
-            ("list files in the docs folder", "/w/p/docs"),
-            ("ls src/", "/w/p/src"),
-            ("list files", "/w/p"),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(query(text).location(), PathBuf::from(expected), "{text}");
-        }
-    }
-
-    #[test]
-    fn counts_ports_and_pids_are_told_apart() {
-        let q = query("show the top 5 processes on port 8080");
-        assert_eq!((q.count(), q.port()), (Some(5), Some(8080)));
-        let q = query("kill process 4321");
-        assert_eq!((q.count(), q.pid()), (None, Some(4321)));
-        assert_eq!(query("files older than 7 days").count(), None);
-    }
-
-    #[test]
-    fn name_patterns_come_from_globs_extensions_and_names() {
-        let cases: [(&str, &[&str]); 4] = [
-            ("find *.log files", &["*.log"]),
-            ("find python files", &["*.py"]),
-            ("list all .rs files", &["*.rs"]),
-            ("find files named notes.txt", &["notes.txt"]),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(query(text).name_patterns(), expected, "{text}");
-        }
-    }
-}
+#[path = "slots_tests.rs"]
+mod tests;
