@@ -12,6 +12,7 @@ mod models_fake_bedrock;
 mod models_openai;
 mod planner_context;
 mod planner_phrasings;
+mod planner_precision;
 mod risk_corpus;
 mod rules_corpus;
 mod sandbox_files;

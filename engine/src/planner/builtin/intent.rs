@@ -146,7 +146,11 @@ impl Intent {
         let matched = self
             .all
             .iter()
-            .filter(|group| group.iter().any(|phrase| matches(query, phrase)))
+            .filter(|group| {
+                group.iter().any(|phrase| matches(query, phrase))
+                    || (self.effect == Effect::Reads
+                        && group.iter().any(|phrase| query.has_typo_of(phrase)))
+            })
             .count();
         let bonus = self
             .any
@@ -179,8 +183,10 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<port>" => query.port().is_some(),
         "<pid>" => query.pid().is_some(),
         "<quoted>" => !query.quoted().is_empty(),
+        "<search_quoted>" => !query.quoted_terms().is_empty(),
         "<file>" => query.file_index().is_some(),
         "<archive>" => query.archive_index().is_some(),
+        "<glob>" => (0..query.tokens.len()).any(|index| query.is_glob(index)),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),
         "<number>" => query.count().is_some(),
         "<new_name>" => super::intents_edit::new_name(query).is_some(),

@@ -180,6 +180,13 @@ pub(super) const INTENTS: &[Intent] = &[
                 "trash",
                 "erase",
                 "get rid of",
+                "wipe",
+                "nuke",
+                "purge",
+                "clear out",
+                "throw away",
+                "discard",
+                "destroy",
                 "del",
             ],
             &[
@@ -312,7 +319,7 @@ fn make_directory(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 /// Sources of a copy or move: explicit paths plus patterns under the "from"/"in" directory.
-fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
+fn transfer_sources(query: &Query<'_>, to_index: Option<usize>) -> (Vec<String>, Option<usize>) {
     let from_dir = query.path_after(&["from", "in", "under", "inside"]);
     let base = from_dir
         .as_ref()
@@ -321,7 +328,9 @@ fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
     let mut sources: Vec<String> = query
         .sources()
         .into_iter()
-        .filter(|(index, _)| Some(*index) != from_index && !query.is_glob(*index))
+        .filter(|(index, _)| {
+            Some(*index) != from_index && Some(*index) != to_index && !query.is_glob(*index)
+        })
         .map(|(_, raw)| text(&query.resolve(&raw)))
         .collect();
     for pattern in query.name_patterns() {
@@ -335,16 +344,27 @@ fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
     (sources, from_index)
 }
 
-fn destination(query: &Query<'_>) -> Result<PathBuf, String> {
-    query
-        .path_after(&TO_PREPS)
-        .map(|(_, path)| path)
-        .ok_or_else(|| "say where to, e.g. \"… to ~/backup\".".to_owned())
+/// Where files go: the path after "to"/"into", or in `cp a b dir/` form
+/// the last of two or more paths.
+fn destination(query: &Query<'_>) -> Result<(Option<usize>, PathBuf), String> {
+    if let Some((index, path)) = query.path_after(&TO_PREPS) {
+        return Ok((Some(index), path));
+    }
+    let paths: Vec<usize> = (0..query.tokens.len())
+        .filter(|&index| query.is_path_like(index) && !query.is_glob(index))
+        .collect();
+    let is_command_form = matches!(query.lower(0), "cp" | "mv");
+    match paths.as_slice() {
+        [.., last] if is_command_form && paths.len() >= 2 => {
+            Ok((Some(*last), query.resolve(&query.tokens[*last].raw)))
+        }
+        _ => Err("say where to, e.g. \"… to ~/backup\".".to_owned()),
+    }
 }
 
 fn copy_files(query: &Query<'_>) -> Result<Plan, String> {
-    let to_dir = destination(query)?;
-    let (from, _) = transfer_sources(query);
+    let (to_index, to_dir) = destination(query)?;
+    let (from, _) = transfer_sources(query, to_index);
     if from.is_empty() {
         return Err("say which files to copy, e.g. \"copy notes.txt to ~/backup\".".to_owned());
     }
@@ -364,8 +384,8 @@ fn copy_files(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn move_files(query: &Query<'_>) -> Result<Plan, String> {
-    let to_dir = destination(query)?;
-    let (from, _) = transfer_sources(query);
+    let (to_index, to_dir) = destination(query)?;
+    let (from, _) = transfer_sources(query, to_index);
     if from.is_empty() {
         return Err("say which files to move, e.g. \"move report.pdf to ~/Documents\".".to_owned());
     }
@@ -386,8 +406,13 @@ fn move_files(query: &Query<'_>) -> Result<Plan, String> {
 fn rename(query: &Query<'_>) -> Result<Plan, String> {
     let missing =
         || "say the old and the new name, e.g. \"rename notes.txt to ideas.txt\".".to_owned();
-    let (to_index, _) = query.path_after(&TO_PREPS).ok_or_else(missing)?;
-    let from_index = (0..to_index)
+    let to_index = (0..query.tokens.len())
+        .rev()
+        .find(|&index| TO_PREPS.contains(&query.lower(index)))
+        .map(|index| index + 1)
+        .filter(|&index| index < query.tokens.len())
+        .ok_or_else(missing)?;
+    let from_index = (0..to_index - 1)
         .rev()
         .find(|&index| query.is_path_like(index))
         .ok_or_else(missing)?;

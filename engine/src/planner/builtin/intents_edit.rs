@@ -27,7 +27,7 @@ pub(super) const INTENTS: &[Intent] = &[
             &["<new_name>"],
         ],
         any: &["file"],
-        none: &["branch*", "commit*", "<pattern>"],
+        none: &["branch*", "commit*", "<glob>"],
         build: copy_as,
     },
     Intent {
@@ -270,14 +270,25 @@ fn glob_word(glob: &str) -> String {
 
 fn affix_after(query: &Query<'_>, cues: &[&str]) -> Option<String> {
     const SKIP: [&str; 5] = ["the", "a", "an", "of", "with"];
-    let anchor = (0..query.tokens.len()).find(|&index| cues.contains(&query.lower(index)))?;
-    query
-        .tokens
-        .iter()
-        .skip(anchor + 1)
-        .find(|token| token.is_quoted || !SKIP.contains(&token.lower.as_str()))
-        .filter(|token| !matches!(token.lower.as_str(), "to" | "on" | "for" | "every" | "all"))
-        .map(|token| token.raw.clone())
+    const NOT_AFFIXES: [&str; 9] = [
+        "to", "on", "for", "every", "all", "files", "file", "them", "their",
+    ];
+    (0..query.tokens.len())
+        .filter(|&index| cues.contains(&query.lower(index)))
+        .find_map(|anchor| {
+            query
+                .tokens
+                .iter()
+                .skip(anchor + 1)
+                .find(|token| token.is_quoted || !SKIP.contains(&token.lower.as_str()))
+                .filter(|token| {
+                    token.is_quoted
+                        || !(NOT_AFFIXES.contains(&token.lower.as_str())
+                            || token.lower.starts_with('*')
+                            || token.lower.starts_with('.'))
+                })
+                .map(|token| token.raw.clone())
+        })
 }
 
 fn set_permissions(query: &Query<'_>) -> Result<Plan, String> {
@@ -378,6 +389,18 @@ fn permission_target(query: &Query<'_>) -> Option<PathBuf> {
                 .path_after(&["on", "of", "to", "for", "in", "make"])
                 .map(|(_, path)| path)
         })
+        .or_else(|| {
+            let mode = (0..query.tokens.len()).rev().find(|&index| {
+                let raw = &query.tokens[index].raw;
+                raw.chars().any(|c| c.is_ascii_digit() || c == '+') && is_mode(raw)
+            })?;
+            let token = query.tokens.get(mode + 1)?;
+            let is_word = token
+                .lower
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            (is_word && !token.lower.is_empty()).then(|| query.resolve(&token.raw))
+        })
 }
 
 fn symlink(query: &Query<'_>) -> Result<Plan, String> {
@@ -385,11 +408,15 @@ fn symlink(query: &Query<'_>) -> Result<Plan, String> {
         "say what the link points to, e.g. \"create a symlink to /opt/tool/bin/tool called tool\"."
             .to_owned()
     };
-    let named = query
-        .path_after(&["called", "named", "as", "at"])
-        .map(|(index, path)| (index, path));
+    let named = query.path_after(&["called", "named", "as", "at"]);
+    let named_index = named.as_ref().map(|(index, _)| *index);
     let from_to = query.path_after(&["from"]);
-    let pointing = query.path_after(&["to", "for", "pointing"]);
+    // "symlink docs as documentation": the word after the verb is the target.
+    let pointing = query.path_after(&["to", "for", "pointing"]).or_else(|| {
+        query
+            .path_after(&["symlink", "link", "ln", "-s"])
+            .filter(|(index, _)| Some(*index) != named_index)
+    });
     let (link, target) = match (from_to, pointing, named) {
         (Some((_, link)), Some((_, target)), _) => (link, target),
         (_, Some((target_index, target)), Some((link_index, link)))

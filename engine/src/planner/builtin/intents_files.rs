@@ -22,8 +22,7 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         all: &[
             &[
-                "find", "list", "show", "search", "where", "locate", "which", "get", "look", "any",
-                "ls",
+                "find", "list", "show", "search", "where", "locate", "which", "get", "look", "any", "ls", "files", "what", "anything",
             ],
             &["<filter>"],
         ],
@@ -160,10 +159,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "duplicate*",
             "in the name",
             "in their name",
-            "sizes",
-            "by size",
-        ],
-        build: list_files,
+            "sizes", "by size", "todo*", "fixme*", "<search_quoted>", ], build: list_files,
     },
     Intent {
         name: "size_of",
@@ -323,7 +319,28 @@ fn largest_files(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn list_files(query: &Query<'_>) -> Result<Plan, String> {
-    let dir = query.location();
+    let dir = query
+        .location_slot()
+        .or_else(|| query.path_after(&["ls", "list", "show"]))
+        .or_else(|| {
+            let index = query.tokens.iter().position(|token| token.is_quoted)?;
+            Some((index, query.resolve(&query.tokens[index].raw)))
+        })
+        .map_or_else(|| query.location(), |(_, dir)| dir);
+    if query.has_any(&[
+        "recursively",
+        "recursive",
+        "subfolders",
+        "subdirectories",
+        "every file",
+    ]) {
+        let interpretation = format!("List every file under {}, subfolders included", text(&dir));
+        return Ok(plan(
+            interpretation.clone(),
+            vec![read(interpretation, format!("find {} -type f", arg(&dir)))],
+            "One path per line.",
+        ));
+    }
     Ok(plan(
         format!("List the files in {}", text(&dir)),
         vec![read(

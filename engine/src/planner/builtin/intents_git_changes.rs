@@ -237,9 +237,11 @@ fn file_or_err(query: &Query<'_>, example: &str) -> Result<PathBuf, String> {
 }
 
 /// Git for a file: `git -C <its folder>` so the file's own repository answers.
-fn git_for(file: &Path) -> String {
-    file.parent()
-        .map_or_else(|| "git".to_owned(), |dir| format!("git -C {}", arg(dir)))
+fn git_for(query: &Query<'_>, file: &Path) -> String {
+    match file.parent() {
+        Some(dir) if dir != query.resolve(".") => format!("git -C {}", arg(dir)),
+        _ => "git".to_owned(),
+    }
 }
 
 fn one(interpretation: String, command: String, explanation: &str) -> Plan {
@@ -259,7 +261,7 @@ fn git_diff_file(query: &Query<'_>) -> Result<Plan, String> {
     };
     Ok(one(
         format!("Show the uncommitted changes to {}", text(&file)),
-        format!("{} diff{staged} -- {}", git_for(&file), arg(&file)),
+        format!("{} diff{staged} -- {}", git_for(query, &file), arg(&file)),
         "The diff is shown; nothing is changed.",
     ))
 }
@@ -288,7 +290,7 @@ fn git_blame(query: &Query<'_>) -> Result<Plan, String> {
     );
     Ok(one(
         what,
-        format!("{} blame{range} -- {}", git_for(&file), arg(&file)),
+        format!("{} blame{range} -- {}", git_for(query, &file), arg(&file)),
         "Each line with the commit, author and date that last changed it.",
     ))
 }
@@ -300,7 +302,7 @@ fn git_file_history(query: &Query<'_>) -> Result<Plan, String> {
         format!("Show the last {count} commits that changed {}", text(&file)),
         format!(
             "{} log --oneline -n {count} -- {}",
-            git_for(&file),
+            git_for(query, &file),
             arg(&file)
         ),
         "One line per commit, newest first.",
@@ -368,13 +370,13 @@ fn git_restore_file(query: &Query<'_>) -> Result<Plan, String> {
         vec![
             read(
                 format!("Show the changes to {} that would be lost", text(&file)),
-                format!("{} diff HEAD -- {}", git_for(&file), arg(&file)),
+                format!("{} diff HEAD -- {}", git_for(query, &file), arg(&file)),
             ),
             bash(
                 summary,
                 format!(
                     "{} restore --source=HEAD --staged --worktree -- {}",
-                    git_for(&file),
+                    git_for(query, &file),
                     arg(&file)
                 ),
                 SafetyLevel::Destructive,

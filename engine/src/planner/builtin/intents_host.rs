@@ -163,10 +163,7 @@ pub(super) const INTENTS: &[Intent] = &[
         any: &["my", "local", "what", "show", "address"],
         none: &["port*", "public", "external", "block", "ban"],
         build: |_| {
-            Ok(fact(
-                "Show the network interfaces and their IP addresses",
-                "ip -brief address",
-            ))
+            Ok(fact("Show this machine's IP addresses", "hostname -I"))
         },
     },
     Intent {

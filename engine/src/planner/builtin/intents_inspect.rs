@@ -423,39 +423,22 @@ fn json_field(query: &Query<'_>) -> Result<Plan, String> {
                 .map(|token| token.raw.clone())
         })
         .ok_or("say which field, e.g. \"show the version from package.json\".")?;
-    let path: Vec<String> = key
+    let filter: String = key
         .split('.')
-        .map(|part| format!("[{}]", py_string(part)))
+        .map(|part| format!("[{}]", json_string(part)))
         .collect();
-    let program = format!(
-        "import json,sys\nvalue = json.load(open(sys.argv[1]))\nfor key in ({},):\n    value = value[key]\nprint(value if isinstance(value, str) else json.dumps(value, indent=2))",
-        path.iter()
-            .map(|p| p.trim_start_matches('[').trim_end_matches(']').to_owned())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     let interpretation = format!("Show the \"{key}\" field of {}", text(&file));
     Ok(plan(
         interpretation.clone(),
         vec![read(
             interpretation,
-            format!("python3 -c {} {}", quote(&program), arg(&file)),
+            format!("jq -r {} {}", quote(&format!(".{filter}")), arg(&file)),
         )],
-        "Reads the JSON file; nothing is changed.",
+        "jq reads the JSON file; nothing is changed.",
     ))
 }
 
-/// `text` as a Python string literal.
-fn py_string(text: &str) -> String {
-    let mut out = String::from("'");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            other => out.push(other),
-        }
-    }
-    out.push('\'');
-    out
+/// `text` as a JSON string literal for a jq filter.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }

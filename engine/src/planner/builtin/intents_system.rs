@@ -177,15 +177,10 @@ pub(super) const INTENTS: &[Intent] = &[
         all: &[&[
             "kernel",
             "uname",
-            "os version",
             "linux version",
-            "operating system",
-            "which os",
-            "what os",
-            "distro",
         ]],
         any: &["version"],
-        none: &[],
+        none: &["os", "distro*", "distribution", "operating system", "release"],
         build: |_| {
             Ok(system(
                 "Show the kernel and system information",

@@ -24,9 +24,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "grep \"timeout\" in ~/project",
         ],
         all: &[
-            &["search", "grep", "find", "look", "where", "which files"],
-            &[
-                "for",
+            &["search", "grep", "find", "look", "where", "which files", "show", "print", "lines"], &["<search_quoted>", "with", "matching", "for",
                 "todo*",
                 "fixme*",
                 "contain*",
@@ -35,9 +33,7 @@ pub(super) const INTENTS: &[Intent] = &[
                 "text",
                 "string",
                 "grep",
-                "used",
-                "<quoted>",
-            ],
+                "used", ],
         ],
         any: &["in", "files"],
         none: &[
@@ -46,9 +42,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "named",
             "called",
             "<archive>",
-            "in the name",
-            "in their name",
-            "how many",
+            "in the name", "in their name", "name contains", "names contain", "whose name", "name containing", "how many",
             "count",
             "number of",
         ],
@@ -130,11 +124,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "head",
             "tail",
             "lines",
-            "words",
-            "size",
-            "big",
-        ],
-        build: show_file,
+            "words", "size", "big", "read only", "read-only", "readonly", "executable", "permission*", "chmod", "<line_range>", ], build: show_file,
     },
     Intent {
         name: "archive_create",
@@ -145,7 +135,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "make a tarball of logs",
         ],
         all: &[&[
-            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up",
+            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up", ".tar.gz", "tar.gz", ".tgz", "tgz", ".zip",
         ]],
         any: &["folder", "into"],
         none: &[
@@ -216,7 +206,7 @@ pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String
     if query.has("fixme*") {
         return Ok(("FIXME".to_owned(), false));
     }
-    if let Some(quoted) = query.quoted().first() {
+    if let Some(quoted) = query.quoted_terms().first() {
         return Ok(((*quoted).to_owned(), false));
     }
     let anchor = (0..query.tokens.len())
@@ -247,7 +237,7 @@ pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String
 }
 
 /// Folders the request excludes ("excluding vendor", "except the tests folder").
-fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
+pub(super) fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
     const FILLER: [&str; 5] = ["the", "folder", "directory", "dir", "my"];
     (0..query.tokens.len())
         .filter(|&index| {
@@ -408,9 +398,18 @@ fn is_zip(path: &Path) -> bool {
 fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
     let output = query.path_after(&["into", "to", "as", "called", "named"]);
     let output_index = output.as_ref().map(|(index, _)| *index);
+    // ".tar.gz" and "tar.gz" name the format, not a file to pack.
+    let is_format = |raw: &str| {
+        let lower = raw.trim_start_matches('.').to_lowercase();
+        matches!(lower.as_str(), "tar.gz" | "tgz" | "zip" | "tar" | "tar.xz" | "tar.bz2")
+    };
+    let excluded = excluded_dirs(query);
     let target = (0..query.tokens.len())
         .find(|&index| {
-            Some(index) != output_index && query.is_path_like(index) && !query.is_glob(index)
+            Some(index) != output_index
+                && query.is_path_like(index)
+                && !query.is_glob(index)
+                && !is_format(&query.tokens[index].raw)
         })
         .map(|index| query.resolve(&query.tokens[index].raw))
         .or_else(|| {
@@ -418,7 +417,9 @@ fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
                 .path_after(&[
                     "compress", "zip", "tar", "archive", "of", "pack", "bundle", "up",
                 ])
-                .filter(|(index, _)| Some(*index) != output_index)
+                .filter(|(index, _)| {
+                    Some(*index) != output_index && !is_format(&query.tokens[*index].raw)
+                })
                 .map(|(_, path)| path)
         })
         .ok_or("say what to archive, e.g. \"zip the src folder\".")?;
@@ -437,16 +438,24 @@ fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
     );
     let command = if is_zip(&output) {
         format!(
-            "cd {} && zip -r -q {} {}",
+            "cd {} && zip -r -q {} {}{}",
             arg(&parent),
             arg(&output),
-            quote(&format!("./{name}"))
+            quote(&format!("./{name}")),
+            excluded
+                .iter()
+                .map(|dir| format!(" -x {}", quote(&format!("./{name}/{dir}/*"))))
+                .collect::<String>()
         )
     } else {
         format!(
-            "tar -czf {} -C {} -- {}",
+            "tar -czf {} -C {}{} -- {}",
             arg(&output),
             arg(&parent),
+            excluded
+                .iter()
+                .map(|dir| format!(" --exclude={}", quote(&format!("{name}/{dir}"))))
+                .collect::<String>(),
             quote(&name)
         )
     };

@@ -124,16 +124,29 @@ fn written_command(text: &str) -> Option<(String, &str, &str)> {
     ] {
         if let Some(start) = lower.find(cue) {
             let rest = text.get(start + cue.len()..)?.trim();
-            let command = rest
-                .trim_matches(|c| c == '"' || c == '\'')
-                .trim()
-                .to_owned();
+            let command = unquote_whole(rest).trim().to_owned();
             if !command.is_empty() {
-                return Some((command, &text[..start], ""));
+                // The cue itself asks to run: answer as if "run" came before.
+                return Some((command, "run", ""));
             }
         }
     }
     None
+}
+
+/// `"cmd"` or `'cmd'` without the outer quotes, when they wrap the whole
+/// text; anything else unchanged (`grep 'a' b` keeps its quotes).
+fn unquote_whole(text: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = text
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+            && !inner.contains(quote)
+        {
+            return inner;
+        }
+    }
+    text
 }
 
 /// The first span between two `fence` markers, with the text around it.

@@ -15,7 +15,7 @@ const IN_PREPS: [&str; 6] = ["in", "under", "inside", "within", "of", "at"];
 /// Words after which the next word names a destination.
 pub(super) const TO_PREPS: [&str; 3] = ["to", "into", "as"];
 /// Words skipped between a preposition and the path it introduces.
-const FILLERS: [&str; 8] = [
+const FILLERS: [&str; 11] = [
     "the",
     "my",
     "a",
@@ -24,6 +24,9 @@ const FILLERS: [&str; 8] = [
     "folder",
     "directory",
     "dir",
+    "called",
+    "named",
+    "new",
 ];
 /// Words that make the bare word before them an adjective, not a path ("rust code", "latest commit").
 const NOUNS: [&str; 8] = [
@@ -142,7 +145,11 @@ const NOT_PATHS: &[&str] = &[
     "off",
     "up",
     "down",
-    "out",
+    "pls",
+    "plz",
+    "thx",
+    "thanks",
+    "please",
     "me",
     "my",
     "your",
@@ -423,6 +430,7 @@ impl Query<'_> {
     pub fn location_slot(&self) -> Option<(usize, PathBuf)> {
         self.path_after(&IN_PREPS)
             .or_else(|| self.known_dir())
+            .or_else(|| self.word_before_folder())
             .or_else(|| {
                 (0..self.tokens.len())
                     .filter(|&index| !TO_PREPS.contains(&self.lower(index.wrapping_sub(1))))
@@ -432,6 +440,48 @@ impl Query<'_> {
                     })
                     .find(|&index| self.is_path_like(index) && !self.is_glob(index))
                     .map(|index| (index, self.resolve(&self.tokens[index].raw)))
+            })
+    }
+
+    /// Quoted spans that are not places: the text of a search, a message.
+    pub fn quoted_terms(&self) -> Vec<&str> {
+        const PLACE_WORDS: [&str; 10] = [
+            "in", "under", "inside", "within", "of", "from", "to", "into", "ls", "folder",
+        ];
+        (0..self.tokens.len())
+            .filter(|&index| self.tokens[index].is_quoted)
+            .filter(|&index| {
+                let mut before = index;
+                while before > 0 && FILLERS.contains(&self.lower(before - 1)) {
+                    before -= 1;
+                }
+                !PLACE_WORDS.contains(&self.lower(before.wrapping_sub(1)))
+            })
+            .map(|index| self.tokens[index].raw.as_str())
+            .collect()
+    }
+
+    /// "the logs folder", "the build directory": a bare word named as a folder.
+    fn word_before_folder(&self) -> Option<(usize, PathBuf)> {
+        (0..self.tokens.len())
+            .filter(|&index| matches!(self.lower(index + 1), "folder" | "directory" | "dir"))
+            .find(|&index| {
+                let token = &self.tokens[index];
+                !token.is_quoted
+                    && !token.lower.is_empty()
+                    && !NOT_PATHS.contains(&token.lower.as_str())
+                    && token
+                        .lower
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            })
+            .map(|index| {
+                let raw = &self.tokens[index].raw;
+                let path = KNOWN_DIRS
+                    .iter()
+                    .find(|(word, _)| *word == self.tokens[index].lower)
+                    .map_or_else(|| self.resolve(raw), |(_, name)| self.home.join(name));
+                (index, path)
             })
     }
 
@@ -581,6 +631,38 @@ impl Query<'_> {
 
     /// An age condition ("older than 7 days", "modified today", "last week").
     pub fn age_filter(&self) -> Option<AgeFilter> {
+        let filter = self.plain_age_filter()?;
+        // "not modified in the last 10 days" means older than 10 days.
+        let is_negated = self.has_any(&[
+            "not modified",
+            "not changed",
+            "not touched",
+            "not edited",
+            "not been",
+            "havent been",
+            "hasnt been",
+            "havent changed",
+            "hasnt changed",
+            "havent touched",
+            "untouched",
+            "unchanged",
+            "not used",
+        ]);
+        if !is_negated {
+            return Some(filter);
+        }
+        let [flag, value] = filter.find_args;
+        let flipped = match value.strip_prefix('-') {
+            Some(rest) => format!("+{rest}"),
+            None => format!("-{}", value.trim_start_matches('+')),
+        };
+        Some(AgeFilter {
+            find_args: [flag, flipped],
+            text: format!("not {}", filter.text),
+        })
+    }
+
+    fn plain_age_filter(&self) -> Option<AgeFilter> {
         let text = self.lower_text();
         if let Some(caps) = AGE_NUMBER.as_ref().and_then(|regex| regex.captures(&text)) {
             let is_older = matches!(&caps[1], "older than" | "more than" | "over" | "at least")
