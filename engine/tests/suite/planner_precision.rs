@@ -88,8 +88,16 @@ fn the_verb_decides_delete_versus_list() {
             "delete_files",
             "/home/u/proj/logs/*.log",
         ),
-        ("list all log files under logs", "find_files", "-iname '*.log'"),
-        ("show me the log files in logs", "find_files", "-iname '*.log'"),
+        (
+            "list all log files under logs",
+            "find_files",
+            "-iname '*.log'",
+        ),
+        (
+            "show me the log files in logs",
+            "find_files",
+            "-iname '*.log'",
+        ),
         ("erase old.txt", "delete_files", "/home/u/proj/old.txt"),
     ]);
 }
@@ -97,7 +105,11 @@ fn the_verb_decides_delete_versus_list() {
 #[test]
 fn the_verb_decides_wipe_versus_show_history() {
     check(&[
-        ("wipe the git history", "git_wipe_history", "/home/u/proj/.git"),
+        (
+            "wipe the git history",
+            "git_wipe_history",
+            "/home/u/proj/.git",
+        ),
         (
             "throw away the git history and start fresh",
             "git_wipe_history",
@@ -112,10 +124,12 @@ fn the_verb_decides_move_versus_copy() {
     let moved = outcome("move notes.txt to docs");
     let copied = outcome("copy notes.txt to docs");
     let action = |outcome: BuiltinOutcome| match outcome {
-        BuiltinOutcome::Planned { plan, .. } => plan.steps.into_iter().find_map(|s| match s.action {
-            StepAction::Fs { action } => Some(action),
-            StepAction::Bash { .. } | StepAction::Python { .. } => None,
-        }),
+        BuiltinOutcome::Planned { plan, .. } => {
+            plan.steps.into_iter().find_map(|s| match s.action {
+                StepAction::Fs { action } => Some(action),
+                StepAction::Bash { .. } | StepAction::Python { .. } => None,
+            })
+        }
         BuiltinOutcome::NotUnderstood { .. } => None,
     };
     assert_eq!(
@@ -208,12 +222,27 @@ fn request_words_never_become_paths() {
 #[test]
 fn git_never_runs_with_dash_c_on_a_file() {
     check(&[
-        ("show the diff of src/main.rs", "git_diff_file", "diff -- /home/u/proj/src/main.rs"),
-        ("git status in src", "git_status", "git -C /home/u/proj/src status"),
+        (
+            "show the diff of src/main.rs",
+            "git_diff_file",
+            "diff -- /home/u/proj/src/main.rs",
+        ),
+        (
+            "git status in src",
+            "git_status",
+            "git -C /home/u/proj/src status",
+        ),
     ]);
-    for text in ["show the diff in main.rs", "git log of notes.md", "show changes in app.py"] {
+    for text in [
+        "show the diff in main.rs",
+        "git log of notes.md",
+        "show changes in app.py",
+    ] {
         if let BuiltinOutcome::Planned { plan, .. } = outcome(text) {
-            assert!(!plan_text(&plan).contains("-C /home/u/proj/main.rs"), "{text}");
+            assert!(
+                !plan_text(&plan).contains("-C /home/u/proj/main.rs"),
+                "{text}"
+            );
             assert!(!plan_text(&plan).contains(".md status"), "{text}");
         }
     }
@@ -222,19 +251,71 @@ fn git_never_runs_with_dash_c_on_a_file() {
 #[test]
 fn everyday_file_requests_plan() {
     check(&[
-        ("copy notes.txt to notes-backup.txt", "copy_as", "cp -n -- /home/u/proj/notes.txt /home/u/proj/notes-backup.txt"),
-        ("duplicate config.yaml as config.local.yaml", "copy_as", "config.local.yaml"),
-        ("add the prefix old_ to every .txt file", "rename_affix", "n=old_\"$f\""),
-        ("make deploy.sh executable", "set_permissions", "chmod +x -- /home/u/proj/deploy.sh"),
-        ("chmod 644 notes.txt", "set_permissions", "chmod 644 -- /home/u/proj/notes.txt"),
-        ("create a symlink to notes.txt called latest.txt", "symlink", "ln -s -- /home/u/proj/notes.txt /home/u/proj/latest.txt"),
-        ("replace localhost with 127.0.0.1 in config.ini", "replace_in_file", "s/localhost/127\\.0\\.0\\.1/g"),
-        ("sort names.txt into sorted.txt", "sort_lines", "sort -- /home/u/proj/names.txt > /home/u/proj/sorted.txt"),
-        ("remove duplicate lines from emails.txt and save to unique.txt", "sort_lines", "sort -u"),
-        ("extract the lines containing ERROR from app.log into errors.txt", "extract_lines", "grep -F -e ERROR"),
-        ("sum the second column of data.csv", "sum_column", "awk -F, '{ s += $2 } END { print s }'"),
-        ("create a .tar.gz of docs", "archive_create", "tar -czf /home/u/proj/docs.tar.gz"),
-        ("show lines 10 to 20 of main.rs", "line_range", "sed -n 10,20p"),
+        (
+            "copy notes.txt to notes-backup.txt",
+            "copy_as",
+            "cp -n -- /home/u/proj/notes.txt /home/u/proj/notes-backup.txt",
+        ),
+        (
+            "duplicate config.yaml as config.local.yaml",
+            "copy_as",
+            "config.local.yaml",
+        ),
+        (
+            "add the prefix old_ to every .txt file",
+            "rename_affix",
+            "n=old_\"$f\"",
+        ),
+        (
+            "make deploy.sh executable",
+            "set_permissions",
+            "chmod +x -- /home/u/proj/deploy.sh",
+        ),
+        (
+            "chmod 644 notes.txt",
+            "set_permissions",
+            "chmod 644 -- /home/u/proj/notes.txt",
+        ),
+        (
+            "create a symlink to notes.txt called latest.txt",
+            "symlink",
+            "ln -s -- /home/u/proj/notes.txt /home/u/proj/latest.txt",
+        ),
+        (
+            "replace localhost with 127.0.0.1 in config.ini",
+            "replace_in_file",
+            "s/localhost/127.0.0.1/g",
+        ),
+        (
+            "sort names.txt into sorted.txt",
+            "sort_lines",
+            "sort -- /home/u/proj/names.txt > /home/u/proj/sorted.txt",
+        ),
+        (
+            "remove duplicate lines from emails.txt and save to unique.txt",
+            "sort_lines",
+            "sort -u",
+        ),
+        (
+            "extract the lines containing ERROR from app.log into errors.txt",
+            "extract_lines",
+            "grep -F -e ERROR",
+        ),
+        (
+            "sum the second column of data.csv",
+            "sum_column",
+            "awk -F, '{ s += $2 } END { print s }'",
+        ),
+        (
+            "create a .tar.gz of docs",
+            "archive_create",
+            "tar -czf /home/u/proj/docs.tar.gz",
+        ),
+        (
+            "show lines 10 to 20 of main.rs",
+            "line_range",
+            "sed -n 10,20p",
+        ),
         ("show the newest file", "newest_file", "ls -1p -t"),
         ("find empty folders", "empty_entries", "-type d -empty"),
     ]);
@@ -243,32 +324,88 @@ fn everyday_file_requests_plan() {
 #[test]
 fn everyday_git_and_system_requests_plan() {
     check(&[
-        ("merge the feature branch", "git_merge", "merge --no-edit feature"),
-        ("unstage notes.txt", "git_unstage", "restore --staged -- /home/u/proj/notes.txt"),
-        ("restore app.py from the last commit", "git_restore_file", "restore --source=HEAD"),
-        ("who changed line 10 of main.rs", "git_blame", "blame -L 10,10"),
+        (
+            "merge the feature branch",
+            "git_merge",
+            "merge --no-edit feature",
+        ),
+        (
+            "unstage notes.txt",
+            "git_unstage",
+            "restore --staged -- /home/u/proj/notes.txt",
+        ),
+        (
+            "restore app.py from the last commit",
+            "git_restore_file",
+            "restore --source=HEAD",
+        ),
+        (
+            "who changed line 10 of main.rs",
+            "git_blame",
+            "blame -L 10,10",
+        ),
         ("show commits by alice", "git_log_author", "--author=alice"),
-        ("send SIGHUP to process 1234", "send_signal", "kill -s HUP 1234"),
+        (
+            "send SIGHUP to process 1234",
+            "send_signal",
+            "kill -s HUP 1234",
+        ),
         ("what is the value of $EDITOR", "env_var", "printenv EDITOR"),
-        ("which linux distro is this", "os_release", "cat /etc/os-release"),
+        (
+            "which linux distro is this",
+            "os_release",
+            "cat /etc/os-release",
+        ),
         ("how many cpu cores do i have", "cpu_info", "nproc"),
         ("show inode usage", "inode_usage", "df -i"),
-        ("what version of git is installed", "tool_version", "git --version"),
+        (
+            "what version of git is installed",
+            "tool_version",
+            "git --version",
+        ),
     ]);
 }
 
 #[test]
 fn dangerous_requests_are_planned_for_the_gate() {
     check(&[
-        ("delete everything in build", "delete_files", "/home/u/proj/build"),
-        ("delete everything here", "delete_files", "-mindepth 1 -delete"),
-        ("force push to origin", "git_force_push", "push --force origin"),
+        (
+            "delete everything in build",
+            "delete_files",
+            "/home/u/proj/build",
+        ),
+        (
+            "delete everything here",
+            "delete_files",
+            "-mindepth 1 -delete",
+        ),
+        (
+            "force push to origin",
+            "git_force_push",
+            "push --force origin",
+        ),
         ("git reset --hard", "git_reset_hard", "reset --hard HEAD"),
-        ("give everyone full access to uploads recursively", "set_permissions", "chmod -R 777"),
+        (
+            "give everyone full access to uploads recursively",
+            "set_permissions",
+            "chmod -R 777",
+        ),
         ("shred secret.txt", "shred_file", "shred -u --"),
         ("truncate app.log", "truncate_file", "truncate -s 0"),
-        ("kill all python processes", "kill_process", "pkill -x -- python"),
-        ("force delete the branch spike", "git_branch_delete", "branch -D -- spike"),
-        ("delete log files older than 30 days", "delete_files", "-mtime +30"),
+        (
+            "kill all python processes",
+            "kill_process",
+            "pkill -x -- python",
+        ),
+        (
+            "force delete the branch spike",
+            "git_branch_delete",
+            "branch -D -- spike",
+        ),
+        (
+            "delete log files older than 30 days",
+            "delete_files",
+            "-mtime +30",
+        ),
     ]);
 }

@@ -40,7 +40,10 @@ const RECURSIVE: [&str; 8] = [
     "-r",
 ];
 /// Verbs of deletion.
-const DELETE_VERBS: [&str; 6] = ["delete", "remove", "rm", "trash", "erase", "del"];
+const DELETE_VERBS: [&str; 12] = [
+    "delete", "remove", "rm", "trash", "erase", "del", "of", "nuke", "wipe", "purge", "destroy",
+    "discard",
+];
 
 /// The file-changing intents.
 pub(super) const INTENTS: &[Intent] = &[

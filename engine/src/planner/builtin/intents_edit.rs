@@ -239,7 +239,15 @@ fn rename_affix(query: &Query<'_>) -> Result<Plan, String> {
         vec![
             read(
                 format!("List the files that would be renamed in {}", text(&dir)),
-                format!("cd {} && ls -d -- {}", arg(&dir), glob_words.join(" ")),
+                format!(
+                    "find {} -maxdepth 1 -type f \\( {} \\)",
+                    arg(&dir),
+                    globs
+                        .iter()
+                        .map(|glob| format!("-name {}", quote(glob)))
+                        .collect::<Vec<_>>()
+                        .join(" -o ")
+                ),
             ),
             bash(summary, command, SafetyLevel::Moderate),
         ],

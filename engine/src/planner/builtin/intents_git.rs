@@ -45,7 +45,9 @@ pub(super) const INTENTS: &[Intent] = &[
         all: &[
             &["which", "what", "list", "show"],
             &["files"],
-            &["changed", "change", "modified", "touched", "edited", "dirty"],
+            &[
+                "changed", "change", "modified", "touched", "edited", "dirty",
+            ],
         ],
         any: &["git"],
         none: &["<age>", "<pattern>"],

@@ -162,9 +162,7 @@ pub(super) const INTENTS: &[Intent] = &[
         ]],
         any: &["my", "local", "what", "show", "address"],
         none: &["port*", "public", "external", "block", "ban"],
-        build: |_| {
-            Ok(fact("Show this machine's IP addresses", "hostname -I"))
-        },
+        build: |_| Ok(fact("Show this machine's IP addresses", "hostname -I")),
     },
     Intent {
         name: "tool_version",

@@ -174,13 +174,15 @@ pub(super) const INTENTS: &[Intent] = &[
         name: "kernel_version",
         effect: Effect::Reads,
         examples: &["what kernel am I running", "uname"],
-        all: &[&[
-            "kernel",
-            "uname",
-            "linux version",
-        ]],
+        all: &[&["kernel", "uname", "linux version"]],
         any: &["version"],
-        none: &["os", "distro*", "distribution", "operating system", "release"],
+        none: &[
+            "os",
+            "distro*",
+            "distribution",
+            "operating system",
+            "release",
+        ],
         build: |_| {
             Ok(system(
                 "Show the kernel and system information",

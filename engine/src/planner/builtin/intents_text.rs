@@ -24,7 +24,25 @@ pub(super) const INTENTS: &[Intent] = &[
             "grep \"timeout\" in ~/project",
         ],
         all: &[
-            &["search", "grep", "find", "look", "where", "which files", "show", "print", "lines"], &["<search_quoted>", "with", "matching", "for",
+            &[
+                "search",
+                "grep",
+                "find",
+                "look",
+                "where",
+                "which files",
+                "show",
+                "print",
+                "lines",
+            ],
+            &[
+                "<search_quoted>",
+                "with",
+                "matching",
+                "defined",
+                "declared",
+                "implemented",
+                "for",
                 "todo*",
                 "fixme*",
                 "contain*",
@@ -33,7 +51,8 @@ pub(super) const INTENTS: &[Intent] = &[
                 "text",
                 "string",
                 "grep",
-                "used", ],
+                "used",
+            ],
         ],
         any: &["in", "files"],
         none: &[
@@ -42,7 +61,13 @@ pub(super) const INTENTS: &[Intent] = &[
             "named",
             "called",
             "<archive>",
-            "in the name", "in their name", "name contains", "names contain", "whose name", "name containing", "how many",
+            "in the name",
+            "in their name",
+            "name contains",
+            "names contain",
+            "whose name",
+            "name containing",
+            "how many",
             "count",
             "number of",
         ],
@@ -124,7 +149,18 @@ pub(super) const INTENTS: &[Intent] = &[
             "head",
             "tail",
             "lines",
-            "words", "size", "big", "read only", "read-only", "readonly", "executable", "permission*", "chmod", "<line_range>", ], build: show_file,
+            "words",
+            "size",
+            "big",
+            "read only",
+            "read-only",
+            "readonly",
+            "executable",
+            "permission*",
+            "chmod",
+            "<line_range>",
+        ],
+        build: show_file,
     },
     Intent {
         name: "archive_create",
@@ -135,7 +171,8 @@ pub(super) const INTENTS: &[Intent] = &[
             "make a tarball of logs",
         ],
         all: &[&[
-            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up", ".tar.gz", "tar.gz", ".tgz", "tgz", ".zip",
+            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up", ".tar.gz",
+            "tar.gz", ".tgz", "tgz", ".zip",
         ]],
         any: &["folder", "into"],
         none: &[
@@ -208,6 +245,22 @@ pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String
     }
     if let Some(quoted) = query.quoted_terms().first() {
         return Ok(((*quoted).to_owned(), false));
+    }
+    // "where is parse_config defined": the word before "defined".
+    if let Some(at) = (0..query.tokens.len())
+        .find(|&index| matches!(query.lower(index), "defined" | "declared" | "implemented"))
+        && let Some(token) = query.tokens[..at]
+            .iter()
+            .rev()
+            .find(|token| {
+                !matches!(
+                    token.lower.as_str(),
+                    "is" | "are" | "the" | "function" | "class"
+                )
+            })
+            .filter(|token| !matches!(token.lower.as_str(), "where" | "what"))
+    {
+        return Ok((token.raw.clone(), false));
     }
     let anchor = (0..query.tokens.len())
         .find(|&index| {
@@ -401,7 +454,10 @@ fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
     // ".tar.gz" and "tar.gz" name the format, not a file to pack.
     let is_format = |raw: &str| {
         let lower = raw.trim_start_matches('.').to_lowercase();
-        matches!(lower.as_str(), "tar.gz" | "tgz" | "zip" | "tar" | "tar.xz" | "tar.bz2")
+        matches!(
+            lower.as_str(),
+            "tar.gz" | "tgz" | "zip" | "tar" | "tar.xz" | "tar.bz2"
+        )
     };
     let excluded = excluded_dirs(query);
     let target = (0..query.tokens.len())

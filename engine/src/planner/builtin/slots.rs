@@ -146,6 +146,16 @@ const NOT_PATHS: &[&str] = &[
     "up",
     "down",
     "pls",
+    "of",
+    "to",
+    "in",
+    "into",
+    "at",
+    "as",
+    "is",
+    "are",
+    "was",
+    "be",
     "plz",
     "thx",
     "thanks",
@@ -400,6 +410,17 @@ impl Query<'_> {
         if self.is_path_like(index) {
             return Some((index, self.resolve(&token.raw)));
         }
+        let unit = self.lower(index + 1);
+        let is_amount = token.lower.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && (is_match(&SIZE, &format!("{}{unit}", token.lower))
+                || [
+                    "minute", "min", "hour", "day", "week", "month", "year", "line", "commit",
+                ]
+                .iter()
+                .any(|word| unit.trim_end_matches('s') == *word));
+        if is_amount {
+            return None;
+        }
         if let Some((_, name)) = KNOWN_DIRS.iter().find(|(word, _)| *word == token.lower) {
             return Some((index, self.home.join(name)));
         }
@@ -455,7 +476,13 @@ impl Query<'_> {
                 while before > 0 && FILLERS.contains(&self.lower(before - 1)) {
                     before -= 1;
                 }
-                !PLACE_WORDS.contains(&self.lower(before.wrapping_sub(1)))
+                let place_word = self.lower(before.wrapping_sub(1));
+                let counts_of = place_word == "of"
+                    && matches!(
+                        self.lower(before.wrapping_sub(2)),
+                        "matches" | "occurrences" | "instances" | "count" | "number" | "mentions"
+                    );
+                counts_of || !PLACE_WORDS.contains(&place_word)
             })
             .map(|index| self.tokens[index].raw.as_str())
             .collect()
@@ -565,7 +592,15 @@ impl Query<'_> {
             });
             patterns.extend(exts.into_iter().map(|ext| format!("*.{ext}")));
         }
-        if let Some(name) = self.name_after(&["named", "called"]) {
+        let names_a_folder = (0..self.tokens.len())
+            .filter(|&index| matches!(self.lower(index), "named" | "called"))
+            .any(|index| {
+                matches!(
+                    self.lower(index.wrapping_sub(1)),
+                    "folder" | "directory" | "dir" | "archive" | "branch" | "link" | "symlink"
+                )
+            });
+        if !names_a_folder && let Some(name) = self.name_after(&["named", "called"]) {
             patterns.push(name);
         }
         patterns.dedup();
@@ -648,16 +683,14 @@ impl Query<'_> {
             "unchanged",
             "not used",
         ]);
-        if !is_negated {
+        // "not touched for over a year" already means old: only a recent
+        // window ("in the last 10 days") turns around.
+        let [flag, value] = filter.find_args.clone();
+        let Some(days) = value.strip_prefix('-').filter(|_| is_negated) else {
             return Some(filter);
-        }
-        let [flag, value] = filter.find_args;
-        let flipped = match value.strip_prefix('-') {
-            Some(rest) => format!("+{rest}"),
-            None => format!("-{}", value.trim_start_matches('+')),
         };
         Some(AgeFilter {
-            find_args: [flag, flipped],
+            find_args: [flag, format!("+{days}")],
             text: format!("not {}", filter.text),
         })
     }

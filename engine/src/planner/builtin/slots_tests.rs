@@ -139,6 +139,8 @@ fn age_phrasings_become_find_arguments() {
         ("edited within the last 30 minutes", ["-mmin", "-30"]),
         ("not touched for over 1 year", ["-mtime", "+365"]),
         ("created in the last five days", ["-mtime", "-5"]),
+        ("not modified in the last 10 days", ["-mtime", "+10"]),
+        ("untouched for over a year", ["-mtime", "+365"]),
     ];
     for (text, expected) in cases {
         let age = query(text).age_filter().map(|a| a.find_args);
