@@ -156,6 +156,9 @@ fn conflicting_verbs_decline_instead_of_picking_one() {
         "list the files in docs and delete them",
         "undo the last commit and discard the changes",
         "kill and restart nginx then copy the logs",
+        "squash everything into one commit and force push",
+        "rebase onto main and delete the old branch",
+        "install docker",
     ]);
 }
 
@@ -362,6 +365,27 @@ fn everyday_git_and_system_requests_plan() {
             "what version of git is installed",
             "tool_version",
             "git --version",
+        ),
+        (
+            "kill whatever is running on port 3000",
+            "kill_port",
+            "fuser -k -TERM 3000/tcp",
+        ),
+        (
+            "revert the last commit",
+            "git_revert",
+            "revert --no-edit HEAD",
+        ),
+        ("what's listening on 3000", "port_listener", "sport = :3000"),
+        (
+            "how much space does node_modules take",
+            "size_of",
+            "du -sh -- /home/u/proj/node_modules",
+        ),
+        (
+            "show the commit history for the last week",
+            "git_log",
+            "--since='7 days ago'",
         ),
     ]);
 }

@@ -79,6 +79,74 @@ const CUES: [(Effect, &[&str]); 4] = [
     ),
 ];
 
+/// Verbs that ask for a change of some kind; a read-only intent never
+/// answers a request that contains one ("squash the last 3 commits" is not
+/// "show the last 3 commits").
+const CHANGE_CUES: [&str; 30] = [
+    "squash",
+    "rebase",
+    "revert",
+    "undo",
+    "amend",
+    "reset",
+    "cherry-pick",
+    "cherrypick",
+    "push",
+    "pull",
+    "merge",
+    "rename",
+    "chmod",
+    "chown",
+    "install",
+    "uninstall",
+    "upgrade",
+    "restart",
+    "reboot",
+    "shutdown",
+    "mount",
+    "unmount",
+    "encrypt",
+    "decrypt",
+    "deploy",
+    "publish",
+    "overwrite",
+    "replace",
+    "unset",
+    "uncommit",
+];
+
+/// Operations the built-in planner never performs. A request that asks for
+/// one is declined as a whole rather than half done ("squash and force push"
+/// must not become just the push).
+const UNSUPPORTED: [&str; 16] = [
+    "squash",
+    "rebase",
+    "bisect",
+    "submodule",
+    "install",
+    "uninstall",
+    "upgrade",
+    "deploy",
+    "publish",
+    "reboot",
+    "shutdown",
+    "mount",
+    "unmount",
+    "encrypt",
+    "decrypt",
+    "partition",
+];
+
+/// Whether the request asks for something no intent may half-do.
+pub(super) fn asks_unsupported(query: &Query<'_>) -> bool {
+    query.has_any(&UNSUPPORTED)
+}
+
+/// Whether the request asks for any change, forceful or not.
+pub(super) fn asks_change(query: &Query<'_>) -> bool {
+    !query.effects.is_empty() || query.has_any(&CHANGE_CUES)
+}
+
 /// The forceful effects the request's verbs ask for, in [`CUES`] order.
 pub(super) fn asked_effects(query: &Query<'_>) -> Vec<Effect> {
     // "remove duplicate lines" edits text: neither a deletion nor a copy.
@@ -140,7 +208,7 @@ impl Intent {
             // planner does one or declines.
             _ => false,
         };
-        if !fits_verbs {
+        if !fits_verbs || (self.effect == Effect::Reads && query.asks_change) {
             return 0.0;
         }
         let matched = self
@@ -186,6 +254,7 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<search_quoted>" => !query.quoted_terms().is_empty(),
         "<file>" => query.file_index().is_some(),
         "<archive>" => query.archive_index().is_some(),
+        "<commit_ref>" => super::intents_git_info::commit_ref(query).is_some(),
         "<glob>" => (0..query.tokens.len()).any(|index| query.is_glob(index)),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),
         "<number>" => query.count().is_some(),

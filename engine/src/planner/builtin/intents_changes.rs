@@ -478,7 +478,8 @@ fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
                 .to_owned(),
         );
     }
-    let recursive = query.has_any(&RECURSIVE);
+    let recursive = query.has_any(&RECURSIVE)
+        || query.has_any(&["find and delete", "find and remove", "anywhere"]);
     let summary = format!(
         "Move {} to the trash{}",
         paths.join(", "),

@@ -31,6 +31,27 @@ pub(super) const INTENTS: &[Intent] = &[
         build: copy_as,
     },
     Intent {
+        name: "backup_file",
+        effect: Effect::Copies,
+        examples: &["make a backup of notes.txt", "back up config.yaml"],
+        all: &[&["backup", "back up", "backup copy"], &["<file>"]],
+        any: &["make", "copy"],
+        none: &[
+            "<new_name>",
+            "<archive>",
+            "zip",
+            "tar*",
+            "compress",
+            "archive",
+            "folder",
+            "directory",
+            "restore",
+            "into",
+            "to",
+        ],
+        build: backup_file,
+    },
+    Intent {
         name: "rename_affix",
         effect: Effect::Changes,
         examples: &[
@@ -187,6 +208,25 @@ fn copy_as(query: &Query<'_>) -> Result<Plan, String> {
             SafetyLevel::Moderate,
         )],
         "cp -n never overwrites: if the new name is taken, nothing is copied.",
+    ))
+}
+
+fn backup_file(query: &Query<'_>) -> Result<Plan, String> {
+    let from = source_file(query, None).ok_or("say which file, e.g. \"back up notes.txt\".")?;
+    let name = from
+        .file_name()
+        .map(|name| format!("{}.bak", name.to_string_lossy()))
+        .ok_or("say which file, e.g. \"back up notes.txt\".")?;
+    let to = from.with_file_name(name);
+    let summary = format!("Copy {} to {}", text(&from), text(&to));
+    Ok(plan(
+        summary.clone(),
+        vec![bash(
+            summary,
+            format!("cp -n -- {} {}", arg(&from), arg(&to)),
+            SafetyLevel::Moderate,
+        )],
+        "The copy sits beside the original; cp -n never overwrites an older backup.",
     ))
 }
 

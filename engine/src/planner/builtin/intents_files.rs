@@ -189,6 +189,9 @@ pub(super) const INTENTS: &[Intent] = &[
             "todo*",
             "fixme*",
             "<search_quoted>",
+            "current directory",
+            "working directory",
+            "where am i",
         ],
         build: list_files,
     },
@@ -240,7 +243,6 @@ pub(super) const INTENTS: &[Intent] = &[
                 "breakdown",
                 "each",
                 "per",
-                "usage",
                 "folders",
                 "subfolders",
                 "biggest",
@@ -383,7 +385,11 @@ fn list_files(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn size_of(query: &Query<'_>) -> Result<Plan, String> {
-    let dir = query.location();
+    // "how much space does node_modules take", "how big is build".
+    let dir = query
+        .location_slot()
+        .or_else(|| query.path_after(&["is", "does", "of", "are"]))
+        .map_or_else(|| query.location(), |(_, dir)| dir);
     Ok(plan(
         format!("Show the total size of {}", text(&dir)),
         vec![read(

@@ -74,7 +74,9 @@ pub(super) const INTENTS: &[Intent] = &[
             &["commit"],
         ],
         any: &["show"],
-        none: &["files", "which", "amend", "delete", "remove"],
+        none: &[
+            "files", "which", "amend", "delete", "remove", "history", "commits", "<age>",
+        ],
         build: git_show_last_commit,
     },
     Intent {
@@ -271,6 +273,20 @@ fn git_status(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn git_log(query: &Query<'_>) -> Result<Plan, String> {
+    if let Some(age) = query.age_filter()
+        && age.find_args[0] == "-mtime"
+        && let Some(days) = age.find_args[1].strip_prefix('-')
+    {
+        return Ok(one_read(
+            query,
+            &format!("Show the commits of the last {days} days"),
+            &format!(
+                "log --oneline --decorate --since={}",
+                quote(&format!("{days} days ago"))
+            ),
+            "One line per commit, newest first.",
+        ));
+    }
     let count = query.count().unwrap_or(10);
     Ok(one_read(
         query,

@@ -81,6 +81,42 @@ pub(super) const INTENTS: &[Intent] = &[
         },
     },
     Intent {
+        name: "git_stash_drop",
+        effect: Effect::Deletes,
+        examples: &["drop the stash", "delete the latest stash"],
+        all: &[
+            &["drop", "delete", "remove", "discard", "throw away", "clear"],
+            &["stash", "stashes", "stashed"],
+        ],
+        any: &["latest", "last"],
+        none: &["pop", "apply", "restore", "list", "show"],
+        build: git_stash_drop,
+    },
+    Intent {
+        name: "git_cherry_pick",
+        effect: Effect::Changes,
+        examples: &[
+            "cherry-pick abc1234",
+            "cherry pick commit 9f2c1e0 onto this branch",
+        ],
+        all: &[
+            &["cherry-pick", "cherrypick", "cherry pick"],
+            &["<commit_ref>"],
+        ],
+        any: &["commit"],
+        none: &[],
+        build: git_cherry_pick,
+    },
+    Intent {
+        name: "git_revert",
+        effect: Effect::Changes,
+        examples: &["revert the last commit", "revert commit abc1234"],
+        all: &[&["revert"], &["commit", "<commit_ref>"]],
+        any: &["last"],
+        none: &["<file>", "keep*", "uncommit", "soft", "but keep"],
+        build: git_revert,
+    },
+    Intent {
         name: "git_amend_message",
         effect: Effect::Changes,
         examples: &[
@@ -155,4 +191,67 @@ fn git_amend_message(query: &Query<'_>) -> Result<Plan, String> {
         .risks
         .push("If the commit was already pushed, the next push needs --force.".to_owned());
     Ok(result)
+}
+
+/// A commit id written in the request (7 to 40 hex digits), or `HEAD~n`.
+pub(super) fn commit_ref(query: &Query<'_>) -> Option<String> {
+    query.tokens.iter().find_map(|token| {
+        let raw = token.raw.as_str();
+        let is_hash = (7..=40).contains(&raw.len())
+            && raw.chars().all(|c| c.is_ascii_hexdigit())
+            && raw.chars().any(|c| c.is_ascii_alphabetic());
+        let is_head = raw.starts_with("HEAD~") && raw[5..].chars().all(|c| c.is_ascii_digit());
+        (is_hash || is_head).then(|| raw.to_owned())
+    })
+}
+
+fn git_stash_drop(query: &Query<'_>) -> Result<Plan, String> {
+    let summary = "Delete the most recent stash".to_owned();
+    let mut result = plan(
+        summary.clone(),
+        vec![
+            read(
+                "Show the stash that would be deleted",
+                format!("{} stash show -p stash@{{0}}", git(query)),
+            ),
+            bash(
+                summary,
+                format!("{} stash drop", git(query)),
+                SafetyLevel::Destructive,
+            ),
+        ],
+        "Only the newest stash goes; older ones stay.",
+    );
+    result
+        .risks
+        .push("The stashed changes are gone unless you noted the commit id.".to_owned());
+    Ok(result)
+}
+
+fn git_cherry_pick(query: &Query<'_>) -> Result<Plan, String> {
+    let commit = commit_ref(query).ok_or("say which commit, e.g. \"cherry-pick abc1234\".")?;
+    let summary = format!("Apply commit {commit} onto the current branch");
+    Ok(plan(
+        summary.clone(),
+        vec![bash(
+            summary,
+            format!("{} cherry-pick {}", git(query), quote(&commit)),
+            SafetyLevel::Moderate,
+        )],
+        "On a conflict git stops and leaves the conflict markers for you to resolve.",
+    ))
+}
+
+fn git_revert(query: &Query<'_>) -> Result<Plan, String> {
+    let commit = commit_ref(query).unwrap_or_else(|| "HEAD".to_owned());
+    let summary = format!("Make a new commit that undoes {commit}");
+    Ok(plan(
+        summary.clone(),
+        vec![bash(
+            summary,
+            format!("{} revert --no-edit {}", git(query), quote(&commit)),
+            SafetyLevel::Moderate,
+        )],
+        "History is kept: the revert is a new commit.",
+    ))
 }

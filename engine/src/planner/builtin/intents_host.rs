@@ -132,6 +132,23 @@ pub(super) const INTENTS: &[Intent] = &[
         build: |_| Ok(fact("List the environment variables", "printenv")),
     },
     Intent {
+        name: "working_directory",
+        effect: Effect::Reads,
+        examples: &["pwd", "what is my current directory"],
+        all: &[&[
+            "pwd",
+            "current directory",
+            "working directory",
+            "current folder",
+            "where am i",
+            "which directory am i",
+            "which folder am i",
+        ]],
+        any: &["what", "show"],
+        none: &["files", "contents", "list", "size", "big"],
+        build: |_| Ok(fact("Show the job's working directory", "pwd")),
+    },
+    Intent {
         name: "hostname",
         effect: Effect::Reads,
         examples: &["what is this machine's hostname", "hostname"],
@@ -253,6 +270,21 @@ pub(super) const INTENTS: &[Intent] = &[
         any: &["list", "show"],
         none: &["memory", "cpu", "kill", "<port>"],
         build: user_processes,
+    },
+    Intent {
+        name: "kill_port",
+        effect: Effect::Signals,
+        examples: &[
+            "kill whatever is running on port 3000",
+            "stop the process on port 8080",
+        ],
+        all: &[
+            &["kill", "stop", "terminate", "free up", "free port"],
+            &["<port>"],
+        ],
+        any: &["process", "whatever", "running"],
+        none: &[],
+        build: kill_port,
     },
     Intent {
         name: "send_signal",
@@ -599,5 +631,29 @@ fn user_processes(query: &Query<'_>) -> Result<Plan, String> {
         what.clone(),
         vec![read(what, command)],
         "One line per process.",
+    ))
+}
+
+fn kill_port(query: &Query<'_>) -> Result<Plan, String> {
+    let port = query
+        .port()
+        .ok_or("say the port, e.g. \"kill whatever is running on port 3000\".")?;
+    let force = query.has_any(&["force", "forcefully", "-9", "sigkill"]);
+    let signal = if force { "KILL" } else { "TERM" };
+    let summary = format!("Stop the process listening on port {port} (SIG{signal})");
+    Ok(plan(
+        summary.clone(),
+        vec![
+            read(
+                format!("Show what listens on port {port}"),
+                format!("ss -ltnp 'sport = :{port}'"),
+            ),
+            bash(
+                summary,
+                format!("fuser -k -{signal} {port}/tcp"),
+                SafetyLevel::Destructive,
+            ),
+        ],
+        "fuser signals every process holding the TCP port.",
     ))
 }

@@ -197,6 +197,7 @@ pub(super) const INTENTS: &[Intent] = &[
         examples: &["how much disk space is free", "df"],
         all: &[
             &[
+                "disk space",
                 "free",
                 "available",
                 "left",

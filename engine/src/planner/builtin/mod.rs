@@ -120,8 +120,19 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
     let mut query = Query::new(req.text, req.cwd, req.home);
     query.context = req.context;
     query.effects = intent::asked_effects(&query);
+    query.asks_change = intent::asks_change(&query);
+    let is_unsupported = intent::asks_unsupported(&query);
     let mut scored: Vec<(f32, &Intent)> = intents()
-        .map(|intent| (intent.score(&query), intent))
+        .map(|intent| {
+            let score = intent.score(&query);
+            // Still ranked for suggestions, but never above the threshold.
+            let score = if is_unsupported {
+                score.min(0.3)
+            } else {
+                score
+            };
+            (score, intent)
+        })
         .collect();
     // Stable sort: among equal scores the earlier (more specific) row stays first.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));

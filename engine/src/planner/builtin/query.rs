@@ -34,6 +34,8 @@ pub(super) struct Query<'a> {
     pub context: Option<&'a ContextSnapshot>,
     /// The forceful effects the request's verbs ask for (set by the planner).
     pub effects: Vec<Effect>,
+    /// Whether any verb asks for a change (set by the planner).
+    pub asks_change: bool,
 }
 
 const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')];
@@ -47,6 +49,7 @@ impl<'a> Query<'a> {
             tokens: tokenize(text),
             context: None,
             effects: Vec::new(),
+            asks_change: false,
         }
     }
 

@@ -772,7 +772,9 @@ impl Query<'_> {
     /// A TCP port ("port 8080", ":3000").
     pub fn port(&self) -> Option<u16> {
         self.tokens.iter().enumerate().find_map(|(index, token)| {
-            let after_word = matches!(self.lower(index.wrapping_sub(1)), "port" | "ports");
+            let after_word = matches!(self.lower(index.wrapping_sub(1)), "port" | "ports")
+                || (matches!(self.lower(index.wrapping_sub(1)), "on" | "at")
+                    && self.has_any(&["listening", "listens", "running on", "bound", "serving"]));
             let digits = if after_word {
                 token.lower.as_str()
             } else {
