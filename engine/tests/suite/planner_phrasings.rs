@@ -901,40 +901,12 @@ fn file_change_phrasings() {
         (
             "clean up backup files recursively",
             "clean_temp_files",
-            trash(
-                &[
-                    "/home/u/proj/*.tmp",
-                    "/home/u/proj/*.temp",
-                    "/home/u/proj/*~",
-                    "/home/u/proj/*.bak",
-                    "/home/u/proj/*.swp",
-                    "/home/u/proj/*.swo",
-                    "/home/u/proj/.*.swp",
-                    "/home/u/proj/.*.swo",
-                    "/home/u/proj/.DS_Stor[e]",
-                    "/home/u/proj/Thumbs.d[b]",
-                ],
-                true,
-            ),
+            trash(&["/home/u/proj/*.bak", "/home/u/proj/*~"], true),
         ),
         (
             "remove .DS_Store files in all subfolders of /tmp/m",
             "clean_temp_files",
-            trash(
-                &[
-                    "/tmp/m/*.tmp",
-                    "/tmp/m/*.temp",
-                    "/tmp/m/*~",
-                    "/tmp/m/*.bak",
-                    "/tmp/m/*.swp",
-                    "/tmp/m/*.swo",
-                    "/tmp/m/.*.swp",
-                    "/tmp/m/.*.swo",
-                    "/tmp/m/.DS_Stor[e]",
-                    "/tmp/m/Thumbs.d[b]",
-                ],
-                true,
-            ),
+            trash(&["/tmp/m/.DS_Stor[e]"], true),
         ),
     ]);
 }

@@ -97,7 +97,20 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["files"],
-        none: &["branch*", "stash*", "commit*", "<quoted>"],
+        none: &[
+            "branch*",
+            "stash*",
+            "commit*",
+            "<quoted>",
+            "tmp folder",
+            "temp folder",
+            "tmp directory",
+            "temp directory",
+            "tmp dir",
+            "backup folder",
+            "backups folder",
+            "backup directory",
+        ],
         build: clean_temp,
     },
     Intent {
@@ -207,9 +220,11 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         any: &["file", "files"],
         none: &[
-            "temp*",
-            "tmp",
-            "backup*",
+            "temp files",
+            "temporary",
+            "tmp files",
+            "backup files",
+            "backups",
             "branch*",
             "tag*",
             "stash*",
@@ -266,10 +281,34 @@ fn organize(query: &Query<'_>) -> Result<Plan, String> {
     ))
 }
 
+/// The leftover patterns a request names ("the `.DS_Store` files", "backup
+/// files"); all of them when it says only "temporary" or "junk".
+fn temp_globs(query: &Query<'_>) -> Vec<String> {
+    let kinds: [(&[&str], &[&str]); 4] = [
+        (&["ds_store", ".ds_store", "ds_stores"], &[".DS_Stor[e]"]),
+        (&["thumbs.db", "thumbs"], &["Thumbs.d[b]"]),
+        (&["backup*", "bak", ".bak"], &["*.bak", "*~"]),
+        (
+            &["swap", "swp", ".swp", "vim"],
+            &["*.swp", "*.swo", ".*.swp", ".*.swo"],
+        ),
+    ];
+    let general = query.has_any(&["temp*", "tmp", "junk", "leftover*"]);
+    let named: Vec<String> = kinds
+        .iter()
+        .filter(|(words, _)| query.has_any(words))
+        .flat_map(|(_, globs)| globs.iter().map(|glob| (*glob).to_owned()))
+        .collect();
+    if named.is_empty() || general {
+        return TEMP_GLOBS.iter().map(|glob| (*glob).to_owned()).collect();
+    }
+    named
+}
+
 fn clean_temp(query: &Query<'_>) -> Result<Plan, String> {
     let dir = query.location();
     let recursive = query.has_any(&RECURSIVE);
-    let globs: Vec<String> = TEMP_GLOBS.iter().map(|glob| (*glob).to_owned()).collect();
+    let globs = temp_globs(query);
     let scope = if recursive {
         "and all its subfolders"
     } else {
@@ -281,7 +320,7 @@ fn clean_temp(query: &Query<'_>) -> Result<Plan, String> {
             text(&dir)
         ),
         vec![fs(
-            format!("Trash {} in {} {scope}", TEMP_GLOBS.join(", "), text(&dir)),
+            format!("Trash {} in {} {scope}", globs.join(", "), text(&dir)),
             FsAction::Trash {
                 paths: join_all(&dir, &globs),
                 recursive,

@@ -460,6 +460,18 @@ pub(super) fn signal(query: &Query<'_>) -> Option<&'static str> {
 }
 
 fn send_signal(query: &Query<'_>) -> Result<Plan, String> {
+    const SKIP: [&str; 10] = [
+        "to",
+        "the",
+        "process",
+        "processes",
+        "all",
+        "every",
+        "named",
+        "called",
+        "send",
+        "a",
+    ];
     let name = signal(query).ok_or("say the signal, e.g. \"send SIGHUP to process 1234\".")?;
     let level = SafetyLevel::Destructive;
     if let Some(pid) = query.pid().or_else(|| {
@@ -481,18 +493,6 @@ fn send_signal(query: &Query<'_>) -> Result<Plan, String> {
             "The process decides what the signal means (HUP often reloads configuration).",
         ));
     }
-    const SKIP: [&str; 10] = [
-        "to",
-        "the",
-        "process",
-        "processes",
-        "all",
-        "every",
-        "named",
-        "called",
-        "send",
-        "a",
-    ];
     let target = query
         .tokens
         .iter()

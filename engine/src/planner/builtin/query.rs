@@ -3,11 +3,13 @@
 //! the original spelling kept for slots (paths, names, messages). Pure: it
 //! never touches the filesystem.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use crate::context::ContextSnapshot;
 
 use super::intent::Effect;
+use super::slots::{AgeFilter, SizeFilter};
 
 /// One word of the request.
 #[derive(Debug, Clone)]
@@ -36,6 +38,17 @@ pub(super) struct Query<'a> {
     pub effects: Vec<Effect>,
     /// Whether any verb asks for a change (set by the planner).
     pub asks_change: bool,
+    /// Slots asked for by many intents, computed once per request.
+    pub(super) cache: SlotCache,
+}
+
+/// Slot values computed on first use: every intent's matcher asks for them,
+/// and each takes a scan of the request (the age filter a regex).
+#[derive(Debug, Default)]
+pub(super) struct SlotCache {
+    pub patterns: OnceCell<Vec<String>>,
+    pub size: OnceCell<Option<SizeFilter>>,
+    pub age: OnceCell<Option<AgeFilter>>,
 }
 
 const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')];
@@ -50,6 +63,7 @@ impl<'a> Query<'a> {
             context: None,
             effects: Vec::new(),
             asks_change: false,
+            cache: SlotCache::default(),
         }
     }
 

@@ -381,6 +381,7 @@ impl Query<'_> {
             || raw == ".."
             || (raw.contains('/') && !raw.contains("://"))
             || is_match(&FILE_NAME, raw)
+            || is_dotfile(raw)
     }
 
     /// Whether the token at `index` is a glob (`*.log`, `test_?`).
@@ -530,7 +531,7 @@ impl Query<'_> {
             let raw = &self.tokens[index].raw;
             self.is_path_like(index)
                 && !self.is_glob(index)
-                && Path::new(raw).extension().is_some()
+                && (Path::new(raw).extension().is_some() || is_dotfile(raw))
                 && !raw.ends_with('/')
         })
     }
@@ -570,12 +571,20 @@ impl Query<'_> {
     /// File-name patterns: globs as typed, extensions ("python files", ".rs",
     /// "pdfs", "images") as `*.ext`, and "named X"/"called X" as `X`.
     pub fn name_patterns(&self) -> Vec<String> {
+        self.cache
+            .patterns
+            .get_or_init(|| self.find_name_patterns())
+            .clone()
+    }
+
+    fn find_name_patterns(&self) -> Vec<String> {
         let mut patterns: Vec<String> = (0..self.tokens.len())
             .filter(|&index| self.is_glob(index))
             .map(|index| self.tokens[index].raw.clone())
             .collect();
+        let place = self.location_slot().map(|(index, _)| index);
         for (index, token) in self.tokens.iter().enumerate() {
-            if token.is_quoted {
+            if token.is_quoted || Some(index) == place {
                 continue;
             }
             let next = self.lower(index + 1);
@@ -627,6 +636,13 @@ impl Query<'_> {
 
     /// A size condition ("larger than 10MB", "under 500 KB").
     pub fn size_filter(&self) -> Option<SizeFilter> {
+        self.cache
+            .size
+            .get_or_init(|| self.find_size_filter())
+            .clone()
+    }
+
+    fn find_size_filter(&self) -> Option<SizeFilter> {
         self.tokens.iter().enumerate().find_map(|(index, token)| {
             let joined = format!("{}{}", token.lower, self.lower(index + 1));
             let size = SIZE.as_ref()?;
@@ -666,6 +682,13 @@ impl Query<'_> {
 
     /// An age condition ("older than 7 days", "modified today", "last week").
     pub fn age_filter(&self) -> Option<AgeFilter> {
+        self.cache
+            .age
+            .get_or_init(|| self.find_age_filter())
+            .clone()
+    }
+
+    fn find_age_filter(&self) -> Option<AgeFilter> {
         let filter = self.plain_age_filter()?;
         // "not modified in the last 10 days" means older than 10 days.
         let is_negated = self.has_any(&[
@@ -795,6 +818,28 @@ impl Query<'_> {
                 .filter(|pid| *pid > 1)
         })
     }
+}
+
+/// `.gitignore`, `.env`, `.bashrc`: a hidden file named on its own, as
+/// opposed to an extension (`.log`, `.py`) naming a kind of file.
+fn is_dotfile(raw: &str) -> bool {
+    // `.git` is the repository folder, not a file to show or delete.
+    const MORE_EXTENSIONS: [&str; 13] = [
+        "log", "bak", "tmp", "temp", "swp", "pyc", "o", "lock", "out", "conf", "cfg", "ini", "git",
+    ];
+    raw.strip_prefix('.').is_some_and(|name| {
+        let lower = name.to_lowercase();
+        let is_extension = MORE_EXTENSIONS.contains(&lower.as_str())
+            || super::categories::ALL
+                .iter()
+                .any(|(_, extensions)| extensions.contains(&lower.as_str()));
+        !is_extension
+            && (2..=40).contains(&name.len())
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    })
 }
 
 /// Removes `.` and resolves `..` without touching the disk.
