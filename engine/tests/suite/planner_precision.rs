@@ -159,6 +159,8 @@ fn conflicting_verbs_decline_instead_of_picking_one() {
         "squash everything into one commit and force push",
         "rebase onto main and delete the old branch",
         "install docker",
+        "move all screenshots to pictures",
+        "show the diff between two commits",
     ]);
 }
 
@@ -321,6 +323,16 @@ fn everyday_file_requests_plan() {
         ),
         ("show the newest file", "newest_file", "ls -1p -t"),
         ("find empty folders", "empty_entries", "-type d -empty"),
+        (
+            "create an empty file called todo.txt",
+            "create_file",
+            "Write { path: \"/home/u/proj/todo.txt\"",
+        ),
+        (
+            "touch todo.md",
+            "create_file",
+            "touch -- /home/u/proj/todo.md",
+        ),
     ]);
 }
 

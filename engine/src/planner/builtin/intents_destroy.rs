@@ -27,8 +27,48 @@ pub(super) const INTENTS: &[Intent] = &[
             "lines",
             "empty lines",
             "blank lines",
+            "create",
+            "new",
+            "make",
+            "touch",
+            "called",
+            "named",
         ],
         build: truncate_file,
+    },
+    Intent {
+        name: "create_file",
+        effect: Effect::Changes,
+        examples: &["create an empty file called notes.txt", "touch todo.md"],
+        all: &[
+            &["create", "make", "new", "touch", "add"],
+            &["file", "empty", "touch"],
+            &["<file>"],
+        ],
+        any: &["called", "named"],
+        none: &[
+            "folder*",
+            "director*",
+            "archive",
+            "zip",
+            "tar*",
+            "copy",
+            "backup",
+            "link",
+            "symlink",
+            "branch*",
+            "tag*",
+            "commit*",
+            "executable",
+            "prefix",
+            "suffix",
+            "read only",
+            "read-only",
+            "permission*",
+            "<archive>",
+            "chmod",
+        ],
+        build: create_file,
     },
     Intent {
         name: "shred_file",
@@ -91,6 +131,38 @@ fn truncate_file(query: &Query<'_>) -> Result<Plan, String> {
         .risks
         .push("The content is gone for good; Undo cannot bring it back.".to_owned());
     Ok(result)
+}
+
+fn create_file(query: &Query<'_>) -> Result<Plan, String> {
+    let file = named_file(query, "create an empty file called notes.txt")?;
+    if query.has("touch") {
+        let summary = format!(
+            "Touch {} (create it empty if missing, else update its time)",
+            text(&file)
+        );
+        return Ok(plan(
+            summary.clone(),
+            vec![bash(
+                summary,
+                format!("touch -- {}", arg(&file)),
+                SafetyLevel::Moderate,
+            )],
+            "An existing file keeps its content.",
+        ));
+    }
+    let summary = format!("Create the empty file {}", text(&file));
+    Ok(plan(
+        summary.clone(),
+        vec![super::steps::fs(
+            summary,
+            crate::plan::FsAction::Write {
+                path: text(&file),
+                content: String::new(),
+            },
+            SafetyLevel::Moderate,
+        )],
+        "If the file already exists, writing it needs your approval and the old content is kept for undo.",
+    ))
 }
 
 fn shred_file(query: &Query<'_>) -> Result<Plan, String> {

@@ -50,7 +50,7 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["git"],
-        none: &["<age>", "<pattern>"],
+        none: &["between", "compare*", "since", "<age>", "<pattern>"],
         build: git_changed_files,
     },
     Intent {
@@ -113,7 +113,7 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         all: &[&["log", "history", "commits"]],
         any: &["git", "recent", "last", "show"],
-        none: &["files", "<file>", "<path>"],
+        none: &["diff", "between", "compare*", "files", "<file>", "<path>"],
         build: git_log,
     },
     Intent {
@@ -131,7 +131,9 @@ pub(super) const INTENTS: &[Intent] = &[
             "unstaged changes",
         ]],
         any: &["git"],
-        none: &["commit", "stash*", "files", "which"],
+        none: &[
+            "between", "commits", "compare*", "commit", "stash*", "files", "which",
+        ],
         build: git_diff,
     },
     Intent {

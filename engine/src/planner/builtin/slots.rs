@@ -583,8 +583,9 @@ impl Query<'_> {
             .map(|index| self.tokens[index].raw.clone())
             .collect();
         let place = self.location_slot().map(|(index, _)| index);
+        let destination = self.path_after(&TO_PREPS).map(|(index, _)| index);
         for (index, token) in self.tokens.iter().enumerate() {
-            if token.is_quoted || Some(index) == place {
+            if token.is_quoted || Some(index) == place || Some(index) == destination {
                 continue;
             }
             let next = self.lower(index + 1);
@@ -829,10 +830,13 @@ fn is_dotfile(raw: &str) -> bool {
     ];
     raw.strip_prefix('.').is_some_and(|name| {
         let lower = name.to_lowercase();
-        let is_extension = MORE_EXTENSIONS.contains(&lower.as_str())
-            || super::categories::ALL
-                .iter()
-                .any(|(_, extensions)| extensions.contains(&lower.as_str()));
+        // ".tar.gz" is two extensions, not a file.
+        let is_extension = lower.split('.').any(|part| {
+            MORE_EXTENSIONS.contains(&part)
+                || super::categories::ALL
+                    .iter()
+                    .any(|(_, extensions)| extensions.contains(&part))
+        });
         !is_extension
             && (2..=40).contains(&name.len())
             && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
