@@ -4,6 +4,7 @@
 //! typed [`crate::plan::FsAction`]s; reads are read-only bash with every
 //! piece of user text shell-quoted.
 
+mod amounts;
 mod categories;
 mod intent;
 mod intents_changes;

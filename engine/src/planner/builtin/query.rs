@@ -8,8 +8,8 @@ use std::path::Path;
 
 use crate::context::ContextSnapshot;
 
+use super::amounts::{AgeFilter, SizeFilter};
 use super::intent::Effect;
-use super::slots::{AgeFilter, SizeFilter};
 
 /// One word of the request.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Table tests for the slot extractors, one phrasing per row.
 
-use super::{AGE_NUMBER, AGE_NUMBER_OLD, FILE_NAME, SIZE};
+use super::FILE_NAME;
+use crate::planner::builtin::amounts::{AGE_NUMBER, AGE_NUMBER_OLD, SIZE};
 use crate::planner::builtin::query::Query;
 use std::path::{Path, PathBuf};
 
