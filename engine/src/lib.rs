@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod eval;
 pub mod events;
 pub mod executor;
 pub mod fsops;

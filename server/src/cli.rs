@@ -63,11 +63,14 @@ pub enum Command {
     /// listed on stdin once stdin closes (when DevOS exits, however it exits).
     #[command(hide = true)]
     Reap,
-    /// Run the built-in planner over requests in FILE (one per line) and print
-    /// what it made of each, as JSON lines.
+    /// Run the eval cases in FILE (TOML, `[[case]]` tables) through the
+    /// engine, each in a fresh temp folder, and print the pass rates.
     Eval {
-        /// A text file with one request per line (`#` starts a comment).
+        /// The case file, e.g. `eval/cases.toml`.
         file: PathBuf,
+        /// Run only cases whose name contains this, or of this category.
+        #[arg(long)]
+        only: Option<String>,
     },
 }
 
@@ -138,10 +141,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let host = Host::detect(&overrides)?;
             crate::commands::ask(config, host, request, cwd, yes, user).await
         }
-        Command::Eval { file } => {
-            let host = Host::detect(&overrides)?;
-            crate::commands::eval(&host, &file)
-        }
+        Command::Eval { file, only } => crate::commands::eval(&file, only.as_deref()).await,
         Command::Token {
             action: TokenAction::Create { user, label },
         } => {

@@ -9,11 +9,9 @@ use anyhow::{Context as _, bail};
 use engine::config::Config;
 use engine::events::Event;
 use engine::pipeline::{ApprovalDecision, Engine, EngineSetup, NewJob};
-use engine::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
 use engine::policy::Policy;
 use engine::risk::{Scope, assess};
 use engine::store::Store;
-use serde_json::json;
 
 use crate::serve::Host;
 
@@ -47,47 +45,40 @@ pub fn check_commands(config: &Config, host: &Host, cwd: Option<PathBuf>) -> any
     Ok(())
 }
 
-/// `devos eval FILE`: what the built-in planner makes of each request.
-pub fn eval(host: &Host, file: &Path) -> anyhow::Result<()> {
+/// `devos eval FILE`: runs every case through the in-process engine, each in
+/// a fresh temp folder; prints failures, then the summary ending with
+/// `N passed, M failed`. Fails (exit status 1) when any case fails.
+pub async fn eval(file: &Path, only: Option<&str>) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let cwd = std::env::current_dir().context("reading the current directory")?;
-    let mut out = std::io::stdout().lock();
-    let (mut planned, mut total) = (0usize, 0usize);
-    for request in text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        total += 1;
-        let started = std::time::Instant::now();
-        let outcome = plan_builtin(&PlanRequest {
-            text: request,
-            cwd: &cwd,
-            home: &host.home,
-            context: None,
-        });
-        let micros = started.elapsed().as_micros();
-        let line = match outcome {
-            BuiltinOutcome::Planned {
-                plan,
-                confidence,
-                intent,
-            } => {
-                planned += 1;
-                json!({ "request": request, "intent": intent, "confidence": confidence,
-                        "interpretation": plan.interpretation, "steps": plan.steps.len(), "micros": micros })
+    let cases = engine::eval::parse_cases(&text)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?;
+    let cases: Vec<_> = cases
+        .into_iter()
+        .filter(|case| only.is_none_or(|only| case.name.contains(only) || case.category == only))
+        .collect();
+    let base = std::env::temp_dir();
+    let mut outcomes = Vec::with_capacity(cases.len());
+    for case in &cases {
+        let outcome = engine::eval::run_case(case, &base).await;
+        if !outcome.passed {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "FAIL {} [{}] {:?}",
+                case.name, case.category, case.request
+            )?;
+            for problem in &outcome.problems {
+                writeln!(out, "     {problem}")?;
             }
-            BuiltinOutcome::NotUnderstood { suggestions, .. } => {
-                json!({ "request": request, "intent": null, "suggestions": suggestions, "micros": micros })
-            }
-        };
-        writeln!(out, "{line}")?;
+        }
+        outcomes.push(outcome);
     }
-    writeln!(
-        std::io::stderr().lock(),
-        "planned {planned} of {total} requests"
-    )?;
+    let summary = engine::eval::summarize(&cases, &outcomes);
+    write!(std::io::stdout().lock(), "{}", summary.render())?;
+    if summary.failed > 0 {
+        bail!("{} of {} eval cases failed", summary.failed, cases.len());
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod models_fake_bedrock;
 mod models_openai;
 mod planner_context;
 mod planner_phrasings;
+mod planner_precision;
 mod planner_risk;
 mod proc_support;
 mod risk_corpus;

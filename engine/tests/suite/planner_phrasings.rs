@@ -693,7 +693,7 @@ fn process_and_system_phrasings() {
         ("how long has the system been up", "uptime", "uptime"),
         ("what kernel am I running", "kernel_version", "uname -a"),
         ("uname", "kernel_version", "uname -a"),
-        ("which os is this", "kernel_version", "uname -a"),
+        ("which os is this", "os_release", "cat /etc/os-release"),
         ("how much disk space is free", "disk_free", "df -h"),
         ("df", "disk_free", "df -h"),
         ("how much space is left on the drive", "disk_free", "df -h"),
@@ -901,40 +901,12 @@ fn file_change_phrasings() {
         (
             "clean up backup files recursively",
             "clean_temp_files",
-            trash(
-                &[
-                    "/home/u/proj/*.tmp",
-                    "/home/u/proj/*.temp",
-                    "/home/u/proj/*~",
-                    "/home/u/proj/*.bak",
-                    "/home/u/proj/*.swp",
-                    "/home/u/proj/*.swo",
-                    "/home/u/proj/.*.swp",
-                    "/home/u/proj/.*.swo",
-                    "/home/u/proj/.DS_Stor[e]",
-                    "/home/u/proj/Thumbs.d[b]",
-                ],
-                true,
-            ),
+            trash(&["/home/u/proj/*.bak", "/home/u/proj/*~"], true),
         ),
         (
             "remove .DS_Store files in all subfolders of /tmp/m",
             "clean_temp_files",
-            trash(
-                &[
-                    "/tmp/m/*.tmp",
-                    "/tmp/m/*.temp",
-                    "/tmp/m/*~",
-                    "/tmp/m/*.bak",
-                    "/tmp/m/*.swp",
-                    "/tmp/m/*.swo",
-                    "/tmp/m/.*.swp",
-                    "/tmp/m/.*.swo",
-                    "/tmp/m/.DS_Stor[e]",
-                    "/tmp/m/Thumbs.d[b]",
-                ],
-                true,
-            ),
+            trash(&["/tmp/m/.DS_Stor[e]"], true),
         ),
     ]);
 }
@@ -1047,10 +1019,9 @@ fn out_of_scope_requests_are_not_understood() {
 fn missing_slots_explain_what_to_add() {
     for (text, hint) in [
         ("commit my changes", "commit message in quotes"),
-        ("delete files older than 30 days", "deleting by age or size"),
         (
             "undo the last commit and discard the changes",
-            "discarding changes",
+            "could not plan this",
         ),
         ("copy notes.txt", "say where to"),
     ] {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::plan::{FsAction, Plan, SafetyLevel};
 
 use super::categories;
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::slots::TO_PREPS;
 use super::steps::{fs, plan, text};
@@ -40,12 +40,16 @@ const RECURSIVE: [&str; 8] = [
     "-r",
 ];
 /// Verbs of deletion.
-const DELETE_VERBS: [&str; 6] = ["delete", "remove", "rm", "trash", "erase", "del"];
+const DELETE_VERBS: [&str; 12] = [
+    "delete", "remove", "rm", "trash", "erase", "del", "of", "nuke", "wipe", "purge", "destroy",
+    "discard",
+];
 
 /// The file-changing intents.
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "organize_by_type",
+        effect: Effect::Moves,
         examples: &[
             "organize ~/Downloads by file type",
             "sort my downloads into folders by type",
@@ -70,6 +74,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "clean_temp_files",
+        effect: Effect::Deletes,
         examples: &[
             "delete temporary files in ~/project",
             "clean up backup files recursively",
@@ -92,11 +97,25 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["files"],
-        none: &["branch*", "stash*", "commit*", "<quoted>"],
+        none: &[
+            "branch*",
+            "stash*",
+            "commit*",
+            "<quoted>",
+            "tmp folder",
+            "temp folder",
+            "tmp directory",
+            "temp directory",
+            "tmp dir",
+            "backup folder",
+            "backups folder",
+            "backup directory",
+        ],
         build: clean_temp,
     },
     Intent {
         name: "make_directory",
+        effect: Effect::Changes,
         examples: &[
             "create a folder called build",
             "mkdir ~/projects/demo",
@@ -121,6 +140,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "copy_files",
+        effect: Effect::Copies,
         examples: &[
             "copy notes.txt to ~/backup",
             "copy all pdfs from ~/Downloads into ~/Documents",
@@ -130,11 +150,12 @@ pub(super) const INTENTS: &[Intent] = &[
             &["to", "into", "<path>", "<pattern>"],
         ],
         any: &["files"],
-        none: &["branch*", "commit*"],
+        none: &["branch*", "commit*", "<new_name>"],
         build: copy_files,
     },
     Intent {
         name: "move_files",
+        effect: Effect::Moves,
         examples: &[
             "move report.pdf to ~/Documents",
             "move all *.log files into logs",
@@ -149,6 +170,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "rename",
+        effect: Effect::Changes,
         examples: &[
             "rename notes.txt to ideas.txt",
             "change the name of draft.md to final.md",
@@ -160,6 +182,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "delete_files",
+        effect: Effect::Deletes,
         examples: &[
             "delete old.txt",
             "remove the build folder",
@@ -173,6 +196,13 @@ pub(super) const INTENTS: &[Intent] = &[
                 "trash",
                 "erase",
                 "get rid of",
+                "wipe",
+                "nuke",
+                "purge",
+                "clear out",
+                "throw away",
+                "discard",
+                "destroy",
                 "del",
             ],
             &[
@@ -182,19 +212,28 @@ pub(super) const INTENTS: &[Intent] = &[
                 "directory",
                 "files",
                 "file",
+                "everything",
+                "all of it",
+                "contents",
+                "<filter>",
             ],
         ],
         any: &["file", "files"],
         none: &[
-            "temp*",
-            "tmp",
-            "backup*",
+            "temp files",
+            "temporary",
+            "tmp files",
+            "backup files",
+            "backups",
             "branch*",
             "tag*",
             "stash*",
             "commit*",
             "<archive>",
             "duplicate*",
+            ".git",
+            "history",
+            "git folder",
         ],
         build: delete_files,
     },
@@ -242,10 +281,34 @@ fn organize(query: &Query<'_>) -> Result<Plan, String> {
     ))
 }
 
+/// The leftover patterns a request names ("the `.DS_Store` files", "backup
+/// files"); all of them when it says only "temporary" or "junk".
+fn temp_globs(query: &Query<'_>) -> Vec<String> {
+    let kinds: [(&[&str], &[&str]); 4] = [
+        (&["ds_store", ".ds_store", "ds_stores"], &[".DS_Stor[e]"]),
+        (&["thumbs.db", "thumbs"], &["Thumbs.d[b]"]),
+        (&["backup*", "bak", ".bak"], &["*.bak", "*~"]),
+        (
+            &["swap", "swp", ".swp", "vim"],
+            &["*.swp", "*.swo", ".*.swp", ".*.swo"],
+        ),
+    ];
+    let general = query.has_any(&["temp*", "tmp", "junk", "leftover*"]);
+    let named: Vec<String> = kinds
+        .iter()
+        .filter(|(words, _)| query.has_any(words))
+        .flat_map(|(_, globs)| globs.iter().map(|glob| (*glob).to_owned()))
+        .collect();
+    if named.is_empty() || general {
+        return TEMP_GLOBS.iter().map(|glob| (*glob).to_owned()).collect();
+    }
+    named
+}
+
 fn clean_temp(query: &Query<'_>) -> Result<Plan, String> {
     let dir = query.location();
     let recursive = query.has_any(&RECURSIVE);
-    let globs: Vec<String> = TEMP_GLOBS.iter().map(|glob| (*glob).to_owned()).collect();
+    let globs = temp_globs(query);
     let scope = if recursive {
         "and all its subfolders"
     } else {
@@ -257,7 +320,7 @@ fn clean_temp(query: &Query<'_>) -> Result<Plan, String> {
             text(&dir)
         ),
         vec![fs(
-            format!("Trash {} in {} {scope}", TEMP_GLOBS.join(", "), text(&dir)),
+            format!("Trash {} in {} {scope}", globs.join(", "), text(&dir)),
             FsAction::Trash {
                 paths: join_all(&dir, &globs),
                 recursive,
@@ -298,7 +361,7 @@ fn make_directory(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 /// Sources of a copy or move: explicit paths plus patterns under the "from"/"in" directory.
-fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
+fn transfer_sources(query: &Query<'_>, to_index: Option<usize>) -> (Vec<String>, Option<usize>) {
     let from_dir = query.path_after(&["from", "in", "under", "inside"]);
     let base = from_dir
         .as_ref()
@@ -307,7 +370,9 @@ fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
     let mut sources: Vec<String> = query
         .sources()
         .into_iter()
-        .filter(|(index, _)| Some(*index) != from_index && !query.is_glob(*index))
+        .filter(|(index, _)| {
+            Some(*index) != from_index && Some(*index) != to_index && !query.is_glob(*index)
+        })
         .map(|(_, raw)| text(&query.resolve(&raw)))
         .collect();
     for pattern in query.name_patterns() {
@@ -321,16 +386,27 @@ fn transfer_sources(query: &Query<'_>) -> (Vec<String>, Option<usize>) {
     (sources, from_index)
 }
 
-fn destination(query: &Query<'_>) -> Result<PathBuf, String> {
-    query
-        .path_after(&TO_PREPS)
-        .map(|(_, path)| path)
-        .ok_or_else(|| "say where to, e.g. \"… to ~/backup\".".to_owned())
+/// Where files go: the path after "to"/"into", or in `cp a b dir/` form
+/// the last of two or more paths.
+fn destination(query: &Query<'_>) -> Result<(Option<usize>, PathBuf), String> {
+    if let Some((index, path)) = query.path_after(&TO_PREPS) {
+        return Ok((Some(index), path));
+    }
+    let paths: Vec<usize> = (0..query.tokens.len())
+        .filter(|&index| query.is_path_like(index) && !query.is_glob(index))
+        .collect();
+    let is_command_form = matches!(query.lower(0), "cp" | "mv");
+    match paths.as_slice() {
+        [.., last] if is_command_form && paths.len() >= 2 => {
+            Ok((Some(*last), query.resolve(&query.tokens[*last].raw)))
+        }
+        _ => Err("say where to, e.g. \"… to ~/backup\".".to_owned()),
+    }
 }
 
 fn copy_files(query: &Query<'_>) -> Result<Plan, String> {
-    let to_dir = destination(query)?;
-    let (from, _) = transfer_sources(query);
+    let (to_index, to_dir) = destination(query)?;
+    let (from, _) = transfer_sources(query, to_index);
     if from.is_empty() {
         return Err("say which files to copy, e.g. \"copy notes.txt to ~/backup\".".to_owned());
     }
@@ -350,8 +426,8 @@ fn copy_files(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn move_files(query: &Query<'_>) -> Result<Plan, String> {
-    let to_dir = destination(query)?;
-    let (from, _) = transfer_sources(query);
+    let (to_index, to_dir) = destination(query)?;
+    let (from, _) = transfer_sources(query, to_index);
     if from.is_empty() {
         return Err("say which files to move, e.g. \"move report.pdf to ~/Documents\".".to_owned());
     }
@@ -372,8 +448,13 @@ fn move_files(query: &Query<'_>) -> Result<Plan, String> {
 fn rename(query: &Query<'_>) -> Result<Plan, String> {
     let missing =
         || "say the old and the new name, e.g. \"rename notes.txt to ideas.txt\".".to_owned();
-    let (to_index, _) = query.path_after(&TO_PREPS).ok_or_else(missing)?;
-    let from_index = (0..to_index)
+    let to_index = (0..query.tokens.len())
+        .rev()
+        .find(|&index| TO_PREPS.contains(&query.lower(index)))
+        .map(|index| index + 1)
+        .filter(|&index| index < query.tokens.len())
+        .ok_or_else(missing)?;
+    let from_index = (0..to_index - 1)
         .rev()
         .find(|&index| query.is_path_like(index))
         .ok_or_else(missing)?;
@@ -402,9 +483,10 @@ fn rename(query: &Query<'_>) -> Result<Plan, String> {
 
 fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
     if query.age_filter().is_some() || query.size_filter().is_some() {
-        return Err("deleting by age or size is not supported; list the files first (\"find files older than 30 days\") \
-                    and then delete them by name."
-            .to_owned());
+        return delete_found(query);
+    }
+    if query.selects_everything() && query.name_patterns().is_empty() {
+        return delete_everything(query);
     }
     let dir = query.path_after(&["in", "under", "inside", "from"]);
     let dir_index = dir.as_ref().map(|(index, _)| *index);
@@ -435,7 +517,8 @@ fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
                 .to_owned(),
         );
     }
-    let recursive = query.has_any(&RECURSIVE);
+    let recursive = query.has_any(&RECURSIVE)
+        || query.has_any(&["find and delete", "find and remove", "anywhere"]);
     let summary = format!(
         "Move {} to the trash{}",
         paths.join(", "),
@@ -455,5 +538,91 @@ fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
         "The files go to DevOS's trash, not straight to oblivion; Undo restores them.",
     );
     result.risks.push("The named files disappear from their folder; anything depending on them breaks until restored.".to_owned());
+    Ok(result)
+}
+
+/// "delete log files older than 30 days": the age and size conditions need
+/// `find`, so this is a bash step after a read-only preview of the same list.
+fn delete_found(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let (mut find, conditions) = super::intents_files::find_command(query, &dir);
+    if !query.has_any(&RECURSIVE) && !query.has_any(&["anywhere", "under"]) {
+        find = find.replacen(" -type f", " -maxdepth 1 -type f", 1);
+    }
+    let what = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", conditions.join(", "))
+    };
+    let summary = format!("Delete the files in {}{what}", text(&dir));
+    let mut result = plan(
+        summary.clone(),
+        vec![
+            super::steps::read(
+                format!("List the files that would be deleted{what}"),
+                format!("{find} -print"),
+            ),
+            fs_free_bash(summary, format!("{find} -delete")),
+        ],
+        "find deletes exactly the files the first step lists.",
+    );
+    result.risks.push(
+        "find -delete does not use the trash; the files cannot be restored by Undo.".to_owned(),
+    );
+    Ok(result)
+}
+
+fn fs_free_bash(description: String, command: String) -> crate::plan::Step {
+    super::steps::bash(description, command, SafetyLevel::Destructive)
+}
+
+/// "delete everything in build": the folder goes to the trash and an empty
+/// one takes its place (both undoable). In the job's own folder, where that
+/// is impossible, its contents are deleted with `find` after a preview.
+fn delete_everything(query: &Query<'_>) -> Result<Plan, String> {
+    let dir = query.location();
+    let cwd = query.resolve(".");
+    if dir == cwd || cwd.starts_with(&dir) {
+        let summary = format!("Delete everything in {}", text(&dir));
+        let listed = super::steps::arg(&dir);
+        let mut result = plan(
+            summary.clone(),
+            vec![
+                super::steps::read(
+                    "List what would be deleted",
+                    format!("find {listed} -mindepth 1 -maxdepth 1"),
+                ),
+                fs_free_bash(summary, format!("find {listed} -mindepth 1 -delete")),
+            ],
+            "Every file and folder inside goes, hidden ones too; the folder itself stays.",
+        );
+        result
+            .risks
+            .push("This does not use the trash; Undo cannot bring the files back.".to_owned());
+        return Ok(result);
+    }
+    let summary = format!("Move everything in {} to the trash", text(&dir));
+    let mut result = plan(
+        summary.clone(),
+        vec![
+            fs(
+                format!("Move {} and all it holds to the trash", text(&dir)),
+                FsAction::Trash {
+                    paths: vec![text(&dir)],
+                    recursive: false,
+                },
+                SafetyLevel::Destructive,
+            ),
+            fs(
+                format!("Create {} again, empty", text(&dir)),
+                FsAction::Mkdir { path: text(&dir) },
+                SafetyLevel::Moderate,
+            ),
+        ],
+        "The folder's contents go to DevOS's trash; Undo restores them.",
+    );
+    result
+        .risks
+        .push("Everything inside the folder disappears, hidden files too.".to_owned());
     Ok(result)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::plan::Plan;
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::quote::quote;
 use super::steps::{arg, plan, read, text};
@@ -14,6 +14,7 @@ use super::steps::{arg, plan, read, text};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "find_files",
+        effect: Effect::Reads,
         examples: &[
             "find files larger than 100MB in ~",
             "find python files under src",
@@ -22,7 +23,7 @@ pub(super) const INTENTS: &[Intent] = &[
         all: &[
             &[
                 "find", "list", "show", "search", "where", "locate", "which", "get", "look", "any",
-                "ls",
+                "ls", "files", "what", "anything",
             ],
             &["<filter>"],
         ],
@@ -48,11 +49,36 @@ pub(super) const INTENTS: &[Intent] = &[
             "largest",
             "biggest",
             "changed in git",
+            "prefix",
+            "suffix",
+            "prepend",
+            "append",
+            "rename",
+            "chmod",
+            "executable",
+            "permission*",
+            "symlink",
+            "link",
+            "replace",
+            "compress",
+            "zip",
+            "tar*",
+            "archive",
+            "extract",
+            "unzip",
+            "commit",
+            "create",
+            "make",
+            "give",
+            "organi*",
+            "tidy",
+            "sort",
         ],
         build: find_files,
     },
     Intent {
         name: "recent_changes",
+        effect: Effect::Reads,
         examples: &["what changed today", "what changed here recently"],
         all: &[
             &["changed", "changes", "modified", "touched", "edited"],
@@ -64,6 +90,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "count_files",
+        effect: Effect::Reads,
         examples: &[
             "how many files are in ~/Downloads",
             "count the python files in src",
@@ -86,6 +113,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "largest_files",
+        effect: Effect::Reads,
         examples: &[
             "show the 10 largest files in ~/Downloads",
             "what are the biggest files here",
@@ -100,6 +128,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "list_files",
+        effect: Effect::Reads,
         examples: &[
             "list the files in ~/Downloads",
             "what's in the src folder",
@@ -146,11 +175,29 @@ pub(super) const INTENTS: &[Intent] = &[
             "space",
             "big",
             "disk",
+            "hidden",
+            "dotfile*",
+            "tree",
+            "newest",
+            "oldest",
+            "empty",
+            "duplicate*",
+            "in the name",
+            "in their name",
+            "sizes",
+            "by size",
+            "todo*",
+            "fixme*",
+            "<search_quoted>",
+            "current directory",
+            "working directory",
+            "where am i",
         ],
         build: list_files,
     },
     Intent {
         name: "size_of",
+        effect: Effect::Reads,
         examples: &["how big is ~/Downloads", "total size of the src folder"],
         all: &[&[
             "how big",
@@ -182,6 +229,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "disk_usage",
+        effect: Effect::Reads,
         examples: &[
             "what's taking up space in ~",
             "show disk usage of each folder in ~/projects",
@@ -195,11 +243,21 @@ pub(super) const INTENTS: &[Intent] = &[
                 "breakdown",
                 "each",
                 "per",
-                "usage",
                 "folders",
                 "subfolders",
+                "biggest",
+                "largest",
             ],
-            &["space", "disk", "size*", "du"],
+            &[
+                "space",
+                "disk",
+                "size*",
+                "du",
+                "biggest folders",
+                "largest folders",
+                "biggest directories",
+                "largest directories",
+            ],
         ],
         any: &["folder*", "director*"],
         none: &[
@@ -211,6 +269,12 @@ pub(super) const INTENTS: &[Intent] = &[
             "ram",
             "process*",
             "<size>",
+            "percent*",
+            "full",
+            "inode*",
+            "how many",
+            "count",
+            "number of",
         ],
         build: disk_usage,
     },
@@ -292,7 +356,28 @@ fn largest_files(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn list_files(query: &Query<'_>) -> Result<Plan, String> {
-    let dir = query.location();
+    let dir = query
+        .location_slot()
+        .or_else(|| query.path_after(&["ls", "list", "show"]))
+        .or_else(|| {
+            let index = query.tokens.iter().position(|token| token.is_quoted)?;
+            Some((index, query.resolve(&query.tokens[index].raw)))
+        })
+        .map_or_else(|| query.location(), |(_, dir)| dir);
+    if query.has_any(&[
+        "recursively",
+        "recursive",
+        "subfolders",
+        "subdirectories",
+        "every file",
+    ]) {
+        let interpretation = format!("List every file under {}, subfolders included", text(&dir));
+        return Ok(plan(
+            interpretation.clone(),
+            vec![read(interpretation, format!("find {} -type f", arg(&dir)))],
+            "One path per line.",
+        ));
+    }
     Ok(plan(
         format!("List the files in {}", text(&dir)),
         vec![read(
@@ -304,7 +389,11 @@ fn list_files(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn size_of(query: &Query<'_>) -> Result<Plan, String> {
-    let dir = query.location();
+    // "how much space does node_modules take", "how big is build".
+    let dir = query
+        .location_slot()
+        .or_else(|| query.path_after(&["is", "does", "of", "are"]))
+        .map_or_else(|| query.location(), |(_, dir)| dir);
     Ok(plan(
         format!("Show the total size of {}", text(&dir)),
         vec![read(

@@ -4,7 +4,7 @@
 
 use crate::plan::{Plan, SafetyLevel};
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::quote::quote;
 use super::steps::{arg, bash, plan, read};
@@ -13,6 +13,7 @@ use super::steps::{arg, bash, plan, read};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "git_undo_commit",
+        effect: Effect::Changes,
         examples: &[
             "undo my last commit but keep the changes",
             "uncommit the last commit",
@@ -35,6 +36,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_changed_files",
+        effect: Effect::Reads,
         examples: &[
             "which files changed",
             "list the modified files",
@@ -43,14 +45,17 @@ pub(super) const INTENTS: &[Intent] = &[
         all: &[
             &["which", "what", "list", "show"],
             &["files"],
-            &["changed", "modified", "touched", "edited", "dirty"],
+            &[
+                "changed", "change", "modified", "touched", "edited", "dirty",
+            ],
         ],
         any: &["git"],
-        none: &["<age>", "<pattern>"],
+        none: &["between", "compare*", "since", "<age>", "<pattern>"],
         build: git_changed_files,
     },
     Intent {
         name: "git_status",
+        effect: Effect::Reads,
         examples: &["git status", "what's the status of my repo"],
         all: &[
             &["status", "state"],
@@ -62,17 +67,21 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_show_last_commit",
+        effect: Effect::Reads,
         examples: &["show the last commit", "what was in the latest commit"],
         all: &[
             &["last", "latest", "most recent", "previous", "head"],
             &["commit"],
         ],
         any: &["show"],
-        none: &["files", "which", "amend", "delete", "remove"],
+        none: &[
+            "files", "which", "amend", "delete", "remove", "history", "commits", "<age>",
+        ],
         build: git_show_last_commit,
     },
     Intent {
         name: "git_commit",
+        effect: Effect::Changes,
         examples: &[
             "commit all changes with message \"fix login\"",
             "commit the staged changes: 'update docs'",
@@ -96,6 +105,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_log",
+        effect: Effect::Reads,
         examples: &[
             "show the last 5 commits",
             "git log",
@@ -103,11 +113,12 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         all: &[&["log", "history", "commits"]],
         any: &["git", "recent", "last", "show"],
-        none: &["files", "<file>", "<path>"],
+        none: &["diff", "between", "compare*", "files", "<file>", "<path>"],
         build: git_log,
     },
     Intent {
         name: "git_diff",
+        effect: Effect::Reads,
         examples: &["show the diff", "what did I change", "show staged changes"],
         all: &[&[
             "diff",
@@ -120,11 +131,14 @@ pub(super) const INTENTS: &[Intent] = &[
             "unstaged changes",
         ]],
         any: &["git"],
-        none: &["commit", "stash*", "files", "which"],
+        none: &[
+            "between", "commits", "compare*", "commit", "stash*", "files", "which",
+        ],
         build: git_diff,
     },
     Intent {
         name: "git_stash_pop",
+        effect: Effect::Changes,
         examples: &["pop the stash", "restore my stashed changes"],
         all: &[
             &[
@@ -144,6 +158,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_stash",
+        effect: Effect::Changes,
         examples: &["stash my changes", "stash everything as 'half done'"],
         all: &[&["stash", "shelve"]],
         any: &["changes"],
@@ -152,6 +167,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_branch_create",
+        effect: Effect::Changes,
         examples: &[
             "create a branch called feature/login",
             "new branch fix-123 and switch to it",
@@ -163,6 +179,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_switch",
+        effect: Effect::Changes,
         examples: &[
             "switch to branch main",
             "checkout develop",
@@ -175,6 +192,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_current_branch",
+        effect: Effect::Reads,
         examples: &["what branch am I on", "which branch is this"],
         all: &[&["branch"], &["current", "which", "what"]],
         any: &["on"],
@@ -183,6 +201,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_branch_list",
+        effect: Effect::Reads,
         examples: &["list branches", "show all branches"],
         all: &[&["branches", "branch"]],
         any: &["list", "show", "all", "git"],
@@ -193,6 +212,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_tag_list",
+        effect: Effect::Reads,
         examples: &["list tags", "show all git tags"],
         all: &[&["tags"]],
         any: &["list", "show", "all"],
@@ -201,6 +221,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "git_tag",
+        effect: Effect::Changes,
         examples: &[
             "tag this commit as v1.2.0",
             "create tag v1.0 with message 'first release'",
@@ -213,13 +234,27 @@ pub(super) const INTENTS: &[Intent] = &[
 ];
 
 /// `git` or `git -C DIR` when the request names the repository's directory.
-fn git(query: &Query<'_>) -> String {
+/// A file name is never a `-C` directory ("the diff in main.rs").
+pub(super) fn git(query: &Query<'_>) -> String {
     query
         .path_after(&["in", "under", "inside", "within"])
+        .filter(|(index, _)| !is_file_name(&query.tokens[*index].raw))
         .map_or_else(
             || "git".to_owned(),
             |(_, dir)| format!("git -C {}", arg(&dir)),
         )
+}
+
+/// Whether a typed path names a file (`main.rs`, `src/app.py`) rather than a folder.
+fn is_file_name(raw: &str) -> bool {
+    !raw.ends_with('/')
+        && std::path::Path::new(raw).extension().is_some_and(|ext| {
+            ext.len() <= 8
+                && ext
+                    .to_string_lossy()
+                    .chars()
+                    .any(|c| c.is_ascii_alphabetic())
+        })
 }
 
 fn one_read(query: &Query<'_>, interpretation: &str, args: &str, explanation: &str) -> Plan {
@@ -240,6 +275,20 @@ fn git_status(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn git_log(query: &Query<'_>) -> Result<Plan, String> {
+    if let Some(age) = query.age_filter()
+        && age.find_args[0] == "-mtime"
+        && let Some(days) = age.find_args[1].strip_prefix('-')
+    {
+        return Ok(one_read(
+            query,
+            &format!("Show the commits of the last {days} days"),
+            &format!(
+                "log --oneline --decorate --since={}",
+                quote(&format!("{days} days ago"))
+            ),
+            "One line per commit, newest first.",
+        ));
+    }
     let count = query.count().unwrap_or(10);
     Ok(one_read(
         query,

@@ -5,7 +5,7 @@
 
 use crate::plan::{Plan, SafetyLevel};
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::quote::quote;
 use super::steps::{bash, plan, read};
@@ -14,6 +14,7 @@ use super::steps::{bash, plan, read};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "kill_process",
+        effect: Effect::Signals,
         examples: &["kill process 1234", "kill firefox", "stop the node process"],
         all: &[&[
             "kill",
@@ -25,11 +26,12 @@ pub(super) const INTENTS: &[Intent] = &[
             "force quit",
         ]],
         any: &["process", "pid"],
-        none: &["<port>", "branch", "stash*"],
+        none: &["<port>", "branch", "stash*", "<other_signal>"],
         build: kill_process,
     },
     Intent {
         name: "port_listener",
+        effect: Effect::Reads,
         examples: &[
             "what is listening on port 8080",
             "which process uses port 3000",
@@ -51,6 +53,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "list_ports",
+        effect: Effect::Reads,
         examples: &["show listening ports", "what ports are open"],
         all: &[&["ports", "listening", "listeners", "sockets"]],
         any: &["open", "show", "list"],
@@ -59,6 +62,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "top_memory",
+        effect: Effect::Reads,
         examples: &["what's using the most memory", "top processes by memory"],
         all: &[
             &["memory", "ram", "mem"],
@@ -80,6 +84,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "top_cpu",
+        effect: Effect::Reads,
         examples: &["top processes by cpu", "what's eating my cpu"],
         all: &[
             &["cpu", "processor", "load"],
@@ -89,11 +94,20 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["processes"],
-        none: &[],
+        none: &[
+            "machine",
+            "model",
+            "core*",
+            "computer",
+            "box",
+            "how many",
+            "number of",
+        ],
         build: top_cpu,
     },
     Intent {
         name: "process_running",
+        effect: Effect::Reads,
         examples: &["is nginx running", "check if postgres is running"],
         all: &[
             &["running", "alive", "up"],
@@ -117,6 +131,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "list_processes",
+        effect: Effect::Reads,
         examples: &["list running processes", "ps"],
         all: &[&["processes", "ps"]],
         any: &["list", "show", "running", "all"],
@@ -135,6 +150,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "uptime",
+        effect: Effect::Reads,
         examples: &["uptime", "how long has the system been up"],
         all: &[&[
             "uptime",
@@ -156,19 +172,17 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "kernel_version",
+        effect: Effect::Reads,
         examples: &["what kernel am I running", "uname"],
-        all: &[&[
-            "kernel",
-            "uname",
-            "os version",
-            "linux version",
-            "operating system",
-            "which os",
-            "what os",
-            "distro",
-        ]],
+        all: &[&["kernel", "uname", "linux version"]],
         any: &["version"],
-        none: &[],
+        none: &[
+            "os",
+            "distro*",
+            "distribution",
+            "operating system",
+            "release",
+        ],
         build: |_| {
             Ok(system(
                 "Show the kernel and system information",
@@ -179,13 +193,35 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "disk_free",
+        effect: Effect::Reads,
         examples: &["how much disk space is free", "df"],
         all: &[
-            &["free", "available", "left", "remaining", "df"],
+            &[
+                "disk space",
+                "free",
+                "available",
+                "left",
+                "remaining",
+                "df",
+                "full",
+                "percent*",
+                "usage",
+                "%",
+            ],
             &["disk", "space", "storage", "df", "drive*"],
         ],
         any: &["how much"],
-        none: &["memory", "ram"],
+        none: &[
+            "memory",
+            "ram",
+            "inode*",
+            "-i",
+            "each",
+            "folder*",
+            "director*",
+            "taking",
+            "per",
+        ],
         build: |_| {
             Ok(system(
                 "Show free disk space on each mounted filesystem",
@@ -196,6 +232,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "memory_usage",
+        effect: Effect::Reads,
         examples: &["how much memory is free", "show ram usage"],
         all: &[&["memory", "ram", "mem", "swap"]],
         any: &["free", "how much", "available", "total", "usage"],
@@ -221,6 +258,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "current_user",
+        effect: Effect::Reads,
         examples: &["whoami", "which user am I logged in as"],
         all: &[&[
             "whoami",
@@ -244,12 +282,13 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "date",
+        effect: Effect::Reads,
         examples: &["what's the date", "what time is it"],
         all: &[&["date", "time", "day"]],
         any: &["what", "current", "today"],
         none: &[
             "file*", "modified", "changed", "commit*", "uptime", "how long", "<path>", "older",
-            "newer", "last", "since", "cpu", "up",
+            "newer", "last", "since", "cpu", "up", "zone", "timezone", "tz",
         ],
         build: |_| {
             Ok(system(

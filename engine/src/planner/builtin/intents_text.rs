@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::plan::{FsAction, Plan, SafetyLevel};
 
-use super::intent::Intent;
+use super::intent::{Effect, Intent};
 use super::intents_files::find_command;
 use super::query::Query;
 use super::quote::quote;
@@ -17,14 +17,31 @@ use super::steps::{arg, bash, fs, plan, read, text};
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
         name: "search_text",
+        effect: Effect::Reads,
         examples: &[
             "search for TODO in src",
             "find 'parse_config' in *.rs files",
             "grep \"timeout\" in ~/project",
         ],
         all: &[
-            &["search", "grep", "find", "look", "where", "which files"],
             &[
+                "search",
+                "grep",
+                "find",
+                "look",
+                "where",
+                "which files",
+                "show",
+                "print",
+                "lines",
+            ],
+            &[
+                "<search_quoted>",
+                "with",
+                "matching",
+                "defined",
+                "declared",
+                "implemented",
                 "for",
                 "todo*",
                 "fixme*",
@@ -35,15 +52,30 @@ pub(super) const INTENTS: &[Intent] = &[
                 "string",
                 "grep",
                 "used",
-                "<quoted>",
             ],
         ],
         any: &["in", "files"],
-        none: &["<size>", "<age>", "named", "called", "<archive>"],
+        none: &[
+            "<size>",
+            "<age>",
+            "named",
+            "called",
+            "<archive>",
+            "in the name",
+            "in their name",
+            "name contains",
+            "names contain",
+            "whose name",
+            "name containing",
+            "how many",
+            "count",
+            "number of",
+        ],
         build: search_text,
     },
     Intent {
         name: "count_lines",
+        effect: Effect::Reads,
         examples: &[
             "count the lines in src/main.rs",
             "how many lines of rust code are in src",
@@ -53,11 +85,12 @@ pub(super) const INTENTS: &[Intent] = &[
             &["lines", "line", "loc", "-l"],
         ],
         any: &["code"],
-        none: &[],
+        none: &["contain*", "matching", "mention*", "with"],
         build: count_lines,
     },
     Intent {
         name: "count_words",
+        effect: Effect::Reads,
         examples: &["count the words in README.md"],
         all: &[
             &["count", "how many", "number of", "wc", "word count"],
@@ -70,6 +103,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "head_file",
+        effect: Effect::Reads,
         examples: &["show the first 20 lines of src/main.rs", "head README.md"],
         all: &[
             &["first", "head", "top", "beginning", "start"],
@@ -81,6 +115,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "tail_file",
+        effect: Effect::Reads,
         examples: &["show the last 50 lines of app.log", "tail server.log"],
         all: &[&["last", "tail", "end", "bottom"], &["<file>", "<quoted>"]],
         any: &["lines", "show"],
@@ -89,6 +124,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "show_file",
+        effect: Effect::Reads,
         examples: &["show me README.md", "cat config.toml"],
         all: &[
             &[
@@ -116,18 +152,27 @@ pub(super) const INTENTS: &[Intent] = &[
             "words",
             "size",
             "big",
+            "read only",
+            "read-only",
+            "readonly",
+            "executable",
+            "permission*",
+            "chmod",
+            "<line_range>",
         ],
         build: show_file,
     },
     Intent {
         name: "archive_create",
+        effect: Effect::Changes,
         examples: &[
             "compress the docs folder into docs.tar.gz",
             "zip the src folder",
             "make a tarball of logs",
         ],
         all: &[&[
-            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up",
+            "compress", "zip", "tar", "archive", "tarball", "pack", "bundle", "back up", ".tar.gz",
+            "tar.gz", ".tgz", "tgz", ".zip",
         ]],
         any: &["folder", "into"],
         none: &[
@@ -147,6 +192,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "archive_list",
+        effect: Effect::Reads,
         examples: &[
             "list the contents of backup.tar.gz",
             "what's inside files.zip",
@@ -163,6 +209,7 @@ pub(super) const INTENTS: &[Intent] = &[
     },
     Intent {
         name: "archive_extract",
+        effect: Effect::Changes,
         examples: &["extract backup.tar.gz", "unzip photos.zip into ~/Pictures"],
         all: &[
             &[
@@ -181,25 +228,107 @@ pub(super) const INTENTS: &[Intent] = &[
     },
 ];
 
+/// The text a search is for: TODO/FIXME, a quoted span, or the word after
+/// "for"/"containing"/… ("the word name" is `name`).
+pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String> {
+    const FILLER: [&str; 9] = [
+        "the", "word", "words", "string", "text", "phrase", "term", "a", "for",
+    ];
+    if query.has_any(&["todo*"]) && query.has_any(&["fixme*"]) {
+        return Ok(("TODO|FIXME".to_owned(), true));
+    }
+    if query.has("todo*") {
+        return Ok(("TODO".to_owned(), false));
+    }
+    if query.has("fixme*") {
+        return Ok(("FIXME".to_owned(), false));
+    }
+    if let Some(quoted) = query.quoted_terms().first() {
+        return Ok(((*quoted).to_owned(), false));
+    }
+    // "where is parse_config defined": the word before "defined".
+    if let Some(at) = (0..query.tokens.len())
+        .find(|&index| matches!(query.lower(index), "defined" | "declared" | "implemented"))
+        && let Some(token) = query.tokens[..at]
+            .iter()
+            .rev()
+            .find(|token| {
+                !matches!(
+                    token.lower.as_str(),
+                    "is" | "are" | "the" | "function" | "class"
+                )
+            })
+            .filter(|token| !matches!(token.lower.as_str(), "where" | "what"))
+    {
+        return Ok((token.raw.clone(), false));
+    }
+    let anchor = (0..query.tokens.len())
+        .find(|&index| {
+            matches!(
+                query.lower(index),
+                "for"
+                    | "grep"
+                    | "containing"
+                    | "contains"
+                    | "contain"
+                    | "mentioning"
+                    | "mention"
+                    | "with"
+                    | "does"
+            )
+        })
+        .ok_or("put the text to search for in quotes, e.g. search for \"timeout\" in src.")?;
+    query
+        .tokens
+        .iter()
+        .skip(anchor + 1)
+        .find(|token| !FILLER.contains(&token.lower.as_str()) && !token.raw.starts_with('-'))
+        .map(|token| (token.raw.clone(), false))
+        .ok_or_else(|| {
+            "put the text to search for in quotes, e.g. search for \"timeout\" in src.".to_owned()
+        })
+}
+
+/// Folders the request excludes ("excluding vendor", "except the tests folder").
+pub(super) fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
+    const FILLER: [&str; 5] = ["the", "folder", "directory", "dir", "my"];
+    (0..query.tokens.len())
+        .filter(|&index| {
+            matches!(
+                query.lower(index),
+                "excluding"
+                    | "except"
+                    | "exclude"
+                    | "skip"
+                    | "skipping"
+                    | "ignore"
+                    | "ignoring"
+                    | "without"
+            )
+        })
+        .filter_map(|index| {
+            query
+                .tokens
+                .iter()
+                .skip(index + 1)
+                .find(|token| !FILLER.contains(&token.lower.as_str()))
+                .filter(|token| !matches!(token.lower.as_str(), "case" | "binary" | "hidden"))
+                .map(|token| token.raw.trim_end_matches('/').to_owned())
+        })
+        .collect()
+}
+
 fn search_text(query: &Query<'_>) -> Result<Plan, String> {
-    let (pattern, is_regex) = if query.has_any(&["todo*"]) && query.has_any(&["fixme*"]) {
-        ("TODO|FIXME".to_owned(), true)
-    } else if query.has("todo*") {
-        ("TODO".to_owned(), false)
-    } else if query.has("fixme*") {
-        ("FIXME".to_owned(), false)
-    } else if let Some(quoted) = query.quoted().first() {
-        ((*quoted).to_owned(), false)
-    } else {
-        let word = query
-            .name_after(&["for", "grep", "containing", "contains", "mentioning"])
-            .ok_or("put the text to search for in quotes, e.g. search for \"timeout\" in src.")?;
-        (word, false)
-    };
+    let (pattern, is_regex) = search_pattern(query)?;
+    let excluded = excluded_dirs(query);
     let dir = query
         .path_after(&["in", "under", "inside", "within", "of"])
+        .filter(|(index, _)| !excluded.contains(&query.tokens[*index].raw))
         .map_or_else(|| query.resolve("."), |(_, dir)| dir);
-    let mut command = String::from("grep -rn");
+    let is_file = query
+        .file_index()
+        .is_some_and(|index| query.resolve(&query.tokens[index].raw) == dir);
+    let mut command = String::from(if is_file { "grep -n" } else { "grep -rn" });
     if is_regex {
         command.push_str(" -E");
     }
@@ -212,8 +341,13 @@ fn search_text(query: &Query<'_>) -> Result<Plan, String> {
     ]) {
         command.push_str(" -i");
     }
-    for include in query.name_patterns() {
-        command.push_str(&format!(" --include {}", quote(&include)));
+    if !is_file {
+        for include in query.name_patterns() {
+            command.push_str(&format!(" --include {}", quote(&include)));
+        }
+        for exclude in &excluded {
+            command.push_str(&format!(" --exclude-dir {}", quote(exclude)));
+        }
     }
     command.push_str(&format!(" -e {} -- {}", quote(&pattern), arg(&dir)));
     Ok(plan(
@@ -317,9 +451,21 @@ fn is_zip(path: &Path) -> bool {
 fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
     let output = query.path_after(&["into", "to", "as", "called", "named"]);
     let output_index = output.as_ref().map(|(index, _)| *index);
+    // ".tar.gz" and "tar.gz" name the format, not a file to pack.
+    let is_format = |raw: &str| {
+        let lower = raw.trim_start_matches('.').to_lowercase();
+        matches!(
+            lower.as_str(),
+            "tar.gz" | "tgz" | "zip" | "tar" | "tar.xz" | "tar.bz2"
+        )
+    };
+    let excluded = excluded_dirs(query);
     let target = (0..query.tokens.len())
         .find(|&index| {
-            Some(index) != output_index && query.is_path_like(index) && !query.is_glob(index)
+            Some(index) != output_index
+                && query.is_path_like(index)
+                && !query.is_glob(index)
+                && !is_format(&query.tokens[index].raw)
         })
         .map(|index| query.resolve(&query.tokens[index].raw))
         .or_else(|| {
@@ -327,7 +473,9 @@ fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
                 .path_after(&[
                     "compress", "zip", "tar", "archive", "of", "pack", "bundle", "up",
                 ])
-                .filter(|(index, _)| Some(*index) != output_index)
+                .filter(|(index, _)| {
+                    Some(*index) != output_index && !is_format(&query.tokens[*index].raw)
+                })
                 .map(|(_, path)| path)
         })
         .ok_or("say what to archive, e.g. \"zip the src folder\".")?;
@@ -346,16 +494,24 @@ fn archive_create(query: &Query<'_>) -> Result<Plan, String> {
     );
     let command = if is_zip(&output) {
         format!(
-            "cd {} && zip -r -q {} {}",
+            "cd {} && zip -r -q {} {}{}",
             arg(&parent),
             arg(&output),
-            quote(&format!("./{name}"))
+            quote(&format!("./{name}")),
+            excluded
+                .iter()
+                .map(|dir| format!(" -x {}", quote(&format!("./{name}/{dir}/*"))))
+                .collect::<String>()
         )
     } else {
         format!(
-            "tar -czf {} -C {} -- {}",
+            "tar -czf {} -C {}{} -- {}",
             arg(&output),
             arg(&parent),
+            excluded
+                .iter()
+                .map(|dir| format!(" --exclude={}", quote(&format!("{name}/{dir}"))))
+                .collect::<String>(),
             quote(&name)
         )
     };

@@ -4,13 +4,22 @@
 //! typed [`crate::plan::FsAction`]s; reads are read-only bash with every
 //! piece of user text shell-quoted.
 
+mod amounts;
 mod categories;
 mod intent;
 mod intents_changes;
+mod intents_destroy;
+mod intents_edit;
 mod intents_files;
 mod intents_git;
+mod intents_git_changes;
+mod intents_git_info;
+mod intents_host;
+mod intents_inspect;
+mod intents_lines;
 mod intents_system;
 mod intents_text;
+mod literal;
 mod query;
 mod quote;
 mod slots;
@@ -66,25 +75,65 @@ pub enum BuiltinOutcome {
     },
 }
 
+/// Confidence of a plan that runs a command the user wrote.
+const LITERAL_CONFIDENCE: f32 = 0.95;
+
 /// Most suggestions offered with [`BuiltinOutcome::NotUnderstood`].
 const MAX_SUGGESTIONS: usize = 3;
 
 /// Every intent, grouped by topic; earlier rows win ties.
 fn intents() -> impl Iterator<Item = &'static Intent> {
-    intents_files::INTENTS
+    intents_inspect::INTENTS
         .iter()
+        .chain(intents_files::INTENTS)
+        .chain(intents_edit::INTENTS)
+        .chain(intents_destroy::INTENTS)
         .chain(intents_changes::INTENTS)
+        .chain(intents_lines::INTENTS)
         .chain(intents_text::INTENTS)
+        .chain(intents_git_info::INTENTS)
+        .chain(intents_git_changes::INTENTS)
         .chain(intents_git::INTENTS)
         .chain(intents_system::INTENTS)
+        .chain(intents_host::INTENTS)
 }
 
 /// Plans `req` with the built-in intent table.
 pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
+    match literal::literal(req.text) {
+        literal::Literal::Run(command) => {
+            return BuiltinOutcome::Planned {
+                plan: literal::run_plan(&command),
+                confidence: LITERAL_CONFIDENCE,
+                intent: "run_command",
+            };
+        }
+        literal::Literal::Decline => {
+            return BuiltinOutcome::NotUnderstood {
+                message: "I could not plan this with the built-in planner: the request quotes a command but does \
+                          not ask to run it. To run it, write \"run this: <command>\"."
+                    .to_owned(),
+                suggestions: vec!["run this: ls -la".to_owned()],
+            };
+        }
+        literal::Literal::None => {}
+    }
     let mut query = Query::new(req.text, req.cwd, req.home);
     query.context = req.context;
+    query.effects = intent::asked_effects(&query);
+    query.asks_change = intent::asks_change(&query);
+    let is_unsupported = intent::asks_unsupported(&query);
     let mut scored: Vec<(f32, &Intent)> = intents()
-        .map(|intent| (intent.score(&query), intent))
+        .map(|intent| {
+            let score = intent.score(&query);
+            // Still ranked for suggestions, but never above the threshold.
+            let score = if is_unsupported {
+                score.min(0.3)
+            } else {
+                score
+            };
+            (score, intent)
+        })
         .collect();
     // Stable sort: among equal scores the earlier (more specific) row stays first.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -3,9 +3,13 @@
 //! the original spelling kept for slots (paths, names, messages). Pure: it
 //! never touches the filesystem.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use crate::context::ContextSnapshot;
+
+use super::amounts::{AgeFilter, SizeFilter};
+use super::intent::Effect;
 
 /// One word of the request.
 #[derive(Debug, Clone)]
@@ -30,6 +34,21 @@ pub(super) struct Query<'a> {
     pub tokens: Vec<Token>,
     /// The context snapshot of `cwd`, when the caller has one.
     pub context: Option<&'a ContextSnapshot>,
+    /// The forceful effects the request's verbs ask for (set by the planner).
+    pub effects: Vec<Effect>,
+    /// Whether any verb asks for a change (set by the planner).
+    pub asks_change: bool,
+    /// Slots asked for by many intents, computed once per request.
+    pub(super) cache: SlotCache,
+}
+
+/// Slot values computed on first use: every intent's matcher asks for them,
+/// and each takes a scan of the request (the age filter a regex).
+#[derive(Debug, Default)]
+pub(super) struct SlotCache {
+    pub patterns: OnceCell<Vec<String>>,
+    pub size: OnceCell<Option<SizeFilter>>,
+    pub age: OnceCell<Option<AgeFilter>>,
 }
 
 const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('`', '`'), ('“', '”'), ('‘', '’')];
@@ -42,6 +61,9 @@ impl<'a> Query<'a> {
             home,
             tokens: tokenize(text),
             context: None,
+            effects: Vec::new(),
+            asks_change: false,
+            cache: SlotCache::default(),
         }
     }
 
@@ -60,6 +82,26 @@ impl<'a> Query<'a> {
                     .get(start + offset)
                     .is_some_and(|token| word_matches(word, &token.lower))
             })
+        })
+    }
+
+    /// Whether a single-word `phrase` of five letters or more occurs with one
+    /// typo (a letter added, dropped, changed or two swapped): "stauts",
+    /// "delte", "comit". Only used for the required words of read-only
+    /// intents, never for the words that rule an intent out: a typo may
+    /// find an answer, never a change.
+    pub fn has_typo_of(&self, phrase: &str) -> bool {
+        if phrase.contains([' ', '*', '<']) || phrase.chars().count() < 5 {
+            return false;
+        }
+        self.tokens.iter().any(|token| {
+            !token.is_quoted
+                && token.lower.chars().count() >= 4
+                && token.lower.chars().next() == phrase.chars().next()
+                // "deleted", "commits": another word, not a typo.
+                && !token.lower.starts_with(phrase)
+                && !phrase.starts_with(token.lower.as_str())
+                && is_one_typo(&token.lower, phrase)
         })
     }
 
@@ -93,6 +135,35 @@ impl<'a> Query<'a> {
             .map(|token| token.lower.as_str())
             .collect();
         words.join(" ")
+    }
+}
+
+/// Whether `a` and `b` differ by exactly one edit or one swap of neighbours.
+fn is_one_typo(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (rest_a, rest_b) = (&a[prefix..], &b[prefix..]);
+    match rest_a.len().abs_diff(rest_b.len()) {
+        0 => {
+            rest_a.get(1..) == rest_b.get(1..)
+                || (rest_a.len() >= 2
+                    && rest_a[0] == rest_b[1]
+                    && rest_a[1] == rest_b[0]
+                    && rest_a[2..] == rest_b[2..])
+        }
+        1 => {
+            let (longer, shorter) = if rest_a.len() > rest_b.len() {
+                (rest_a, rest_b)
+            } else {
+                (rest_b, rest_a)
+            };
+            longer.get(1..) == Some(shorter)
+        }
+        _ => false,
     }
 }
 
@@ -175,6 +246,25 @@ mod tests {
         assert_eq!(raws, ["what's", "in", "my file.txt", "please"]);
         assert!(q.has("whats in"));
         assert_eq!(q.quoted(), ["my file.txt"]);
+    }
+
+    #[test]
+    fn one_typo_matches_long_words_only() {
+        let cases = [
+            ("show git stauts", "status", true),
+            ("delte old.txt", "delete", true),
+            ("comit my changes", "commit", true),
+            ("brnach list", "branch", true),
+            ("show git status", "status", false),
+            ("show git stats", "status", true),
+            ("show deleted files", "delete", false),
+            ("list commits", "commit", false),
+            ("remove it", "rename", false),
+            ("lsit files", "list", false),
+        ];
+        for (text, word, expected) in cases {
+            assert_eq!(query(text).has_typo_of(word), expected, "{text} ~ {word}");
+        }
     }
 
     #[test]

@@ -1,13 +1,15 @@
-//! Slot extraction: the values a request carries besides its intent — paths,
-//! globs, extensions, sizes, ages, counts, ports, pids and names. Each slot is
-//! a small pure function over a [`Query`]; paths are resolved lexically
-//! against the job's directory and home, never looked up on disk.
+//! Slot extraction: the places and names a request carries besides its
+//! intent — paths, globs, extensions, selections and names (sizes, ages,
+//! counts, ports and pids are in `amounts`). Each slot is a small pure
+//! function over a [`Query`]; paths are resolved lexically against the job's
+//! directory and home, never looked up on disk.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::amounts::SIZE;
 use super::query::Query;
 
 /// Words after which the next word names a directory the request is about.
@@ -15,7 +17,7 @@ const IN_PREPS: [&str; 6] = ["in", "under", "inside", "within", "of", "at"];
 /// Words after which the next word names a destination.
 pub(super) const TO_PREPS: [&str; 3] = ["to", "into", "as"];
 /// Words skipped between a preposition and the path it introduces.
-const FILLERS: [&str; 8] = [
+const FILLERS: [&str; 11] = [
     "the",
     "my",
     "a",
@@ -24,13 +26,19 @@ const FILLERS: [&str; 8] = [
     "folder",
     "directory",
     "dir",
+    "called",
+    "named",
+    "new",
 ];
 /// Words that make the bare word before them an adjective, not a path ("rust code", "latest commit").
 const NOUNS: [&str; 8] = [
     "files", "file", "code", "lines", "commit", "commits", "branch", "process",
 ];
-/// Bare words that are never a path even after "in" or "to".
-const NOT_PATHS: [&str; 45] = [
+/// Bare words that are never a path even after "in" or "to": selections
+/// ("everything"), size and age words ("over"), request vocabulary ("name",
+/// "word") and common English. A real folder with such a name is still
+/// reached as `./name` or in quotes.
+const NOT_PATHS: &[&str] = &[
     "code",
     "all",
     "every",
@@ -76,6 +84,217 @@ const NOT_PATHS: [&str; 45] = [
     "category",
     "zip",
     "tar",
+    "everything",
+    "anything",
+    "something",
+    "nothing",
+    "stuff",
+    "things",
+    "thing",
+    "over",
+    "under",
+    "above",
+    "below",
+    "than",
+    "more",
+    "less",
+    "least",
+    "most",
+    "bigger",
+    "larger",
+    "smaller",
+    "older",
+    "newer",
+    "name",
+    "names",
+    "named",
+    "called",
+    "word",
+    "words",
+    "text",
+    "string",
+    "line",
+    "lines",
+    "contents",
+    "content",
+    "case",
+    "sensitive",
+    "insensitive",
+    "these",
+    "those",
+    "this",
+    "that",
+    "which",
+    "what",
+    "where",
+    "whatever",
+    "any",
+    "some",
+    "such",
+    "other",
+    "others",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "with",
+    "without",
+    "from",
+    "for",
+    "by",
+    "on",
+    "off",
+    "up",
+    "down",
+    "pls",
+    "of",
+    "to",
+    "in",
+    "into",
+    "at",
+    "as",
+    "is",
+    "are",
+    "was",
+    "be",
+    "plz",
+    "thx",
+    "thanks",
+    "please",
+    "me",
+    "my",
+    "your",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "us",
+    "you",
+    "we",
+    "they",
+    "i",
+    "now",
+    "today",
+    "yesterday",
+    "ago",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "month",
+    "hours",
+    "hour",
+    "minutes",
+    "years",
+    "time",
+    "date",
+    "order",
+    "alphabetical",
+    "alphabetically",
+    "numeric",
+    "numerically",
+    "new",
+    "old",
+    "latest",
+    "newest",
+    "oldest",
+    "first",
+    "top",
+    "bottom",
+    "end",
+    "start",
+    "beginning",
+    "middle",
+    "front",
+    "back",
+    "left",
+    "right",
+    "half",
+    "question",
+    "terminal",
+    "shell",
+    "bash",
+    "console",
+    "background",
+    "foreground",
+    "place",
+    "total",
+    "full",
+    "detail",
+    "details",
+    "depth",
+    "level",
+    "levels",
+    "tree",
+    "format",
+    "mode",
+    "bytes",
+    "kb",
+    "mb",
+    "gb",
+    "k",
+    "m",
+    "g",
+    "column",
+    "columns",
+    "field",
+    "fields",
+    "row",
+    "rows",
+    "sum",
+    "average",
+    "count",
+    "number",
+    "numbers",
+    "list",
+    "one",
+    "two",
+    "three",
+    "please",
+    "thanks",
+    "commit",
+    "commits",
+    "history",
+    "message",
+    "upstream",
+    "remote",
+    "origin",
+    "process",
+    "processes",
+    "system",
+    "machine",
+    "computer",
+    "server",
+    "use",
+    "question",
+    "parallel",
+    "place",
+    "question",
+    "lowercase",
+    "uppercase",
+    "plain",
+    "json",
+    "yaml",
+    "toml",
+    "csv",
+    "python",
+    "rust",
+    "javascript",
+    "typescript",
+    "go",
+    "java",
+    "c",
+    "markdown",
+    "executable",
+    "readonly",
+    "read",
+    "write",
+    "writable",
+    "permissions",
+    "permission",
 ];
 /// Home folders people name without a path ("in Downloads").
 const KNOWN_DIRS: [(&str, &str); 7] = [
@@ -90,43 +309,14 @@ const KNOWN_DIRS: [(&str, &str); 7] = [
 
 static FILE_NAME: LazyLock<Option<Regex>> =
     LazyLock::new(|| compile(r"^[\w.+-]*[A-Za-z_][\w+-]*\.[A-Za-z][A-Za-z0-9]{0,7}$"));
-static SIZE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    compile(r"^(\d+)(?:\.(\d{1,3}))?(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)$")
-});
-static AGE_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    compile(
-        r"\b(older than|more than|over|at least|newer than|less than|within|in the last|in the past|the last|the past|last|past|under|since) (\d+) (minute|min|hour|day|week|month|year)s?\b( old| ago)?",
-    )
-});
-static AGE_NUMBER_OLD: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"\b(\d+) (minute|min|hour|day|week|month|year)s? (old|ago)\b"));
-
 /// Compiles a pattern written in this file. A typo yields `None`, so the slot
 /// never matches and `slot_patterns_compile` fails, instead of a panic at run time.
-fn compile(pattern: &str) -> Option<Regex> {
+pub(super) fn compile(pattern: &str) -> Option<Regex> {
     Regex::new(pattern).ok()
 }
 
-fn is_match(regex: &LazyLock<Option<Regex>>, text: &str) -> bool {
+pub(super) fn is_match(regex: &LazyLock<Option<Regex>>, text: &str) -> bool {
     regex.as_ref().is_some_and(|regex| regex.is_match(text))
-}
-
-/// A size condition for `find -size`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct SizeFilter {
-    /// The `-size` argument, e.g. `+10M` or `-512000c`.
-    pub find_arg: String,
-    /// The condition as people say it: "larger than 10MB".
-    pub text: String,
-}
-
-/// An age condition for `find -mtime`/`-mmin`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct AgeFilter {
-    /// The find arguments, e.g. `["-mtime", "+7"]`.
-    pub find_args: [String; 2],
-    /// The condition as people say it: "modified more than 7 days ago".
-    pub text: String,
 }
 
 impl Query<'_> {
@@ -159,6 +349,7 @@ impl Query<'_> {
             || raw == ".."
             || (raw.contains('/') && !raw.contains("://"))
             || is_match(&FILE_NAME, raw)
+            || is_dotfile(raw)
     }
 
     /// Whether the token at `index` is a glob (`*.log`, `test_?`).
@@ -187,6 +378,17 @@ impl Query<'_> {
         }
         if self.is_path_like(index) {
             return Some((index, self.resolve(&token.raw)));
+        }
+        let unit = self.lower(index + 1);
+        let is_amount = token.lower.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && (is_match(&SIZE, &format!("{}{unit}", token.lower))
+                || [
+                    "minute", "min", "hour", "day", "week", "month", "year", "line", "commit",
+                ]
+                .iter()
+                .any(|word| unit.trim_end_matches('s') == *word));
+        if is_amount {
+            return None;
         }
         if let Some((_, name)) = KNOWN_DIRS.iter().find(|(word, _)| *word == token.lower) {
             return Some((index, self.home.join(name)));
@@ -218,6 +420,7 @@ impl Query<'_> {
     pub fn location_slot(&self) -> Option<(usize, PathBuf)> {
         self.path_after(&IN_PREPS)
             .or_else(|| self.known_dir())
+            .or_else(|| self.word_before_folder())
             .or_else(|| {
                 (0..self.tokens.len())
                     .filter(|&index| !TO_PREPS.contains(&self.lower(index.wrapping_sub(1))))
@@ -227,6 +430,54 @@ impl Query<'_> {
                     })
                     .find(|&index| self.is_path_like(index) && !self.is_glob(index))
                     .map(|index| (index, self.resolve(&self.tokens[index].raw)))
+            })
+    }
+
+    /// Quoted spans that are not places: the text of a search, a message.
+    pub fn quoted_terms(&self) -> Vec<&str> {
+        const PLACE_WORDS: [&str; 10] = [
+            "in", "under", "inside", "within", "of", "from", "to", "into", "ls", "folder",
+        ];
+        (0..self.tokens.len())
+            .filter(|&index| self.tokens[index].is_quoted)
+            .filter(|&index| {
+                let mut before = index;
+                while before > 0 && FILLERS.contains(&self.lower(before - 1)) {
+                    before -= 1;
+                }
+                let place_word = self.lower(before.wrapping_sub(1));
+                let counts_of = place_word == "of"
+                    && matches!(
+                        self.lower(before.wrapping_sub(2)),
+                        "matches" | "occurrences" | "instances" | "count" | "number" | "mentions"
+                    );
+                counts_of || !PLACE_WORDS.contains(&place_word)
+            })
+            .map(|index| self.tokens[index].raw.as_str())
+            .collect()
+    }
+
+    /// "the logs folder", "the build directory": a bare word named as a folder.
+    fn word_before_folder(&self) -> Option<(usize, PathBuf)> {
+        (0..self.tokens.len())
+            .filter(|&index| matches!(self.lower(index + 1), "folder" | "directory" | "dir"))
+            .find(|&index| {
+                let token = &self.tokens[index];
+                !token.is_quoted
+                    && !token.lower.is_empty()
+                    && !NOT_PATHS.contains(&token.lower.as_str())
+                    && token
+                        .lower
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            })
+            .map(|index| {
+                let raw = &self.tokens[index].raw;
+                let path = KNOWN_DIRS
+                    .iter()
+                    .find(|(word, _)| *word == self.tokens[index].lower)
+                    .map_or_else(|| self.resolve(raw), |(_, name)| self.home.join(name));
+                (index, path)
             })
     }
 
@@ -248,7 +499,7 @@ impl Query<'_> {
             let raw = &self.tokens[index].raw;
             self.is_path_like(index)
                 && !self.is_glob(index)
-                && Path::new(raw).extension().is_some()
+                && (Path::new(raw).extension().is_some() || is_dotfile(raw))
                 && !raw.ends_with('/')
         })
     }
@@ -288,12 +539,21 @@ impl Query<'_> {
     /// File-name patterns: globs as typed, extensions ("python files", ".rs",
     /// "pdfs", "images") as `*.ext`, and "named X"/"called X" as `X`.
     pub fn name_patterns(&self) -> Vec<String> {
+        self.cache
+            .patterns
+            .get_or_init(|| self.find_name_patterns())
+            .clone()
+    }
+
+    fn find_name_patterns(&self) -> Vec<String> {
         let mut patterns: Vec<String> = (0..self.tokens.len())
             .filter(|&index| self.is_glob(index))
             .map(|index| self.tokens[index].raw.clone())
             .collect();
+        let place = self.location_slot().map(|(index, _)| index);
+        let destination = self.path_after(&TO_PREPS).map(|(index, _)| index);
         for (index, token) in self.tokens.iter().enumerate() {
-            if token.is_quoted {
+            if token.is_quoted || Some(index) == place || Some(index) == destination {
                 continue;
             }
             let next = self.lower(index + 1);
@@ -310,151 +570,63 @@ impl Query<'_> {
             });
             patterns.extend(exts.into_iter().map(|ext| format!("*.{ext}")));
         }
-        if let Some(name) = self.name_after(&["named", "called"]) {
+        let names_a_folder = (0..self.tokens.len())
+            .filter(|&index| matches!(self.lower(index), "named" | "called"))
+            .any(|index| {
+                matches!(
+                    self.lower(index.wrapping_sub(1)),
+                    "folder" | "directory" | "dir" | "archive" | "branch" | "link" | "symlink"
+                )
+            });
+        if !names_a_folder && let Some(name) = self.name_after(&["named", "called"]) {
             patterns.push(name);
         }
         patterns.dedup();
         patterns
     }
 
-    /// A size condition ("larger than 10MB", "under 500 KB").
-    pub fn size_filter(&self) -> Option<SizeFilter> {
-        self.tokens.iter().enumerate().find_map(|(index, token)| {
-            let joined = format!("{}{}", token.lower, self.lower(index + 1));
-            let size = SIZE.as_ref()?;
-            let (caps, spoken) = size
-                .captures(&token.lower)
-                .map(|caps| (caps, token.raw.clone()))
-                .or_else(|| size.captures(&joined).map(|caps| (caps, joined.clone())))?;
-            let bytes = size_bytes(
-                &caps[1],
-                caps.get(2).map_or("", |frac| frac.as_str()),
-                &caps[3],
-            )?;
-            let before: Vec<&str> = (index.saturating_sub(3)..index)
-                .rev()
-                .map(|i| self.lower(i))
-                .collect();
-            let is_smaller = before
-                .iter()
-                .find_map(|word| match *word {
-                    "smaller" | "less" | "under" | "below" | "most" | "tinier" | "up" => Some(true),
-                    "larger" | "bigger" | "over" | "above" | "more" | "greater" | "least"
-                    | "exceeding" => Some(false),
-                    _ => None,
-                })
-                .unwrap_or(false);
-            let (find_arg, text) = if is_smaller {
-                (format!("-{bytes}c"), format!("smaller than {spoken}"))
-            } else {
-                (
-                    format!("+{}", find_size_unit(bytes)),
-                    format!("larger than {spoken}"),
-                )
-            };
-            Some(SizeFilter { find_arg, text })
-        })
+    /// Whether the request selects everything in a place ("everything",
+    /// "all files", "all of it") rather than naming files.
+    pub fn selects_everything(&self) -> bool {
+        self.has_any(&[
+            "everything",
+            "all files",
+            "all the files",
+            "all of the files",
+            "every file",
+            "all of it",
+            "all contents",
+            "all the contents",
+            "the contents",
+            "all the stuff",
+            "all stuff",
+        ])
     }
+}
 
-    /// An age condition ("older than 7 days", "modified today", "last week").
-    pub fn age_filter(&self) -> Option<AgeFilter> {
-        let text = self.lower_text();
-        if let Some(caps) = AGE_NUMBER.as_ref().and_then(|regex| regex.captures(&text)) {
-            let is_older = matches!(&caps[1], "older than" | "more than" | "over" | "at least")
-                || caps.get(4).is_some();
-            return age(&caps[2], &caps[3], is_older);
-        }
-        if let Some(caps) = AGE_NUMBER_OLD
-            .as_ref()
-            .and_then(|regex| regex.captures(&text))
-        {
-            return age(&caps[1], &caps[2], true);
-        }
-        let spans = [
-            (
-                ["today", "modified today"],
-                ("-mtime", "-1"),
-                "modified in the last 24 hours",
-            ),
-            (
-                ["last hour", "past hour"],
-                ("-mmin", "-60"),
-                "modified in the last hour",
-            ),
-            (
-                ["yesterday", "since yesterday"],
-                ("-mtime", "-2"),
-                "modified since yesterday",
-            ),
-            (
-                ["last week", "this week"],
-                ("-mtime", "-7"),
-                "modified in the last 7 days",
-            ),
-            (
-                ["past week", "recently"],
-                ("-mtime", "-7"),
-                "modified in the last 7 days",
-            ),
-            (
-                ["last month", "this month"],
-                ("-mtime", "-30"),
-                "modified in the last 30 days",
-            ),
-        ];
-        spans
-            .iter()
-            .find(|(phrases, _, _)| self.has_any(phrases))
-            .map(|(_, (flag, value), text)| AgeFilter {
-                find_args: [(*flag).to_owned(), (*value).to_owned()],
-                text: (*text).to_owned(),
-            })
-    }
-
-    /// An integer count ("top 5", "last 20 lines"): the first bare number not
-    /// used as a size, age, port or pid.
-    pub fn count(&self) -> Option<u32> {
-        self.tokens.iter().enumerate().find_map(|(index, token)| {
-            let number = token
-                .lower
-                .parse::<u32>()
-                .ok()
-                .filter(|_| !token.is_quoted)?;
-            let previous = self.lower(index.wrapping_sub(1));
-            let next = self.lower(index + 1);
-            let is_other = matches!(previous, "port" | "pid" | "process" | "kill" | "than")
-                || is_match(&SIZE, &format!("{number}{next}"))
-                || ["minute", "min", "hour", "day", "week", "month", "year"]
+/// `.gitignore`, `.env`, `.bashrc`: a hidden file named on its own, as
+/// opposed to an extension (`.log`, `.py`) naming a kind of file.
+fn is_dotfile(raw: &str) -> bool {
+    // `.git` is the repository folder, not a file to show or delete.
+    const MORE_EXTENSIONS: [&str; 13] = [
+        "log", "bak", "tmp", "temp", "swp", "pyc", "o", "lock", "out", "conf", "cfg", "ini", "git",
+    ];
+    raw.strip_prefix('.').is_some_and(|name| {
+        let lower = name.to_lowercase();
+        // ".tar.gz" is two extensions, not a file.
+        let is_extension = lower.split('.').any(|part| {
+            MORE_EXTENSIONS.contains(&part)
+                || super::categories::ALL
                     .iter()
-                    .any(|unit| next.trim_end_matches('s') == *unit);
-            (!is_other).then_some(number)
-        })
-    }
-
-    /// A TCP port ("port 8080", ":3000").
-    pub fn port(&self) -> Option<u16> {
-        self.tokens.iter().enumerate().find_map(|(index, token)| {
-            let after_word = matches!(self.lower(index.wrapping_sub(1)), "port" | "ports");
-            let digits = if after_word {
-                token.lower.as_str()
-            } else {
-                token.lower.strip_prefix(':')?
-            };
-            digits.parse::<u16>().ok().filter(|port| *port > 0)
-        })
-    }
-
-    /// A process id ("pid 1234", "process 1234", "kill 1234").
-    pub fn pid(&self) -> Option<u32> {
-        self.tokens.iter().enumerate().find_map(|(index, token)| {
-            let previous = self.lower(index.wrapping_sub(1));
-            let is_pid_word = matches!(previous, "pid" | "process" | "kill" | "id" | "-9");
-            is_pid_word
-                .then(|| token.lower.parse::<u32>().ok())
-                .flatten()
-                .filter(|pid| *pid > 1)
-        })
-    }
+                    .any(|(_, extensions)| extensions.contains(&part))
+        });
+        !is_extension
+            && (2..=40).contains(&name.len())
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    })
 }
 
 /// Removes `.` and resolves `..` without touching the disk.
@@ -524,147 +696,6 @@ fn extensions_for(word: &str, typed_word: bool) -> &'static [&'static str] {
     }
 }
 
-fn size_bytes(whole: &str, fraction: &str, unit: &str) -> Option<u64> {
-    let multiplier: u64 = match unit.chars().next()? {
-        'k' => 1 << 10,
-        'm' => 1 << 20,
-        'g' => 1 << 30,
-        't' => 1 << 40,
-        _ => 1,
-    };
-    let whole: u64 = whole.parse().ok()?;
-    let scale = 10u64.pow(u32::try_from(fraction.len()).ok()?);
-    let fraction: u64 = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse().ok()?
-    };
-    whole
-        .checked_mul(multiplier)?
-        .checked_add(fraction.checked_mul(multiplier)? / scale)
-}
-
-fn find_size_unit(bytes: u64) -> String {
-    let units = [(1u64 << 30, 'G'), (1 << 20, 'M'), (1 << 10, 'k')];
-    units
-        .iter()
-        .find(|(size, _)| bytes >= *size && bytes.is_multiple_of(*size))
-        .map_or_else(
-            || format!("{bytes}c"),
-            |(size, unit)| format!("{}{unit}", bytes / size),
-        )
-}
-
-fn age(number: &str, unit: &str, is_older: bool) -> Option<AgeFilter> {
-    let n: u32 = number.parse().ok()?;
-    let (flag, amount, unit_text) = match unit {
-        "minute" | "min" => ("-mmin", n, "minutes"),
-        "hour" => ("-mmin", n.checked_mul(60)?, "hours"),
-        "day" => ("-mtime", n, "days"),
-        "week" => ("-mtime", n.checked_mul(7)?, "weeks"),
-        "month" => ("-mtime", n.checked_mul(30)?, "months"),
-        _ => ("-mtime", n.checked_mul(365)?, "years"),
-    };
-    let (sign, text) = if is_older {
-        ('+', format!("modified more than {n} {unit_text} ago"))
-    } else {
-        ('-', format!("modified in the last {n} {unit_text}"))
-    };
-    Some(AgeFilter {
-        find_args: [flag.to_owned(), format!("{sign}{amount}")],
-        text,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::{AGE_NUMBER, AGE_NUMBER_OLD, FILE_NAME, SIZE};
-    use crate::planner::builtin::query::Query;
-    use std::path::{Path, PathBuf};
-
-    fn query(text: &str) -> Query<'static> {
-        Query::new(text, Path::new("/w/p"), Path::new("/h"))
-    }
-
-    #[test]
-    fn slot_patterns_compile() {
-        for regex in [&FILE_NAME, &SIZE, &AGE_NUMBER, &AGE_NUMBER_OLD] {
-            assert!(regex.is_some());
-        }
-    }
-
-    #[test]
-    fn sizes_become_find_arguments() {
-        let cases = [
-            ("files larger than 10MB", "+10M"),
-            ("bigger than 1G", "+1G"),
-            ("over 1.5 GB", "+1536M"),
-            ("smaller than 2k", "-2048c"),
-            ("files under 500 bytes", "-500c"),
-        ];
-        for (text, expected) in cases {
-            let size = query(text).size_filter();
-            assert_eq!(
-                size.map(|s| s.find_arg),
-                Some(expected.to_owned()),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn ages_become_find_arguments() {
-        let cases = [
-            ("older than 7 days", ["-mtime", "+7"]),
-            ("modified in the last 3 days", ["-mtime", "-3"]),
-            ("changed within 2 hours", ["-mmin", "-120"]),
-            ("files 2 weeks old", ["-mtime", "+14"]),
-            ("modified today", ["-mtime", "-1"]),
-            ("edited last week", ["-mtime", "-7"]),
-        ];
-        for (text, expected) in cases {
-            let age = query(text).age_filter().map(|a| a.find_args);
-            assert_eq!(age, Some(expected.map(str::to_owned)), "{text}");
-        }
-    }
-
-    #[test]
-    fn paths_resolve_against_cwd_and_home() {
-        let cases = [
-            ("list files in ~/Downloads", "/h/Downloads"),
-            ("list files in ~", "/h"),
-            ("list files under src", "/w/p/src"),
-            ("list files in ../other/./x", "/w/other/x"),
-            ("list files in /tmp/x", "/tmp/x"),
-            ("list files in Downloads", "/h/Downloads"),
-            ("list files in the docs folder", "/w/p/docs"),
-            ("ls src/", "/w/p/src"),
-            ("list files", "/w/p"),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(query(text).location(), PathBuf::from(expected), "{text}");
-        }
-    }
-
-    #[test]
-    fn counts_ports_and_pids_are_told_apart() {
-        let q = query("show the top 5 processes on port 8080");
-        assert_eq!((q.count(), q.port()), (Some(5), Some(8080)));
-        let q = query("kill process 4321");
-        assert_eq!((q.count(), q.pid()), (None, Some(4321)));
-        assert_eq!(query("files older than 7 days").count(), None);
-    }
-
-    #[test]
-    fn name_patterns_come_from_globs_extensions_and_names() {
-        let cases: [(&str, &[&str]); 4] = [
-            ("find *.log files", &["*.log"]),
-            ("find python files", &["*.py"]),
-            ("list all .rs files", &["*.rs"]),
-            ("find files named notes.txt", &["notes.txt"]),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(query(text).name_patterns(), expected, "{text}");
-        }
-    }
-}
+#[path = "slots_tests.rs"]
+mod tests;

@@ -1,0 +1,447 @@
+//! Precision of the built-in planner: the verb decides the intent, words such
+//! as "everything", "over" and "name" never become paths, commands written in
+//! the request run as written, conflicting verbs decline, and the everyday
+//! requests that used to be declined plan to the right command.
+
+use std::path::Path;
+
+use engine::plan::{FsAction, Plan, StepAction};
+use engine::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
+use pretty_assertions::assert_eq;
+
+const CWD: &str = "/home/u/proj";
+const HOME: &str = "/home/u";
+
+fn outcome(text: &str) -> BuiltinOutcome {
+    plan_builtin(&PlanRequest {
+        text,
+        cwd: Path::new(CWD),
+        home: Path::new(HOME),
+        context: None,
+    })
+}
+
+/// Every command and typed action of a plan, one per line.
+fn plan_text(plan: &Plan) -> String {
+    plan.steps
+        .iter()
+        .map(|step| match &step.action {
+            StepAction::Bash { command } | StepAction::Python { command } => command.clone(),
+            StepAction::Fs { action } => format!("{action:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `(request, intent, a piece of the plan's commands)`; reports every mismatch.
+fn check(cases: &[(&str, &str, &str)]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(text, want_intent, want_piece)| match outcome(text) {
+            BuiltinOutcome::Planned { plan, intent, .. } => {
+                let commands = plan_text(&plan);
+                (intent != *want_intent || !commands.contains(want_piece)).then(|| {
+                    format!("{text:?}: got {intent} `{commands}`, want {want_intent} containing `{want_piece}`")
+                })
+            }
+            BuiltinOutcome::NotUnderstood { message, .. } => {
+                Some(format!("{text:?}: declined: {message}"))
+            }
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn check_declined(cases: &[&str]) {
+    let planned: Vec<String> = cases
+        .iter()
+        .filter_map(|text| match outcome(text) {
+            BuiltinOutcome::Planned { intent, plan, .. } => {
+                Some(format!("{text:?}: planned {intent} `{}`", plan_text(&plan)))
+            }
+            BuiltinOutcome::NotUnderstood { .. } => None,
+        })
+        .collect();
+    assert!(
+        planned.is_empty(),
+        "{} should decline:\n{}",
+        planned.len(),
+        planned.join("\n")
+    );
+}
+
+#[test]
+fn the_verb_decides_delete_versus_list() {
+    check(&[
+        (
+            "get rid of all log files under logs",
+            "delete_files",
+            "/home/u/proj/logs/*.log",
+        ),
+        (
+            "remove every .log file in logs",
+            "delete_files",
+            "/home/u/proj/logs/*.log",
+        ),
+        (
+            "list all log files under logs",
+            "find_files",
+            "-iname '*.log'",
+        ),
+        (
+            "show me the log files in logs",
+            "find_files",
+            "-iname '*.log'",
+        ),
+        ("erase old.txt", "delete_files", "/home/u/proj/old.txt"),
+    ]);
+}
+
+#[test]
+fn the_verb_decides_wipe_versus_show_history() {
+    check(&[
+        (
+            "wipe the git history",
+            "git_wipe_history",
+            "/home/u/proj/.git",
+        ),
+        (
+            "throw away the git history and start fresh",
+            "git_wipe_history",
+            "git init",
+        ),
+        ("show the git history", "git_log", "git log"),
+    ]);
+}
+
+#[test]
+fn the_verb_decides_move_versus_copy() {
+    let moved = outcome("move notes.txt to docs");
+    let copied = outcome("copy notes.txt to docs");
+    let action = |outcome: BuiltinOutcome| match outcome {
+        BuiltinOutcome::Planned { plan, .. } => {
+            plan.steps.into_iter().find_map(|s| match s.action {
+                StepAction::Fs { action } => Some(action),
+                StepAction::Bash { .. } | StepAction::Python { .. } => None,
+            })
+        }
+        BuiltinOutcome::NotUnderstood { .. } => None,
+    };
+    assert_eq!(
+        action(moved),
+        Some(FsAction::Move {
+            from: vec!["/home/u/proj/notes.txt".into()],
+            to_dir: "/home/u/proj/docs".into()
+        })
+    );
+    assert_eq!(
+        action(copied),
+        Some(FsAction::Copy {
+            from: vec!["/home/u/proj/notes.txt".into()],
+            to_dir: "/home/u/proj/docs".into()
+        })
+    );
+}
+
+#[test]
+fn conflicting_verbs_decline_instead_of_picking_one() {
+    check_declined(&[
+        "move notes.txt to docs and then delete docs",
+        "copy or move the pdfs somewhere",
+        "list the files in docs and delete them",
+        "undo the last commit and discard the changes",
+        "kill and restart nginx then copy the logs",
+        "squash everything into one commit and force push",
+        "rebase onto main and delete the old branch",
+        "install docker",
+        "move all screenshots to pictures",
+        "show the diff between two commits",
+    ]);
+}
+
+#[test]
+fn commands_written_in_the_request_run_exactly_as_written() {
+    check(&[
+        ("run this: ls -la /tmp", "run_command", "ls -la /tmp"),
+        ("please run `git status`", "run_command", "git status"),
+        ("$ du -sh .", "run_command", "du -sh ."),
+        (
+            "tidy up with `rm -rf build dist`",
+            "run_command",
+            "rm -rf build dist",
+        ),
+        (
+            "organize things: `mv *.jpg images/`",
+            "run_command",
+            "mv *.jpg images/",
+        ),
+    ]);
+    let BuiltinOutcome::Planned { plan, .. } = outcome("tidy up with `rm -rf build`") else {
+        panic!("not planned");
+    };
+    assert_eq!(plan.steps.len(), 1);
+    assert_eq!(plan_text(&plan), "rm -rf build");
+}
+
+#[test]
+fn commands_asked_about_are_not_run() {
+    check_declined(&[
+        "what does `rm -rf /` do",
+        "explain `git push --force`",
+        "don't run `rm -rf ~`",
+    ]);
+}
+
+#[test]
+fn request_words_never_become_paths() {
+    let cases = [
+        "delete everything over 1 MB",
+        "find files over 1 MB",
+        "which files contain the word name",
+        "find everything bigger than 500k",
+        "list files with name in the name",
+    ];
+    for text in cases {
+        if let BuiltinOutcome::Planned { plan, .. } = outcome(text) {
+            let commands = plan_text(&plan);
+            for word in ["/everything", "/over", "proj/name "] {
+                assert!(!commands.contains(word), "{text}: {commands}");
+            }
+        }
+    }
+    check(&[
+        (
+            "which files contain the word name",
+            "search_text",
+            "-e name -- /home/u/proj",
+        ),
+        ("find files over 1 MB", "find_files", "-size +1M"),
+    ]);
+}
+
+#[test]
+fn git_never_runs_with_dash_c_on_a_file() {
+    check(&[
+        (
+            "show the diff of src/main.rs",
+            "git_diff_file",
+            "diff -- /home/u/proj/src/main.rs",
+        ),
+        (
+            "git status in src",
+            "git_status",
+            "git -C /home/u/proj/src status",
+        ),
+    ]);
+    for text in [
+        "show the diff in main.rs",
+        "git log of notes.md",
+        "show changes in app.py",
+    ] {
+        if let BuiltinOutcome::Planned { plan, .. } = outcome(text) {
+            assert!(
+                !plan_text(&plan).contains("-C /home/u/proj/main.rs"),
+                "{text}"
+            );
+            assert!(!plan_text(&plan).contains(".md status"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn everyday_file_requests_plan() {
+    check(&[
+        (
+            "copy notes.txt to notes-backup.txt",
+            "copy_as",
+            "cp -n -- /home/u/proj/notes.txt /home/u/proj/notes-backup.txt",
+        ),
+        (
+            "duplicate config.yaml as config.local.yaml",
+            "copy_as",
+            "config.local.yaml",
+        ),
+        (
+            "add the prefix old_ to every .txt file",
+            "rename_affix",
+            "n=old_\"$f\"",
+        ),
+        (
+            "make deploy.sh executable",
+            "set_permissions",
+            "chmod +x -- /home/u/proj/deploy.sh",
+        ),
+        (
+            "chmod 644 notes.txt",
+            "set_permissions",
+            "chmod 644 -- /home/u/proj/notes.txt",
+        ),
+        (
+            "create a symlink to notes.txt called latest.txt",
+            "symlink",
+            "ln -s -- /home/u/proj/notes.txt /home/u/proj/latest.txt",
+        ),
+        (
+            "replace localhost with 127.0.0.1 in config.ini",
+            "replace_in_file",
+            "s/localhost/127.0.0.1/g",
+        ),
+        (
+            "sort names.txt into sorted.txt",
+            "sort_lines",
+            "sort -- /home/u/proj/names.txt > /home/u/proj/sorted.txt",
+        ),
+        (
+            "remove duplicate lines from emails.txt and save to unique.txt",
+            "sort_lines",
+            "sort -u",
+        ),
+        (
+            "extract the lines containing ERROR from app.log into errors.txt",
+            "extract_lines",
+            "grep -F -e ERROR",
+        ),
+        (
+            "sum the second column of data.csv",
+            "sum_column",
+            "awk -F, '{ s += $2 } END { print s }'",
+        ),
+        (
+            "create a .tar.gz of docs",
+            "archive_create",
+            "tar -czf /home/u/proj/docs.tar.gz",
+        ),
+        (
+            "show lines 10 to 20 of main.rs",
+            "line_range",
+            "sed -n 10,20p",
+        ),
+        ("show the newest file", "newest_file", "ls -1p -t"),
+        ("find empty folders", "empty_entries", "-type d -empty"),
+        (
+            "create an empty file called todo.txt",
+            "create_file",
+            "Write { path: \"/home/u/proj/todo.txt\"",
+        ),
+        (
+            "touch todo.md",
+            "create_file",
+            "touch -- /home/u/proj/todo.md",
+        ),
+    ]);
+}
+
+#[test]
+fn everyday_git_and_system_requests_plan() {
+    check(&[
+        (
+            "merge the feature branch",
+            "git_merge",
+            "merge --no-edit feature",
+        ),
+        (
+            "unstage notes.txt",
+            "git_unstage",
+            "restore --staged -- /home/u/proj/notes.txt",
+        ),
+        (
+            "restore app.py from the last commit",
+            "git_restore_file",
+            "restore --source=HEAD",
+        ),
+        (
+            "who changed line 10 of main.rs",
+            "git_blame",
+            "blame -L 10,10",
+        ),
+        ("show commits by alice", "git_log_author", "--author=alice"),
+        (
+            "send SIGHUP to process 1234",
+            "send_signal",
+            "kill -s HUP 1234",
+        ),
+        ("what is the value of $EDITOR", "env_var", "printenv EDITOR"),
+        (
+            "which linux distro is this",
+            "os_release",
+            "cat /etc/os-release",
+        ),
+        ("how many cpu cores do i have", "cpu_info", "nproc"),
+        ("show inode usage", "inode_usage", "df -i"),
+        (
+            "what version of git is installed",
+            "tool_version",
+            "git --version",
+        ),
+        (
+            "kill whatever is running on port 3000",
+            "kill_port",
+            "fuser -k -TERM 3000/tcp",
+        ),
+        (
+            "revert the last commit",
+            "git_revert",
+            "revert --no-edit HEAD",
+        ),
+        ("what's listening on 3000", "port_listener", "sport = :3000"),
+        (
+            "how much space does node_modules take",
+            "size_of",
+            "du -sh -- /home/u/proj/node_modules",
+        ),
+        (
+            "show the commit history for the last week",
+            "git_log",
+            "--since='7 days ago'",
+        ),
+    ]);
+}
+
+#[test]
+fn dangerous_requests_are_planned_for_the_gate() {
+    check(&[
+        (
+            "delete everything in build",
+            "delete_files",
+            "/home/u/proj/build",
+        ),
+        (
+            "delete everything here",
+            "delete_files",
+            "-mindepth 1 -delete",
+        ),
+        (
+            "force push to origin",
+            "git_force_push",
+            "push --force origin",
+        ),
+        ("git reset --hard", "git_reset_hard", "reset --hard HEAD"),
+        (
+            "give everyone full access to uploads recursively",
+            "set_permissions",
+            "chmod -R 777",
+        ),
+        ("shred secret.txt", "shred_file", "shred -u --"),
+        ("truncate app.log", "truncate_file", "truncate -s 0"),
+        (
+            "kill all python processes",
+            "kill_process",
+            "pkill -x -- python",
+        ),
+        (
+            "force delete the branch spike",
+            "git_branch_delete",
+            "branch -D -- spike",
+        ),
+        (
+            "delete log files older than 30 days",
+            "delete_files",
+            "-mtime +30",
+        ),
+    ]);
+}
