@@ -10,7 +10,7 @@ use super::live::LiveServer;
 
 const REQUEST: &str = "write a haiku about rust into the terminal";
 
-fn bedrock_env(fake: &FakeBedrock, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn bedrock_env(fake: &FakeBedrock, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = [
         ("DEVOS_PROVIDERS", "bedrock"),
         ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.url.as_str()),
@@ -30,7 +30,7 @@ fn bedrock_env(fake: &FakeBedrock, extra: &[(&str, &str)]) -> Vec<(String, Strin
     env
 }
 
-fn haiku_plan() -> serde_json::Value {
+pub fn haiku_plan() -> serde_json::Value {
     json!({
         "interpretation": "Print a haiku about Rust",
         "steps": [{
