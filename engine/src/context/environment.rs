@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 /// Tools plans commonly use, looked up on `PATH` (package managers included).
 pub const TOOLS: &[&str] = &[
-    "git", "python3", "node", "npm", "docker", "podman", "aws", "rg", "fd", "fdfind", "jq",
-    "curl", "wget", "ss", "lsof", "zip", "unzip", "make", "cargo", "go", "ffmpeg", "apt-get",
-    "dnf", "yum", "pacman", "zypper", "apk", "brew",
+    "git", "python3", "node", "npm", "docker", "podman", "aws", "rg", "fd", "fdfind", "jq", "curl",
+    "wget", "ss", "lsof", "zip", "unzip", "make", "cargo", "go", "ffmpeg", "apt-get", "dnf", "yum",
+    "pacman", "zypper", "apk", "brew",
 ];
 
 /// How long a detected environment is reused.
@@ -126,9 +126,10 @@ impl EnvironmentProbe {
                 .any(|line| line.trim() == "[default]")
                 .then(|| "default".to_owned())
         });
-        let region = self.aws_region.clone().or_else(|| {
-            profile_region(&config, profile.as_deref().unwrap_or("default"))
-        });
+        let region = self
+            .aws_region
+            .clone()
+            .or_else(|| profile_region(&config, profile.as_deref().unwrap_or("default")));
         (profile.is_some() || region.is_some()).then_some(AwsContext { profile, region })
     }
 }
@@ -165,7 +166,8 @@ fn profile_region(config: &str, profile: &str) -> Option<String> {
 }
 
 fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    std::fs::metadata(path)
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
 
 /// The detected environment: detected at start, re-detected by
@@ -271,7 +273,11 @@ mod tests {
     #[test]
     fn environment_region_wins_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("aws-config"), "[default]\nregion=eu-west-1\n").unwrap();
+        std::fs::write(
+            dir.path().join("aws-config"),
+            "[default]\nregion=eu-west-1\n",
+        )
+        .unwrap();
         let info = EnvironmentProbe {
             aws_region: Some("ap-south-1".into()),
             ..probe(dir.path())

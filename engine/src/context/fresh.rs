@@ -215,7 +215,11 @@ mod tests {
         top.sort_unstable();
         assert_eq!(top, vec!["a.png", "sub"]);
         assert_eq!(
-            (walk.summary.files, walk.summary.dirs, walk.summary.total_bytes),
+            (
+                walk.summary.files,
+                walk.summary.dirs,
+                walk.summary.total_bytes
+            ),
             (3, 2, 8)
         );
         assert!(walk.entries.iter().any(|e| e.name == "sub/deeper/c.md"));
@@ -239,7 +243,9 @@ mod tests {
         assert_eq!(walk.entries.len(), 10);
         assert_eq!(walk.summary.files, 10);
         assert!(
-            walk.stopped.as_deref().is_some_and(|s| s.contains("10 entries")),
+            walk.stopped
+                .as_deref()
+                .is_some_and(|s| s.contains("10 entries")),
             "{:?}",
             walk.stopped
         );
@@ -252,7 +258,10 @@ mod tests {
         let first = cache.get(dir.path());
         assert!(Arc::ptr_eq(&first, &cache.get(dir.path())));
         let expired = WalkCache::new(GENEROUS, Duration::ZERO, 2);
-        assert!(!Arc::ptr_eq(&expired.get(dir.path()), &expired.get(dir.path())));
+        assert!(!Arc::ptr_eq(
+            &expired.get(dir.path()),
+            &expired.get(dir.path())
+        ));
     }
 
     #[test]

@@ -328,10 +328,14 @@ impl FileIndex {
         &'a self,
         dir: &'a Dir,
     ) -> impl Iterator<Item = (&'a str, EntryKind, u64, u32)> + 'a {
-        let files = dir
-            .files
-            .iter()
-            .map(|file| (self.names.get(file.name), EntryKind::File, file.size, file.mtime));
+        let files = dir.files.iter().map(|file| {
+            (
+                self.names.get(file.name),
+                EntryKind::File,
+                file.size,
+                file.mtime,
+            )
+        });
         let subdirs = dir
             .subdirs
             .iter()

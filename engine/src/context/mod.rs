@@ -237,7 +237,11 @@ impl ContextEngine {
     /// process report, no request words. Never touches the filesystem, git
     /// or `/proc`; a folder outside the index has no directory part.
     pub fn snapshot(&self, cwd: &Path, token_budget: usize) -> ContextSnapshot {
-        let mut snapshot = self.from_index(cwd, &NameMatcher::default());
+        let mut snapshot = self.read_index(
+            cwd,
+            &NameMatcher::default(),
+            snapshot::list_cap(token_budget),
+        );
         snapshot.processes = self
             .processes
             .with_report(|report| report.map(ProcessContext::from_report));
@@ -253,21 +257,32 @@ impl ContextEngine {
     /// runtime.
     pub fn snapshot_for(&self, request: &SnapshotRequest<'_>) -> ContextSnapshot {
         let matcher = NameMatcher::from_request(request.text);
-        let mut snapshot = self.from_index(request.cwd, &matcher);
+        let cap = snapshot::list_cap(request.token_budget);
+        let mut snapshot = self.read_index(request.cwd, &matcher, cap);
         if snapshot.directory.is_none() && request.cwd.is_dir() {
             let walk = self.walks.get(request.cwd);
             snapshot.is_read_on_demand = true;
             snapshot.directory = Some(walk.summary.clone());
-            snapshot.entries = walk.entries[..walk.top_level].to_vec();
-            snapshot.matching = walk
+            let top_level = walk.entries.get(..walk.top_level).unwrap_or_default();
+            let (entries, older) = names::newest(top_level.iter(), cap);
+            let matches = walk
                 .entries
                 .iter()
-                .filter(|entry| matcher.is_match(names::file_name(&entry.name)))
-                .cloned()
-                .collect();
+                .filter(|entry| matcher.is_match(names::file_name(&entry.name)));
+            let (matching, older_matches) = names::newest(matches, cap);
+            snapshot.entries = entries;
+            snapshot.matching = matching;
+            for (dropped, what) in [
+                (older_matches, "older matching names"),
+                (older, "older entries"),
+            ] {
+                if dropped > 0 {
+                    snapshot.omitted.push(format!("{dropped} {what}"));
+                }
+            }
             snapshot.repo = snapshot.repo.or_else(|| walk.repo.clone());
             snapshot.omitted.extend(walk.stopped.clone());
-            snapshot.order_names();
+            snapshot.order_names(cap);
         }
         let is_wanted = match request.processes {
             ProcessDetail::Always => true,
@@ -289,9 +304,9 @@ impl ContextEngine {
         snapshot
     }
 
-    /// Directory counts, entries, matching names and repository from the
-    /// index and the repository cache.
-    fn from_index(&self, cwd: &Path, matcher: &NameMatcher) -> ContextSnapshot {
+    /// Directory counts, entries and matching names (up to `cap` of each)
+    /// and the repository, from the index and the repository cache.
+    fn read_index(&self, cwd: &Path, matcher: &NameMatcher, cap: usize) -> ContextSnapshot {
         let mut snapshot = ContextSnapshot {
             cwd: cwd.to_path_buf(),
             is_read_on_demand: false,
@@ -323,7 +338,7 @@ impl ContextEngine {
             let repos = read(&self.shared.repos);
             cwd.ancestors().find_map(|dir| repos.get(dir)).cloned()
         };
-        snapshot.order_names();
+        snapshot.order_names(cap);
         snapshot
     }
 

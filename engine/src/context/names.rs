@@ -40,11 +40,7 @@ fn is_zero(size: &u64) -> bool {
 
 /// Sorts newest first; ties by name so the order is stable.
 pub(crate) fn sort_newest_first(entries: &mut [EntryInfo]) {
-    entries.sort_by(|a, b| {
-        b.modified_at
-            .cmp(&a.modified_at)
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    entries.sort_by(newest_order);
 }
 
 /// The last component of a relative path (`a/b.png` → `b.png`).
@@ -54,10 +50,41 @@ pub(crate) fn file_name(path: &str) -> &str {
 
 /// Words that make a request about processes, ports, servers, memory or CPU.
 const PROCESS_WORDS: &[&str] = &[
-    "process", "processes", "proc", "procs", "pid", "pids", "port", "ports", "listen",
-    "listens", "listening", "listener", "listeners", "server", "servers", "serve", "serves",
-    "serving", "daemon", "daemons", "service", "services", "memory", "ram", "swap", "cpu",
-    "cpus", "load", "kill", "pkill", "killall", "running", "hog", "hogging", "localhost",
+    "process",
+    "processes",
+    "proc",
+    "procs",
+    "pid",
+    "pids",
+    "port",
+    "ports",
+    "listen",
+    "listens",
+    "listening",
+    "listener",
+    "listeners",
+    "server",
+    "servers",
+    "serve",
+    "serves",
+    "serving",
+    "daemon",
+    "daemons",
+    "service",
+    "services",
+    "memory",
+    "ram",
+    "swap",
+    "cpu",
+    "cpus",
+    "load",
+    "kill",
+    "pkill",
+    "killall",
+    "running",
+    "hog",
+    "hogging",
+    "localhost",
 ];
 
 /// Whether `request` talks about processes, ports, servers, memory or CPU
@@ -79,15 +106,96 @@ pub fn is_about_processes(request: &str) -> bool {
 
 /// Words of a request too common to pick out file names.
 const STOPWORDS: &[&str] = &[
-    "all", "and", "any", "are", "can", "copy", "delete", "does", "every", "file", "files",
-    "find", "folder", "folders", "for", "from", "have", "here", "how", "into", "last", "list",
-    "move", "much", "my", "named", "new", "old", "older", "newer", "please", "remove", "rename",
-    "show", "some", "than", "that", "the", "their", "them", "then", "these", "this", "those",
-    "today", "what", "where", "which", "with", "week", "month", "year", "yesterday", "you",
-    "your", "directory", "directories", "recent", "recently", "changed", "modified", "created",
-    "sort", "count", "size", "sizes", "big", "biggest", "large", "largest", "small",
-    "each", "one", "two", "not", "but", "only", "just", "there", "were", "was", "put",
-    "about", "write", "make", "create", "terminal", "get", "give", "tell",
+    "all",
+    "and",
+    "any",
+    "are",
+    "can",
+    "copy",
+    "delete",
+    "does",
+    "every",
+    "file",
+    "files",
+    "find",
+    "folder",
+    "folders",
+    "for",
+    "from",
+    "have",
+    "here",
+    "how",
+    "into",
+    "last",
+    "list",
+    "move",
+    "much",
+    "my",
+    "named",
+    "new",
+    "old",
+    "older",
+    "newer",
+    "please",
+    "remove",
+    "rename",
+    "show",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "these",
+    "this",
+    "those",
+    "today",
+    "what",
+    "where",
+    "which",
+    "with",
+    "week",
+    "month",
+    "year",
+    "yesterday",
+    "you",
+    "your",
+    "directory",
+    "directories",
+    "recent",
+    "recently",
+    "changed",
+    "modified",
+    "created",
+    "sort",
+    "count",
+    "size",
+    "sizes",
+    "big",
+    "biggest",
+    "large",
+    "largest",
+    "small",
+    "each",
+    "one",
+    "two",
+    "not",
+    "but",
+    "only",
+    "just",
+    "there",
+    "were",
+    "was",
+    "put",
+    "about",
+    "write",
+    "make",
+    "create",
+    "terminal",
+    "get",
+    "give",
+    "tell",
 ];
 
 /// What a name must contain (or end with) to match a request.
@@ -106,8 +214,9 @@ impl NameMatcher {
     /// plural `s` dropped ("screenshots" finds `Screenshot 1.png`).
     pub fn from_request(request: &str) -> Self {
         let mut matcher = Self::default();
-        for raw in request.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '(' | ')' | '?' | '!'))
-        {
+        for raw in request.split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '(' | ')' | '?' | '!')
+        }) {
             let token = raw.trim_start_matches('*').to_lowercase();
             if let Some(extension) = token.strip_prefix('.') {
                 let extension = extension.trim_end_matches(['.', ':']);
@@ -118,7 +227,9 @@ impl NameMatcher {
             }
             let word = token.trim_matches(|c: char| !c.is_alphanumeric());
             let is_wordy = word.chars().count() >= 3
-                && word.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+                && word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
                 && !word.chars().all(|c| c.is_ascii_digit());
             if !is_wordy || STOPWORDS.contains(&word) {
                 continue;
@@ -142,12 +253,61 @@ impl NameMatcher {
         if self.is_empty() {
             return false;
         }
+        // Most names are ASCII: compare bytes without allocating a lowercase copy.
+        if name.is_ascii() {
+            let name = name.as_bytes();
+            return self
+                .extensions
+                .iter()
+                .any(|extension| ends_with_ignore_case(name, extension.as_bytes()))
+                || self
+                    .words
+                    .iter()
+                    .any(|word| contains_ignore_case(name, word.as_bytes()));
+        }
         let name = name.to_lowercase();
         self.extensions
             .iter()
             .any(|extension| name.ends_with(extension.as_str()))
             || self.words.iter().any(|word| name.contains(word.as_str()))
     }
+}
+
+fn ends_with_ignore_case(name: &[u8], suffix: &[u8]) -> bool {
+    name.len()
+        .checked_sub(suffix.len())
+        .and_then(|start| name.get(start..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+}
+
+fn contains_ignore_case(name: &[u8], word: &[u8]) -> bool {
+    !word.is_empty()
+        && name
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word))
+}
+
+/// The `cap` newest of `entries`, cloned and sorted newest first, and how
+/// many were left out. Only the kept entries are cloned.
+pub(crate) fn newest<'a>(
+    entries: impl Iterator<Item = &'a EntryInfo>,
+    cap: usize,
+) -> (Vec<EntryInfo>, usize) {
+    let mut refs: Vec<&EntryInfo> = entries.collect();
+    let dropped = refs.len().saturating_sub(cap);
+    if dropped > 0 {
+        refs.select_nth_unstable_by(cap, |a, b| newest_order(a, b));
+        refs.truncate(cap);
+    }
+    let mut kept: Vec<EntryInfo> = refs.into_iter().cloned().collect();
+    sort_newest_first(&mut kept);
+    (kept, dropped)
+}
+
+fn newest_order(a: &EntryInfo, b: &EntryInfo) -> std::cmp::Ordering {
+    b.modified_at
+        .cmp(&a.modified_at)
+        .then_with(|| a.name.cmp(&b.name))
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
@@ -206,6 +366,30 @@ mod tests {
         for (request, expected) in cases {
             assert_eq!(is_about_processes(request), expected, "{request}");
         }
+    }
+
+    #[test]
+    fn newest_keeps_only_the_newest_and_counts_the_rest() {
+        let entries: Vec<EntryInfo> = (0..10)
+            .map(|n| EntryInfo {
+                name: format!("f{n}"),
+                kind: EntryKind::File,
+                size: 1,
+                modified_at: n,
+            })
+            .collect();
+        let (kept, dropped) = newest(entries.iter(), 3);
+        let names: Vec<&str> = kept.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!((names, dropped), (vec!["f9", "f8", "f7"], 7));
+        let (all, none) = newest(entries.iter(), 50);
+        assert_eq!((all.len(), none), (10, 0));
+    }
+
+    #[test]
+    fn non_ascii_names_match_case_insensitively() {
+        let matcher = NameMatcher::from_request("find the Übersicht files");
+        assert!(matcher.is_match("ÜBERSICHT-2026.pdf"));
+        assert!(!matcher.is_match("plan.pdf"));
     }
 
     #[test]

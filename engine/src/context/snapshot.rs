@@ -31,7 +31,15 @@ const ESTIMATE_RESERVE: usize = 24;
 const NOTE_RESERVE: usize = 40;
 /// Entries and matching names each kept before trimming; the budget
 /// decides how many of them reach the planner.
-const LIST_CAP: usize = 200;
+pub(crate) const LIST_CAP: usize = 200;
+/// The smallest serialized entry (`{"name":"a","kind":"dir","modified_at":1}`), in characters.
+const MIN_ENTRY_CHARS: usize = 40;
+
+/// How many entries of one list could fit `budget` tokens at all: more are
+/// never worth cloning and serializing.
+pub(crate) fn list_cap(budget: usize) -> usize {
+    (budget.saturating_mul(CHARS_PER_TOKEN) / MIN_ENTRY_CHARS).min(LIST_CAP)
+}
 
 /// The processes part of a snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,11 +210,14 @@ const CUTS: &[Cut] = &[
 
 impl ContextSnapshot {
     /// Sorts `matching` and `entries` newest first, drops from `entries`
-    /// what `matching` already lists, and caps both at [`LIST_CAP`].
-    pub(crate) fn order_names(&mut self) {
+    /// what `matching` already lists, and caps both at `cap`.
+    pub(crate) fn order_names(&mut self, cap: usize) {
         sort_newest_first(&mut self.matching);
-        let matched: std::collections::HashSet<&str> =
-            self.matching.iter().map(|entry| entry.name.as_str()).collect();
+        let matched: std::collections::HashSet<&str> = self
+            .matching
+            .iter()
+            .map(|entry| entry.name.as_str())
+            .collect();
         self.entries
             .retain(|entry| !matched.contains(entry.name.as_str()));
         sort_newest_first(&mut self.entries);
@@ -214,9 +225,9 @@ impl ContextSnapshot {
             (&mut self.matching, "older matching names"),
             (&mut self.entries, "older entries"),
         ] {
-            if list.len() > LIST_CAP {
-                let dropped = list.len() - LIST_CAP;
-                list.truncate(LIST_CAP);
+            if list.len() > cap {
+                let dropped = list.len() - cap;
+                list.truncate(cap);
                 self.omitted.push(format!("{dropped} {what}"));
             }
         }

@@ -1,7 +1,7 @@
 use super::*;
 use crate::context::category::FileCategory;
-use crate::context::git::{CommitSummary, PathGroup};
 use crate::context::environment::EnvironmentInfo;
+use crate::context::git::{CommitSummary, PathGroup};
 use crate::context::index::{CategoryCount, ChangeKind, RecentChange};
 use crate::context::names::EntryKind;
 use pretty_assertions::assert_eq;
@@ -27,10 +27,20 @@ fn snapshot(recent: usize) -> ContextSnapshot {
         cwd: "/w/app".into(),
         is_read_on_demand: false,
         matching: (0..recent)
-            .map(|n| entry(format!("shot_{n}.png"), 1_700_000_000 - i64::try_from(n).unwrap()))
+            .map(|n| {
+                entry(
+                    format!("shot_{n}.png"),
+                    1_700_000_000 - i64::try_from(n).unwrap(),
+                )
+            })
             .collect(),
         entries: (0..recent)
-            .map(|n| entry(format!("file_{n}.txt"), 1_700_000_000 - i64::try_from(n).unwrap()))
+            .map(|n| {
+                entry(
+                    format!("file_{n}.txt"),
+                    1_700_000_000 - i64::try_from(n).unwrap(),
+                )
+            })
             .collect(),
         environment: Some(EnvironmentInfo {
             os: "linux".into(),
@@ -110,7 +120,7 @@ fn ordering_puts_newest_first_drops_duplicates_and_caps_lists() {
     full.matching = vec![entry("b.png".into(), 5), entry("a.png".into(), 9)];
     full.entries = (0..250).map(|n| entry(format!("f{n}"), n)).collect();
     full.entries.push(entry("a.png".into(), 9));
-    full.order_names();
+    full.order_names(LIST_CAP);
     let matching: Vec<&str> = full.matching.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(matching, vec!["a.png", "b.png"]);
     assert_eq!(full.entries.len(), LIST_CAP);

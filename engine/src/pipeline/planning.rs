@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use super::Engine;
 use crate::context::{ContextSnapshot, ProcessDetail, SnapshotRequest};
-use crate::{Error, Result};
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
 use crate::models::cost::micros_to_usd;
@@ -15,6 +14,7 @@ use crate::models::{ModelsError, PlanningRequest, PromptInput, plan_with_models}
 use crate::plan::Plan;
 use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
 use crate::store::now_unix;
+use crate::{Error, Result};
 
 /// A plan and who made it.
 pub(super) struct Planned {

@@ -19,7 +19,10 @@ use pretty_assertions::assert_eq;
 use super::context_support::fast_settings;
 
 /// An engine watching only an empty root, so every test folder is outside it.
-fn engine_outside(watched: &Path, settings: impl FnOnce(&mut ContextSettings)) -> std::sync::Arc<ContextEngine> {
+fn engine_outside(
+    watched: &Path,
+    settings: impl FnOnce(&mut ContextSettings),
+) -> std::sync::Arc<ContextEngine> {
     let mut config = fast_settings(vec![watched.to_path_buf()]);
     settings(&mut config);
     ContextEngine::start(config).unwrap()
@@ -116,15 +119,28 @@ fn names_matching_the_request_come_first_and_survive_a_small_budget() {
     let snapshot = ask(&engine, root, "rename the screenshots from last week", 700);
     assert_eq!(
         names(&snapshot.matching),
-        vec!["Pictures/Screenshot 2026-11-20 at 10.00.png", "Screenshot old.png"]
+        vec![
+            "Pictures/Screenshot 2026-11-20 at 10.00.png",
+            "Screenshot old.png"
+        ]
     );
-    assert!(snapshot.entries.len() < 60, "the budget cut the other names");
     assert!(
-        snapshot.omitted.iter().any(|o| o.ends_with("older entries")),
+        snapshot.entries.len() < 60,
+        "the budget cut the other names"
+    );
+    assert!(
+        snapshot
+            .omitted
+            .iter()
+            .any(|o| o.ends_with("older entries")),
         "{:?}",
         snapshot.omitted
     );
-    assert!(snapshot.estimated_tokens <= 700, "{}", snapshot.estimated_tokens);
+    assert!(
+        snapshot.estimated_tokens <= 700,
+        "{}",
+        snapshot.estimated_tokens
+    );
 
     let logs = ask(&engine, root, "delete the .log files", 100_000);
     assert_eq!(names(&logs.matching), vec!["logs/server.log"]);
@@ -166,7 +182,11 @@ fn consecutive_jobs_in_a_folder_reuse_the_walk_until_it_expires() {
     file(dir.path(), "second.txt", 1, 0);
     let cached_again = ask(&cached, dir.path(), "x", 100_000);
     let uncached_again = ask(&uncached, dir.path(), "x", 100_000);
-    assert_eq!(names(&cached_again.entries), vec!["first.txt"], "within the TTL");
+    assert_eq!(
+        names(&cached_again.entries),
+        vec!["first.txt"],
+        "within the TTL"
+    );
     assert_eq!(
         names(&uncached_again.entries),
         vec!["second.txt", "first.txt"]
@@ -180,9 +200,7 @@ fn an_indexed_folder_lists_names_from_the_index_without_walking() {
     file(&root, "shots/Screenshot 1.png", 10, 2);
     file(&root, "readme.md", 10, 1);
     let engine = ContextEngine::start(fast_settings(vec![root.clone()])).unwrap();
-    super::context_support::wait_for("first index", || {
-        engine.status().is_ready.then_some(())
-    });
+    super::context_support::wait_for("first index", || engine.status().is_ready.then_some(()));
     let snapshot = ask(&engine, &root, "zip my screenshots", 100_000);
     assert!(!snapshot.is_read_on_demand);
     assert_eq!(names(&snapshot.matching), vec!["shots/Screenshot 1.png"]);
@@ -222,10 +240,18 @@ fn a_question_about_ports_gets_fresh_listeners_and_top_processes() {
         s.process_wait = Duration::from_secs(20);
     });
 
-    let snapshot = ask(&engine, dir.path(), "what is listening on my ports?", 100_000);
+    let snapshot = ask(
+        &engine,
+        dir.path(),
+        "what is listening on my ports?",
+        100_000,
+    );
     child.kill().unwrap();
     child.wait().unwrap();
-    let processes = snapshot.processes.clone().expect("processes for a port question");
+    let processes = snapshot
+        .processes
+        .clone()
+        .expect("processes for a port question");
     let find = |port: u16| processes.listeners.iter().find(|l| l.port == port).cloned();
     let ours = find(own_port).expect("the test's own listener");
     assert_eq!(ours.pid, Some(std::process::id()));
@@ -245,7 +271,11 @@ fn the_environment_names_tools_on_path_and_the_aws_region() {
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     std::os::unix::fs::symlink("/bin/sh", bin.join("rg")).unwrap();
-    std::fs::write(dir.path().join("aws"), "[profile work]\nregion = eu-north-1\n").unwrap();
+    std::fs::write(
+        dir.path().join("aws"),
+        "[profile work]\nregion = eu-north-1\n",
+    )
+    .unwrap();
     let probe = EnvironmentProbe {
         path: Some(bin.into_os_string()),
         aws_profile: Some("work".into()),

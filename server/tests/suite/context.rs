@@ -34,7 +34,10 @@ fn sent_context(body: &Value) -> Value {
 /// Plans `request` in `cwd` through the fake model; returns the recorded body.
 async fn model_body(server: &LiveServer, fake: &FakeBedrock, request: &str, cwd: &Path) -> Value {
     let job = server.submit(request, cwd).await;
-    assert_ne!(job["model_used"], "builtin", "the model must plan this: {job}");
+    assert_ne!(
+        job["model_used"], "builtin",
+        "the model must plan this: {job}"
+    );
     server.wait_final(&job["job_id"]).await;
     let requests = fake.requests();
     assert_eq!(requests.len(), 1, "{requests:?}");
@@ -157,7 +160,9 @@ async fn a_request_about_a_server_sends_fresh_listeners_and_top_processes() {
         "{processes}"
     );
     assert!(
-        !body.to_string().contains("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+        !body
+            .to_string()
+            .contains("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
         "the key reached the model"
     );
 }
