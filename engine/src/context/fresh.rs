@@ -42,16 +42,46 @@ pub(crate) struct Walk {
     read_at: Instant,
 }
 
-/// Walks `dir` breadth first within `limits` and reads its repository.
+/// Walks `dir` breadth first within `limits` while another thread reads
+/// its repository, so the job waits for the slower of the two, not both.
 pub(crate) fn walk(dir: &Path, limits: WalkLimits) -> Walk {
-    let started = Instant::now();
     let repo_root = dir
         .ancestors()
         .find(|ancestor| ancestor.join(".git").exists())
         .map(Path::to_path_buf);
+    std::thread::scope(|scope| {
+        let git = repo_root.clone().and_then(|root| {
+            std::thread::Builder::new()
+                .name("context-git-on-demand".into())
+                .spawn_scoped(scope, move || read_repo_logged(&root))
+                .ok()
+        });
+        let mut walk = walk_entries(dir, repo_root.as_deref(), limits);
+        walk.repo = match git {
+            Some(handle) => handle.join().ok().flatten(),
+            // No thread could be started: read it here instead.
+            None => repo_root.as_deref().and_then(read_repo_logged),
+        };
+        walk
+    })
+}
+
+fn read_repo_logged(root: &Path) -> Option<RepoSummary> {
+    match read_repo(root) {
+        Ok(summary) => Some(summary),
+        Err(error) => {
+            tracing::debug!(repo = %root.display(), %error, "cannot read repository");
+            None
+        }
+    }
+}
+
+/// The walk itself; `repo` is left empty for [`walk`] to fill.
+fn walk_entries(dir: &Path, repo_root: Option<&Path>, limits: WalkLimits) -> Walk {
+    let started = Instant::now();
     let mut rules = IgnoreRules::default();
     // `.gitignore` files between the repository's top and the folder apply too.
-    if let Some(root) = &repo_root {
+    if let Some(root) = repo_root {
         for ancestor in dir.ancestors().skip(1).take_while(|a| a.starts_with(root)) {
             rules.load_dir(ancestor);
         }
@@ -115,13 +145,6 @@ pub(crate) fn walk(dir: &Path, limits: WalkLimits) -> Walk {
         })
         .collect();
     by_category.sort_by(|a, b| b.files.cmp(&a.files).then(a.category.cmp(&b.category)));
-    let repo = repo_root.and_then(|root| match read_repo(&root) {
-        Ok(summary) => Some(summary),
-        Err(error) => {
-            tracing::debug!(repo = %root.display(), %error, "cannot read repository");
-            None
-        }
-    });
     Walk {
         summary: DirSummary {
             path: dir.to_path_buf(),
@@ -134,7 +157,7 @@ pub(crate) fn walk(dir: &Path, limits: WalkLimits) -> Walk {
         top_level: top_level.unwrap_or(entries.len()),
         entries,
         stopped,
-        repo,
+        repo: None,
         read_at: Instant::now(),
     }
 }
