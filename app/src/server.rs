@@ -170,13 +170,31 @@ pub fn context_panel_view(
                 .collect()
         })
         .unwrap_or_default();
-    let note = (directory.is_none() && repo.is_none()).then(|| {
-        "This directory is outside the watched workspace roots (see Settings).".to_owned()
-    });
+    let entries = snapshot
+        .entries
+        .iter()
+        .take(8)
+        .map(|entry| match entry.kind {
+            engine::context::EntryKind::Dir => format!("{}/", entry.name),
+            engine::context::EntryKind::File => {
+                format!("{} ({})", entry.name, human_bytes(entry.size))
+            }
+        })
+        .collect();
+    let note = if directory.is_none() && repo.is_none() {
+        Some("DevOS cannot read this directory.".to_owned())
+    } else {
+        snapshot.is_read_on_demand.then(|| {
+            "Outside the watched workspace roots: read on demand for each job (bounded, \
+             reused briefly). Add it to [workspace] roots in devos.toml to watch it."
+                .to_owned()
+        })
+    };
     crate::dto::ContextPanelView {
         cwd: cwd.display().to_string(),
         directory,
         repo,
+        entries,
         recent,
         processes,
         note,

@@ -2,8 +2,12 @@
 //! directories, 10,000 of them tracked in a git repository. Measures the time
 //! to the first complete index, the index's bytes per file, and a snapshot
 //! from the caches against computing the same fields fresh (directory walk +
-//! `git status --porcelain` + `git log`). Results go to stderr and into
-//! criterion's report; docs/BENCHMARKS.md records a run.
+//! `git status --porcelain` + `git log`). Then the on-demand path: a
+//! 10,000-entry git repository outside the watched roots read by
+//! `snapshot_for` with the walk cache off (every call walks and reads git)
+//! and on (repeat jobs), and `snapshot_for` with request words on an indexed
+//! folder. Results go to stderr and into criterion's report;
+//! docs/BENCHMARKS.md records a run.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -13,7 +17,9 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 
 type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
-use engine::context::{ContextEngine, ContextSettings, FileCategory};
+use engine::context::{
+    ContextEngine, ContextSettings, FileCategory, ProcessDetail, SnapshotRequest,
+};
 
 const DIRS: usize = 2_000;
 const FILES_PER_DIR: usize = 25;
@@ -101,6 +107,46 @@ fn fresh(dir: &Path) -> BenchResult<(u64, u64, [u64; 8], String, String)> {
     let status = run(&["status", "--porcelain", "--branch"])?;
     let log = run(&["log", "-5", "--format=%h %an %at %s"])?;
     Ok((files, bytes, by_category, status, log))
+}
+
+/// A repository of 10,000 entries (100 folders of 99 files) outside the roots.
+fn generate_outside(root: &Path) -> BenchResult<PathBuf> {
+    let dir = root.join("outside");
+    for d in 0..100 {
+        let sub = dir.join(format!("batch{d:03}"));
+        std::fs::create_dir_all(&sub)?;
+        for f in 0..99 {
+            let name = format!(
+                "Screenshot {d:03}-{f:02}.{}",
+                if f % 3 == 0 { "png" } else { "log" }
+            );
+            std::fs::write(sub.join(name), b"x")?;
+        }
+    }
+    git(&dir, &["init", "-q"])?;
+    git(&dir, &["add", "-A"])?;
+    git(&dir, &["commit", "-q", "-m", "Outside tree"])?;
+    Ok(dir)
+}
+
+/// A planner's request whose words match names in the generated trees.
+fn request(cwd: &Path) -> SnapshotRequest<'_> {
+    SnapshotRequest {
+        cwd,
+        text: "rename the screenshots",
+        token_budget: 1_500,
+        processes: ProcessDetail::WhenAsked,
+    }
+}
+
+fn timed(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect()
 }
 
 fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
@@ -198,6 +244,43 @@ fn main() -> BenchResult {
         fresh_p50.as_secs_f64() / cached_p50.as_secs_f64()
     );
 
+    let elsewhere = tempfile::tempdir()?;
+    let outside = generate_outside(elsewhere.path())?;
+    let uncached = ContextEngine::start(ContextSettings {
+        walk_ttl: Duration::ZERO,
+        ..ContextSettings::new(vec![root.clone()])
+    })?;
+    let probe = uncached.snapshot_for(&request(&outside));
+    eprintln!(
+        "on-demand snapshot: {} files, {} dirs, {} omitted notes, repo read: {}, {} tokens",
+        probe.directory.as_ref().map_or(0, |d| d.files),
+        probe.directory.as_ref().map_or(0, |d| d.dirs),
+        probe.omitted.len(),
+        probe.repo.is_some(),
+        probe.estimated_tokens,
+    );
+    let walked = timed(50, || {
+        black_box(uncached.snapshot_for(black_box(&request(&outside))));
+    });
+    let reused = timed(2_000, || {
+        black_box(context.snapshot_for(black_box(&request(&outside))));
+    });
+    let indexed = timed(2_000, || {
+        black_box(context.snapshot_for(black_box(&request(&repo))));
+    });
+    let (walked_p50, walked_p99) = percentiles(walked);
+    let (reused_p50, reused_p99) = percentiles(reused);
+    let (indexed_p50, indexed_p99) = percentiles(indexed);
+    eprintln!(
+        "snapshot_for, 10,000 entries outside the roots, walk + git2 every time: p50 {walked_p50:.2?}, p99 {walked_p99:.2?}"
+    );
+    eprintln!(
+        "snapshot_for, same folder, walk reused from the cache: p50 {reused_p50:.2?}, p99 {reused_p99:.2?}"
+    );
+    eprintln!(
+        "snapshot_for with request words, indexed repo (10,005 files): p50 {indexed_p50:.2?}, p99 {indexed_p99:.2?}"
+    );
+
     let mut criterion = Criterion::default()
         .configure_from_args()
         .warm_up_time(Duration::from_secs(1))
@@ -205,10 +288,19 @@ fn main() -> BenchResult {
     criterion.bench_function("context/snapshot_from_cache", |b| {
         b.iter(|| context.snapshot(black_box(&repo), 1_500));
     });
+    criterion.bench_function("context/snapshot_for_indexed_with_words", |b| {
+        b.iter(|| context.snapshot_for(black_box(&request(&repo))));
+    });
+    criterion.bench_function("context/snapshot_for_outside_cached", |b| {
+        b.iter(|| context.snapshot_for(black_box(&request(&outside))));
+    });
     let mut group = criterion.benchmark_group("context/fresh");
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
+    group.bench_function("snapshot_for_outside_walk_git2", |b| {
+        b.iter(|| uncached.snapshot_for(black_box(&request(&outside))));
+    });
     group.bench_function("walk_git_status_log", |b| {
         b.iter(|| {
             fresh(black_box(&repo))

@@ -129,6 +129,12 @@ pub struct ContextConfig {
     pub token_budget: u64,
     /// Recently changed files remembered.
     pub recent_capacity: usize,
+    /// A folder outside the watched roots is read on demand: at most this many entries…
+    pub walk_max_entries: usize,
+    /// …or this many milliseconds.
+    pub walk_max_ms: u64,
+    /// Seconds an on-demand read of a folder is reused by the next job there.
+    pub walk_cache_secs: u64,
 }
 
 impl Default for ContextConfig {
@@ -140,6 +146,9 @@ impl Default for ContextConfig {
             process_interval_secs: 5,
             token_budget: 1500,
             recent_capacity: 256,
+            walk_max_entries: 10_000,
+            walk_max_ms: 40,
+            walk_cache_secs: 30,
         }
     }
 }

@@ -5,10 +5,13 @@ use leptos::prelude::*;
 use crate::dto::ContextPanelView;
 use crate::error::AppError;
 
-/// What DevOS knows about `cwd` right now (from its caches; no disk walk).
+/// What DevOS knows about `cwd` right now: from the caches inside the
+/// workspace roots, read on demand (bounded, cached briefly) elsewhere.
 #[server(endpoint = "context/panel")]
 pub async fn context_panel(cwd: String) -> Result<ContextPanelView, AppError> {
     use crate::server::{app_context, require_user};
+    /// Tokens of context the panel shows.
+    const PANEL_BUDGET: usize = 2_000;
     let _user = require_user().await?;
     let ctx = app_context()?;
     let cwd = if cwd.trim().is_empty() {
@@ -16,15 +19,22 @@ pub async fn context_panel(cwd: String) -> Result<ContextPanelView, AppError> {
     } else {
         crate::server::expand_home(cwd.trim(), ctx.engine.home())
     };
-    let Some(context) = ctx.engine.context() else {
+    let snapshot = ctx
+        .engine
+        .context_snapshot(
+            &cwd,
+            "",
+            engine::context::ProcessDetail::Always,
+            PANEL_BUDGET,
+        )
+        .await?;
+    let Some(snapshot) = snapshot else {
         return Ok(ContextPanelView {
             cwd: cwd.display().to_string(),
             note: Some("The context engine is not running.".into()),
             ..ContextPanelView::default()
         });
     };
-    let _looking = context.interest();
-    let snapshot = context.snapshot(&cwd, 2_000);
     Ok(crate::server::context_panel_view(&cwd, &snapshot))
 }
 

@@ -28,6 +28,7 @@ pub fn ContextPanel(
                             {view.note.map(|note| view! { <p class="muted">{note}</p> })}
                             {view.directory.map(|line| view! { <p data-testid="context-directory">{line}</p> })}
                             {view.repo.map(|line| view! { <p data-testid="context-repo">{line}</p> })}
+                            <Section title="Newest entries" lines=view.entries/>
                             <Section title="Recent changes" lines=view.recent/>
                             <Section title="Busiest processes" lines=view.processes/>
                         }.into_any(),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::category::FileCategory;
 use super::interner::Interner;
+use super::names::{EntryInfo, EntryKind, NameMatcher};
 
 /// What happened to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +106,8 @@ struct Dir {
     files: Vec<FileRecord>,
     /// Name ids, sorted.
     subdirs: Vec<u32>,
+    /// Modification times of `subdirs`, in the same order.
+    subdir_mtimes: Vec<u32>,
     totals: [Totals; 8],
 }
 
@@ -146,24 +149,28 @@ impl FileIndex {
         record: bool,
     ) -> DirDelta {
         let mut files = Vec::with_capacity(entries.len());
-        let mut subdirs = Vec::new();
+        let mut dated_subdirs = Vec::new();
         for entry in entries {
             let name = self.names.intern(&entry.name);
+            let mtime = u32::try_from(entry.mtime.max(0)).unwrap_or(u32::MAX);
             if entry.is_dir {
-                subdirs.push(name);
+                dated_subdirs.push((name, mtime));
             } else {
                 files.push(FileRecord {
                     size: entry.size,
                     name,
-                    mtime: u32::try_from(entry.mtime.max(0)).unwrap_or(u32::MAX),
+                    mtime,
                 });
             }
         }
         files.sort_unstable_by_key(|file| file.name);
         files.shrink_to_fit();
-        subdirs.sort_unstable();
-        subdirs.dedup();
+        dated_subdirs.sort_unstable();
+        dated_subdirs.dedup_by_key(|(name, _)| *name);
+        let (mut subdirs, mut subdir_mtimes): (Vec<u32>, Vec<u32>) =
+            dated_subdirs.into_iter().unzip();
         subdirs.shrink_to_fit();
+        subdir_mtimes.shrink_to_fit();
         let old = self.dirs.remove(dir).unwrap_or_default();
         let mut delta = DirDelta::default();
         self.diff_files(dir, &old.files, &files, now, record, &mut delta);
@@ -196,6 +203,7 @@ impl FileIndex {
             Dir {
                 files,
                 subdirs,
+                subdir_mtimes,
                 totals,
             },
         );
@@ -270,6 +278,72 @@ impl FileIndex {
         })
     }
 
+    /// The entries directly in `dir`, unordered; `None` when it is not indexed.
+    pub(crate) fn children(&self, dir: &Path) -> Option<Vec<EntryInfo>> {
+        let entry = self.dirs.get(dir)?;
+        Some(
+            self.entries_of(entry)
+                .map(|(name, kind, size, mtime)| EntryInfo {
+                    name: name.to_owned(),
+                    kind,
+                    size,
+                    modified_at: i64::from(mtime),
+                })
+                .collect(),
+        )
+    }
+
+    /// Entries at or below `dir` whose own name matches, as paths relative
+    /// to `dir`, looking at no more than `scan_limit` entries. Returns the
+    /// matches and whether the scan stopped early.
+    pub(crate) fn matching(
+        &self,
+        dir: &Path,
+        matcher: &NameMatcher,
+        scan_limit: usize,
+    ) -> (Vec<EntryInfo>, bool) {
+        let mut found = Vec::new();
+        let mut scanned = 0;
+        for (path, entry) in self.subtree(dir) {
+            let relative = path.strip_prefix(dir).unwrap_or(path);
+            for (name, kind, size, mtime) in self.entries_of(entry) {
+                scanned += 1;
+                if scanned > scan_limit {
+                    return (found, true);
+                }
+                if matcher.is_match(name) {
+                    found.push(EntryInfo {
+                        name: relative.join(name).to_string_lossy().into_owned(),
+                        kind,
+                        size,
+                        modified_at: i64::from(mtime),
+                    });
+                }
+            }
+        }
+        (found, false)
+    }
+
+    fn entries_of<'a>(
+        &'a self,
+        dir: &'a Dir,
+    ) -> impl Iterator<Item = (&'a str, EntryKind, u64, u32)> + 'a {
+        let files = dir.files.iter().map(|file| {
+            (
+                self.names.get(file.name),
+                EntryKind::File,
+                file.size,
+                file.mtime,
+            )
+        });
+        let subdirs = dir
+            .subdirs
+            .iter()
+            .zip(&dir.subdir_mtimes)
+            .map(|(name, mtime)| (self.names.get(*name), EntryKind::Dir, 0, *mtime));
+        files.chain(subdirs)
+    }
+
     /// Directories and files indexed at or below `dir`.
     pub(crate) fn count_under(&self, dir: &Path) -> (u64, u64) {
         self.subtree(dir).fold((0, 0), |(dirs, files), (_, entry)| {
@@ -294,7 +368,7 @@ impl FileIndex {
                 entry * 4 / 3
                     + path.capacity()
                     + dir.files.capacity() * size_of::<FileRecord>()
-                    + dir.subdirs.capacity() * size_of::<u32>()
+                    + (dir.subdirs.capacity() + dir.subdir_mtimes.capacity()) * size_of::<u32>()
             })
             .sum();
         let recent: usize = self
@@ -384,10 +458,14 @@ impl FileIndex {
                 file.name = self.names.intern(old.get(file.name));
             }
             dir.files.sort_unstable_by_key(|file| file.name);
-            for name in &mut dir.subdirs {
-                *name = self.names.intern(old.get(*name));
-            }
-            dir.subdirs.sort_unstable();
+            let mut dated: Vec<(u32, u32)> = dir
+                .subdirs
+                .iter()
+                .zip(&dir.subdir_mtimes)
+                .map(|(name, mtime)| (self.names.intern(old.get(*name)), *mtime))
+                .collect();
+            dated.sort_unstable();
+            (dir.subdirs, dir.subdir_mtimes) = dated.into_iter().unzip();
         }
     }
 }

@@ -131,3 +131,72 @@ fn heap_bytes_per_file_stays_small() {
     let per_file = index.heap_bytes() / 1000;
     assert!(per_file < 200, "{per_file} bytes per file");
 }
+
+#[test]
+fn children_carry_names_kinds_sizes_and_times() {
+    let mut index = FileIndex::new(0);
+    let root = Path::new("/w");
+    let shots = Entry {
+        mtime: 1_700_000_500,
+        ..dir("shots")
+    };
+    index.reconcile_dir(root, &[file("a.rs", 10), shots], 1, false);
+    let mut children = index.children(root).unwrap();
+    children.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(
+        children,
+        vec![
+            EntryInfo {
+                name: "a.rs".into(),
+                kind: EntryKind::File,
+                size: 10,
+                modified_at: 1_700_000_000,
+            },
+            EntryInfo {
+                name: "shots".into(),
+                kind: EntryKind::Dir,
+                size: 0,
+                modified_at: 1_700_000_500,
+            },
+        ]
+    );
+    assert_eq!(index.children(Path::new("/elsewhere")), None);
+}
+
+#[test]
+fn matching_finds_names_below_and_stops_at_the_scan_limit() {
+    let mut index = FileIndex::new(0);
+    let root = Path::new("/w");
+    index.reconcile_dir(root, &[file("notes.md", 1), dir("pics")], 1, false);
+    index.reconcile_dir(
+        Path::new("/w/pics"),
+        &[file("Screenshot 1.png", 3), file("cat.jpg", 2)],
+        1,
+        false,
+    );
+    let matcher = NameMatcher::from_request("rename my screenshots");
+    let (found, is_cut) = index.matching(root, &matcher, 100);
+    let names: Vec<&str> = found.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!((names, is_cut), (vec!["pics/Screenshot 1.png"], false));
+    let (_, is_cut) = index.matching(root, &matcher, 2);
+    assert!(is_cut);
+}
+
+#[test]
+fn compaction_keeps_subdirectory_times_with_their_names() {
+    let mut index = FileIndex::new(0);
+    let root = Path::new("/w");
+    for n in 0..6_000 {
+        let sub = Entry {
+            mtime: 1_000 + n,
+            ..dir(&format!("d{n}"))
+        };
+        index.reconcile_dir(root, &[sub], n, false);
+    }
+    let children = index.children(root).unwrap();
+    assert_eq!(children.len(), 1);
+    assert_eq!(
+        (children[0].name.as_str(), children[0].modified_at),
+        ("d5999", 6_999)
+    );
+}

@@ -1,19 +1,24 @@
 //! The context engine: long-lived, incremental caches of what is in the
 //! workspace roots (file index), the state of their git repositories and
 //! the running processes, read cheaply to build a [`ContextSnapshot`] for a
-//! job. Background threads keep the caches fresh; readers never walk the
-//! filesystem or call git. It observes only: it never writes a file, a git
-//! index or a process.
+//! job. Background threads keep the caches fresh. Where no cache covers a
+//! job's folder, [`ContextEngine::snapshot_for`] reads it on demand within a
+//! time and entry budget and keeps the result briefly; a request about
+//! processes waits for a process refresh. It observes only: it never writes
+//! a file, a git index or a process, and never reads a file's contents.
 //!
 //! The work runs on its own threads rather than tokio tasks, so blocking
 //! git2 calls and directory walks never occupy the async runtime, and the
 //! engine works from sync and async callers alike.
 
 mod category;
+mod environment;
 mod events;
+mod fresh;
 mod git;
 mod index;
 mod interner;
+mod names;
 mod ports;
 mod process;
 mod redact;
@@ -32,12 +37,17 @@ use tokio::sync::broadcast;
 
 use crate::config::Config;
 use crate::{Error, Result};
+use environment::EnvironmentCache;
+use fresh::WalkCache;
 use process::ProcessMonitor;
 use state::{Shared, read};
 
 pub use category::FileCategory;
+pub use environment::{AwsContext, EnvironmentInfo, EnvironmentProbe, TOOLS};
+pub use fresh::WalkLimits;
 pub use git::{CommitSummary, GitOperation, PathGroup, RepoSummary, Upstream};
 pub use index::{CategoryCount, ChangeKind, DirSummary, RecentChange};
+pub use names::{EntryInfo, EntryKind, NameMatcher, is_about_processes};
 pub use ports::Listener;
 pub use process::{InterestGuard, LoadAverage, MemoryTotals, ProcessInfo};
 pub use redact::{REDACTED, redact};
@@ -62,10 +72,22 @@ pub struct ContextSettings {
     pub process_interval: Duration,
     /// Recent changes remembered across all roots.
     pub recent_capacity: usize,
+    /// How far an on-demand walk of a folder outside the index may go.
+    pub walk_limits: WalkLimits,
+    /// How long an on-demand walk is reused for the same folder (zero: never).
+    pub walk_ttl: Duration,
+    /// Folders whose walks are kept at once.
+    pub walk_cache_capacity: usize,
+    /// How long a request about processes waits for a fresh process refresh.
+    pub process_wait: Duration,
+    /// Where the OS, tools and AWS profile are read from.
+    pub environment: EnvironmentProbe,
 }
 
 impl ContextSettings {
-    /// Defaults for `roots`: watching, 200 ms debounce, 30 s rescans, 5 s process refresh.
+    /// Defaults for `roots`: watching, 200 ms debounce, 30 s rescans, 5 s
+    /// process refresh, on-demand walks of up to 10,000 entries or 40 ms
+    /// kept 30 s for 16 folders, and the environment of this process.
     pub fn new(roots: Vec<PathBuf>) -> Self {
         Self {
             roots,
@@ -74,6 +96,14 @@ impl ContextSettings {
             rescan_interval: Duration::from_secs(30),
             process_interval: Duration::from_secs(5),
             recent_capacity: 256,
+            walk_limits: WalkLimits {
+                entries: 10_000,
+                time: Duration::from_millis(40),
+            },
+            walk_ttl: Duration::from_secs(30),
+            walk_cache_capacity: 16,
+            process_wait: Duration::from_secs(2),
+            environment: EnvironmentProbe::from_process(),
         }
     }
 
@@ -87,8 +117,38 @@ impl ContextSettings {
             rescan_interval: Duration::from_secs(context.rescan_secs.max(1)),
             process_interval: Duration::from_secs(context.process_interval_secs.max(1)),
             recent_capacity: context.recent_capacity,
+            walk_limits: WalkLimits {
+                entries: context.walk_max_entries,
+                time: Duration::from_millis(context.walk_max_ms),
+            },
+            walk_ttl: Duration::from_secs(context.walk_cache_secs),
+            ..Self::new(Vec::new())
         }
     }
+}
+
+/// Whether a snapshot carries processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessDetail {
+    /// Only when the request talks about processes, ports, servers, memory
+    /// or CPU ([`is_about_processes`]).
+    WhenAsked,
+    /// Always (the console's context panel).
+    Always,
+}
+
+/// What a snapshot is built for.
+#[derive(Debug, Clone, Copy)]
+pub struct SnapshotRequest<'a> {
+    /// The job's folder.
+    pub cwd: &'a Path,
+    /// The user's request: names matching its words are listed first, and
+    /// it decides whether processes are included.
+    pub text: &'a str,
+    /// Largest snapshot, in tokens.
+    pub token_budget: usize,
+    /// Whether processes are included.
+    pub processes: ProcessDetail,
 }
 
 /// One root as the Settings page shows it.
@@ -126,6 +186,10 @@ pub struct ContextStatus {
 pub struct ContextEngine {
     shared: Arc<Shared>,
     processes: ProcessMonitor,
+    walks: WalkCache,
+    environment: EnvironmentCache,
+    process_wait: Duration,
+    scan_limit: usize,
 }
 
 impl ContextEngine {
@@ -154,29 +218,127 @@ impl ContextEngine {
         git::spawn(Arc::clone(&shared), git_rx, settings.debounce).map_err(thread_error)?;
         watch::spawn(Arc::clone(&shared), &settings, git_tx).map_err(thread_error)?;
         let processes = ProcessMonitor::spawn(settings.process_interval).map_err(thread_error)?;
-        Ok(Arc::new(Self { shared, processes }))
+        Ok(Arc::new(Self {
+            shared,
+            processes,
+            walks: WalkCache::new(
+                settings.walk_limits,
+                settings.walk_ttl,
+                settings.walk_cache_capacity,
+            ),
+            environment: EnvironmentCache::new(settings.environment.clone()),
+            process_wait: settings.process_wait,
+            scan_limit: settings.walk_limits.entries,
+        }))
     }
 
-    /// The context of `cwd` from the caches, trimmed to `token_budget`
-    /// tokens. Never touches the filesystem, git or `/proc`.
+    /// The context of `cwd` from the caches only, trimmed to `token_budget`
+    /// tokens: the index, the cached repository summaries and the last
+    /// process report, no request words. Never touches the filesystem, git
+    /// or `/proc`; a folder outside the index has no directory part.
     pub fn snapshot(&self, cwd: &Path, token_budget: usize) -> ContextSnapshot {
-        let directory = read(&self.shared.index).summary(cwd, snapshot::RECENT_LIMIT);
-        let repo = {
-            let repos = read(&self.shared.repos);
-            cwd.ancestors().find_map(|dir| repos.get(dir)).cloned()
-        };
-        let processes = self
+        let mut snapshot = self.read_index(
+            cwd,
+            &NameMatcher::default(),
+            snapshot::list_cap(token_budget),
+        );
+        snapshot.processes = self
             .processes
             .with_report(|report| report.map(ProcessContext::from_report));
+        snapshot.environment = Some(self.environment.last().as_ref().clone());
+        snapshot.trim_to(token_budget);
+        snapshot
+    }
+
+    /// The context a planner gets for `request`: from the index when it
+    /// covers the folder, else from an on-demand walk (cached briefly);
+    /// processes refreshed for the request when it is about them. Blocks
+    /// for the walk, git and the process refresh: call it off the async
+    /// runtime.
+    pub fn snapshot_for(&self, request: &SnapshotRequest<'_>) -> ContextSnapshot {
+        let matcher = NameMatcher::from_request(request.text);
+        let cap = snapshot::list_cap(request.token_budget);
+        let mut snapshot = self.read_index(request.cwd, &matcher, cap);
+        if snapshot.directory.is_none() && request.cwd.is_dir() {
+            let walk = self.walks.get(request.cwd);
+            snapshot.is_read_on_demand = true;
+            snapshot.directory = Some(walk.summary.clone());
+            let top_level = walk.entries.get(..walk.top_level).unwrap_or_default();
+            let (entries, older) = names::newest(top_level.iter(), cap);
+            let matches = walk
+                .entries
+                .iter()
+                .filter(|entry| matcher.is_match(names::file_name(&entry.name)));
+            let (matching, older_matches) = names::newest(matches, cap);
+            snapshot.entries = entries;
+            snapshot.matching = matching;
+            for (dropped, what) in [
+                (older_matches, "older matching names"),
+                (older, "older entries"),
+            ] {
+                if dropped > 0 {
+                    snapshot.omitted.push(format!("{dropped} {what}"));
+                }
+            }
+            snapshot.repo = snapshot.repo.or_else(|| walk.repo.clone());
+            snapshot.omitted.extend(walk.stopped.clone());
+            snapshot.order_names(cap);
+        }
+        let is_wanted = match request.processes {
+            ProcessDetail::Always => true,
+            ProcessDetail::WhenAsked => is_about_processes(request.text),
+        };
+        if is_wanted {
+            snapshot.processes = self
+                .processes
+                .fresh_report(self.process_wait)
+                .as_ref()
+                .map(ProcessContext::from_report);
+        } else {
+            snapshot
+                .omitted
+                .push("processes (the request is not about them)".to_owned());
+        }
+        snapshot.environment = Some(self.environment.fresh().as_ref().clone());
+        snapshot.trim_to(request.token_budget);
+        snapshot
+    }
+
+    /// Directory counts, entries and matching names (up to `cap` of each)
+    /// and the repository, from the index and the repository cache.
+    fn read_index(&self, cwd: &Path, matcher: &NameMatcher, cap: usize) -> ContextSnapshot {
         let mut snapshot = ContextSnapshot {
             cwd: cwd.to_path_buf(),
-            directory,
-            repo,
-            processes,
+            is_read_on_demand: false,
+            directory: None,
+            matching: Vec::new(),
+            entries: Vec::new(),
+            repo: None,
+            processes: None,
+            environment: None,
             omitted: Vec::new(),
             estimated_tokens: 0,
         };
-        snapshot.trim_to(token_budget);
+        {
+            let index = read(&self.shared.index);
+            snapshot.directory = index.summary(cwd, snapshot::RECENT_LIMIT);
+            snapshot.entries = index.children(cwd).unwrap_or_default();
+            if snapshot.directory.is_some() && !matcher.is_empty() {
+                let (matching, is_cut) = index.matching(cwd, matcher, self.scan_limit);
+                snapshot.matching = matching;
+                if is_cut {
+                    snapshot.omitted.push(format!(
+                        "names beyond the first {} entries were not searched",
+                        self.scan_limit
+                    ));
+                }
+            }
+        }
+        snapshot.repo = {
+            let repos = read(&self.shared.repos);
+            cwd.ancestors().find_map(|dir| repos.get(dir)).cloned()
+        };
+        snapshot.order_names(cap);
         snapshot
     }
 

@@ -1,12 +1,14 @@
 //! The process monitor: a thread that refreshes the top processes, listening
 //! ports, load and memory every interval — but only while someone holds an
 //! [`InterestGuard`] (an open console, a job being planned). With no interest
-//! it sleeps and costs nothing. Command lines are redacted before caching.
+//! it sleeps and costs nothing. A planner asking about processes waits for
+//! a refresh made for its request ([`ProcessMonitor::fresh_report`]). Command
+//! lines are redacted before caching.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sysinfo::{MemoryRefreshKind, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
@@ -74,6 +76,14 @@ pub struct ProcessReport {
     pub refreshed_at: i64,
 }
 
+/// The last report and a counter of refreshes, so a reader can wait for the next one.
+#[derive(Debug, Default)]
+struct Latest {
+    report: RwLock<Option<ProcessReport>>,
+    generation: Mutex<u64>,
+    refreshed: Condvar,
+}
+
 #[derive(Debug, Default)]
 struct Interest {
     count: Mutex<usize>,
@@ -104,7 +114,7 @@ impl Drop for InterestGuard {
 #[derive(Debug)]
 pub(crate) struct ProcessMonitor {
     interest: Arc<Interest>,
-    report: Arc<RwLock<Option<ProcessReport>>>,
+    latest: Arc<Latest>,
 }
 
 impl ProcessMonitor {
@@ -112,12 +122,12 @@ impl ProcessMonitor {
     pub(crate) fn spawn(interval: Duration) -> std::io::Result<Self> {
         let monitor = Self {
             interest: Arc::new(Interest::default()),
-            report: Arc::new(RwLock::new(None)),
+            latest: Arc::new(Latest::default()),
         };
-        let (interest, report) = (Arc::clone(&monitor.interest), Arc::clone(&monitor.report));
+        let (interest, latest) = (Arc::clone(&monitor.interest), Arc::clone(&monitor.latest));
         std::thread::Builder::new()
             .name("context-processes".into())
-            .spawn(move || run(&interest, &report, interval))?;
+            .spawn(move || run(&interest, &latest, interval))?;
         Ok(monitor)
     }
 
@@ -147,7 +157,36 @@ impl ProcessMonitor {
 
     /// Reads the report through `f` without cloning it.
     pub(crate) fn with_report<T>(&self, f: impl FnOnce(Option<&ProcessReport>) -> T) -> T {
-        f(read(&self.report).as_ref())
+        f(read(&self.latest.report).as_ref())
+    }
+
+    /// A report refreshed after this call, waiting up to `timeout` for it;
+    /// the previous report when the refresh takes longer, `None` when there
+    /// has never been one.
+    pub(crate) fn fresh_report(&self, timeout: Duration) -> Option<ProcessReport> {
+        let lock = |m: &Mutex<u64>| *m.lock().unwrap_or_else(PoisonError::into_inner);
+        let seen = lock(&self.latest.generation);
+        // A new guard wakes the thread for an immediate refresh.
+        let _looking = self.interest();
+        let deadline = Instant::now() + timeout;
+        let mut generation = self
+            .latest
+            .generation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while *generation == seen {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            generation = self
+                .latest
+                .refreshed
+                .wait_timeout(generation, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        drop(generation);
+        read(&self.latest.report).clone()
     }
 
     pub(crate) fn stop(&self) {
@@ -161,11 +200,12 @@ impl ProcessMonitor {
     }
 }
 
-fn run(interest: &Interest, report: &RwLock<Option<ProcessReport>>, interval: Duration) {
+fn run(interest: &Interest, latest: &Latest, interval: Duration) {
     let Ok(mut system) = System::new() else {
         tracing::warn!("process information is unavailable on this system");
         return;
     };
+    let mut last_refresh: Option<Instant> = None;
     loop {
         {
             let mut count = interest
@@ -182,8 +222,20 @@ fn run(interest: &Interest, report: &RwLock<Option<ProcessReport>>, interval: Du
         if interest.is_stopping.load(Ordering::Relaxed) {
             return;
         }
+        // CPU use is measured between two refreshes: after a long idle spell
+        // take a baseline first, or the figures would average over the idle time.
+        if last_refresh.is_none_or(|at| at.elapsed() > 2 * interval) {
+            refresh_processes(&mut system);
+            std::thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
+        }
         let fresh = refresh(&mut system);
-        *write(report) = Some(fresh);
+        last_refresh = Some(Instant::now());
+        *write(&latest.report) = Some(fresh);
+        *latest
+            .generation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) += 1;
+        latest.refreshed.notify_all();
         let count = interest
             .count
             .lock()
@@ -196,7 +248,7 @@ fn run(interest: &Interest, report: &RwLock<Option<ProcessReport>>, interval: Du
     }
 }
 
-fn refresh(system: &mut System) -> ProcessReport {
+fn refresh_processes(system: &mut System) {
     system.refresh_processes_specifics(
         ProcessesToUpdate::All,
         true,
@@ -205,6 +257,10 @@ fn refresh(system: &mut System) -> ProcessReport {
             .with_memory()
             .with_cmd(UpdateKind::OnlyIfNotSet),
     );
+}
+
+fn refresh(system: &mut System) -> ProcessReport {
+    refresh_processes(system);
     system.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
     let processes: Vec<&sysinfo::Process> = system
         .processes()

@@ -1,20 +1,23 @@
-//! The context snapshot handed to planners: assembled from the caches only
-//! (no filesystem walk, no git call), serializable, and trimmed to a token
-//! budget by dropping the least important parts first. Strings in it that
-//! came from outside (commit messages, command lines) were redacted when
-//! they were cached.
+//! The context snapshot handed to planners: one serializable value (what a
+//! model receives and the job card shows), trimmed to a token budget by
+//! dropping the least important parts first. It only shapes data the
+//! context engine gathered; strings in it that came from outside (commit
+//! messages, command lines) were redacted when they were read, and file
+//! contents are never part of it — only names.
 
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::environment::EnvironmentInfo;
 use super::git::RepoSummary;
 use super::index::DirSummary;
+use super::names::{EntryInfo, sort_newest_first};
 use super::ports::Listener;
 use super::process::{LoadAverage, MemoryTotals, ProcessInfo, ProcessReport};
 
-/// Ports where development servers usually listen; their listeners are always shown.
+/// Ports where development servers usually listen.
 pub const DEV_PORTS: RangeInclusive<u16> = 3000..=9999;
 /// Recent changes put in a snapshot before trimming.
 pub const RECENT_LIMIT: usize = 20;
@@ -24,13 +27,26 @@ const TOP_IN_SNAPSHOT: usize = 3;
 const CHARS_PER_TOKEN: usize = 4;
 /// Room kept for the `estimated_tokens` value itself while trimming.
 const ESTIMATE_RESERVE: usize = 24;
+/// Room kept for the note saying how many entries of a list were dropped.
+const NOTE_RESERVE: usize = 40;
+/// Entries and matching names each kept before trimming; the budget
+/// decides how many of them reach the planner.
+pub(crate) const LIST_CAP: usize = 200;
+/// The smallest serialized entry (`{"name":"a","kind":"dir","modified_at":1}`), in characters.
+const MIN_ENTRY_CHARS: usize = 40;
+
+/// How many entries of one list could fit `budget` tokens at all: more are
+/// never worth cloning and serializing.
+pub(crate) fn list_cap(budget: usize) -> usize {
+    (budget.saturating_mul(CHARS_PER_TOKEN) / MIN_ENTRY_CHARS).min(LIST_CAP)
+}
 
 /// The processes part of a snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessContext {
     /// The busiest and largest few processes.
     pub top: Vec<ProcessInfo>,
-    /// Listeners on [`DEV_PORTS`].
+    /// Listening TCP sockets, those with a known owner first, then by port.
     pub listeners: Vec<Listener>,
     /// Load averages.
     pub load: Option<LoadAverage>,
@@ -49,14 +65,11 @@ impl ProcessContext {
                 top.push(process.clone());
             }
         }
+        let mut listeners = report.listeners.clone();
+        listeners.sort_by_key(|listener| (listener.pid.is_none(), listener.port, listener.address));
         Self {
             top,
-            listeners: report
-                .listeners
-                .iter()
-                .filter(|listener| DEV_PORTS.contains(&listener.port))
-                .cloned()
-                .collect(),
+            listeners,
             load: report.load,
             memory: report.memory,
             refreshed_at: report.refreshed_at,
@@ -69,105 +82,203 @@ impl ProcessContext {
 pub struct ContextSnapshot {
     /// The directory the job runs in.
     pub cwd: PathBuf,
-    /// Files in and below `cwd`; `None` when it is outside the watched roots or ignored.
+    /// The folder is outside the index (outside the watched roots, or not
+    /// indexed yet) and was read for this request by a bounded walk.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_read_on_demand: bool,
+    /// Counts of files in and below `cwd`; `None` when it could not be read.
     pub directory: Option<DirSummary>,
+    /// Entries at or below `cwd` whose names match words of the request,
+    /// newest first; listed before `entries` because they were asked about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matching: Vec<EntryInfo>,
+    /// The entries directly in `cwd`, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<EntryInfo>,
     /// The repository containing `cwd`, if any.
     pub repo: Option<RepoSummary>,
-    /// Processes and listeners; `None` until the process monitor has run once.
+    /// Processes and listeners, when the request is about them (or the
+    /// caller asked for them); `None` otherwise or when unavailable.
     pub processes: Option<ProcessContext>,
+    /// OS, distribution, tools on `PATH`, AWS profile and region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<EnvironmentInfo>,
     /// Parts left out to fit the token budget, most important last.
     pub omitted: Vec<String>,
     /// Estimated size of this snapshot as JSON, in tokens.
     pub estimated_tokens: usize,
 }
 
-type Step = (&'static str, fn(&mut ContextSnapshot) -> bool);
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(value: &bool) -> bool {
+    !*value
+}
 
-/// Whole parts dropped in order once the recent-changes tail is gone.
-const STEPS: &[Step] = &[
-    ("top processes", |s| {
-        s.processes
-            .as_mut()
-            .is_some_and(|p| !std::mem::take(&mut p.top).is_empty())
-    }),
-    ("processes", |s| s.processes.take().is_some()),
-    ("commits", |s| {
-        s.repo
-            .as_mut()
-            .is_some_and(|r| !std::mem::take(&mut r.commits).is_empty())
-    }),
-    ("changed paths", |s| {
-        s.repo.as_mut().is_some_and(|r| {
-            let groups = [
-                &mut r.staged,
-                &mut r.unstaged,
-                &mut r.untracked,
-                &mut r.conflicted,
-            ];
-            // Clear every group, not just the first non-empty one.
-            let mut is_any_dropped = false;
-            for group in groups {
-                is_any_dropped |= !std::mem::take(&mut group.paths).is_empty();
-            }
-            is_any_dropped
-        })
-    }),
-    ("directory summary", |s| s.directory.take().is_some()),
-    ("repository", |s| s.repo.take().is_some()),
+/// One way of making a snapshot smaller.
+enum Cut {
+    /// Drops entries from the end of a list one by one; `pop` returns the
+    /// JSON size of the entry it dropped, `None` when the list is empty.
+    Tail {
+        what: &'static str,
+        pop: fn(&mut ContextSnapshot) -> Option<usize>,
+    },
+    /// Drops a whole part; `drop` says whether there was anything to drop.
+    Whole {
+        what: &'static str,
+        drop: fn(&mut ContextSnapshot) -> bool,
+    },
+}
+
+fn pop_json<T: Serialize>(list: Option<&mut Vec<T>>) -> Option<usize> {
+    let item = list?.pop()?;
+    Some(serde_json::to_string(&item).map_or(0, |json| json.len()))
+}
+
+/// The cuts, least important first.
+const CUTS: &[Cut] = &[
+    Cut::Tail {
+        what: "older recent changes",
+        pop: |s| pop_json(s.directory.as_mut().map(|d| &mut d.recent)),
+    },
+    Cut::Tail {
+        what: "older entries",
+        pop: |s| pop_json(Some(&mut s.entries)),
+    },
+    Cut::Tail {
+        what: "older matching names",
+        pop: |s| pop_json(Some(&mut s.matching)),
+    },
+    Cut::Whole {
+        what: "top processes",
+        drop: |s| {
+            s.processes
+                .as_mut()
+                .is_some_and(|p| !std::mem::take(&mut p.top).is_empty())
+        },
+    },
+    Cut::Tail {
+        what: "more listeners",
+        pop: |s| pop_json(s.processes.as_mut().map(|p| &mut p.listeners)),
+    },
+    Cut::Whole {
+        what: "processes",
+        drop: |s| s.processes.take().is_some(),
+    },
+    Cut::Whole {
+        what: "environment",
+        drop: |s| s.environment.take().is_some(),
+    },
+    Cut::Whole {
+        what: "commits",
+        drop: |s| {
+            s.repo
+                .as_mut()
+                .is_some_and(|r| !std::mem::take(&mut r.commits).is_empty())
+        },
+    },
+    Cut::Whole {
+        what: "changed paths",
+        drop: |s| {
+            s.repo.as_mut().is_some_and(|r| {
+                let groups = [
+                    &mut r.staged,
+                    &mut r.unstaged,
+                    &mut r.untracked,
+                    &mut r.conflicted,
+                ];
+                // Clear every group, not just the first non-empty one.
+                let mut is_any_dropped = false;
+                for group in groups {
+                    is_any_dropped |= !std::mem::take(&mut group.paths).is_empty();
+                }
+                is_any_dropped
+            })
+        },
+    },
+    Cut::Whole {
+        what: "directory summary",
+        drop: |s| s.directory.take().is_some(),
+    },
+    Cut::Whole {
+        what: "repository",
+        drop: |s| s.repo.take().is_some(),
+    },
 ];
 
 impl ContextSnapshot {
+    /// Sorts `matching` and `entries` newest first, drops from `entries`
+    /// what `matching` already lists, and caps both at `cap`.
+    pub(crate) fn order_names(&mut self, cap: usize) {
+        sort_newest_first(&mut self.matching);
+        let matched: std::collections::HashSet<&str> = self
+            .matching
+            .iter()
+            .map(|entry| entry.name.as_str())
+            .collect();
+        self.entries
+            .retain(|entry| !matched.contains(entry.name.as_str()));
+        sort_newest_first(&mut self.entries);
+        for (list, what) in [
+            (&mut self.matching, "older matching names"),
+            (&mut self.entries, "older entries"),
+        ] {
+            if list.len() > cap {
+                let dropped = list.len() - cap;
+                list.truncate(cap);
+                self.omitted.push(format!("{dropped} {what}"));
+            }
+        }
+    }
+
     /// Size of the serialized snapshot in characters.
     fn json_len(&self) -> usize {
         serde_json::to_string(self).map_or(usize::MAX, |json| json.len())
     }
 
-    /// Drops parts, least important first, until the JSON estimate fits
-    /// `budget` tokens, then sets `estimated_tokens`. `cwd` is never
-    /// dropped, so a tiny budget can still be exceeded by that much.
+    /// Applies [`CUTS`] in order until the JSON estimate fits `budget`
+    /// tokens, noting each in `omitted`, then sets `estimated_tokens`.
+    /// `cwd` is never dropped, so a tiny budget can still be exceeded by that much.
     pub(crate) fn trim_to(&mut self, budget: usize) {
         let limit = budget
             .saturating_mul(CHARS_PER_TOKEN)
             .saturating_sub(ESTIMATE_RESERVE);
         self.estimated_tokens = 0;
         let mut length = self.json_len();
-        if length > limit {
-            // Leave room for the note saying how many were dropped.
-            self.trim_recent(length - limit + 40);
-            length = self.json_len();
-        }
-        for (name, drop_part) in STEPS {
+        for cut in CUTS {
             if length <= limit {
                 break;
             }
-            if drop_part(self) {
-                self.omitted.push((*name).to_owned());
-                length = self.json_len();
+            match cut {
+                Cut::Tail { what, pop } => {
+                    let excess = length - limit + NOTE_RESERVE;
+                    let (mut saved, mut dropped) = (0, 0);
+                    while saved < excess {
+                        let Some(size) = pop(self) else {
+                            break;
+                        };
+                        // Each entry also costs a separating comma.
+                        saved += size + 1;
+                        dropped += 1;
+                    }
+                    if dropped > 0 {
+                        self.omitted.push(format!("{dropped} {what}"));
+                        length = self.json_len();
+                    }
+                }
+                Cut::Whole { what, drop } => {
+                    if drop(self) {
+                        self.omitted.push((*what).to_owned());
+                        length = self.json_len();
+                    }
+                }
             }
         }
         // The estimate is part of the JSON: settle it (its digits stop changing after two rounds).
         for _ in 0..2 {
             self.estimated_tokens = self.json_len().div_ceil(CHARS_PER_TOKEN);
-        }
-    }
-
-    /// Drops recent changes from the oldest end until `excess` characters are gone.
-    fn trim_recent(&mut self, excess: usize) {
-        let Some(directory) = self.directory.as_mut() else {
-            return;
-        };
-        let mut saved = 0;
-        let mut dropped = 0;
-        while saved < excess {
-            let Some(change) = directory.recent.pop() else {
-                break;
-            };
-            // Each entry also costs a separating comma.
-            saved += serde_json::to_string(&change).map_or(0, |json| json.len()) + 1;
-            dropped += 1;
-        }
-        if dropped > 0 {
-            self.omitted.push(format!("{dropped} older recent changes"));
         }
     }
 }

@@ -1,8 +1,19 @@
 use super::*;
 use crate::context::category::FileCategory;
+use crate::context::environment::EnvironmentInfo;
 use crate::context::git::{CommitSummary, PathGroup};
 use crate::context::index::{CategoryCount, ChangeKind, RecentChange};
+use crate::context::names::EntryKind;
 use pretty_assertions::assert_eq;
+
+fn entry(name: String, modified_at: i64) -> EntryInfo {
+    EntryInfo {
+        name,
+        kind: EntryKind::File,
+        size: 10,
+        modified_at,
+    }
+}
 
 fn snapshot(recent: usize) -> ContextSnapshot {
     let process = ProcessInfo {
@@ -14,6 +25,32 @@ fn snapshot(recent: usize) -> ContextSnapshot {
     };
     ContextSnapshot {
         cwd: "/w/app".into(),
+        is_read_on_demand: false,
+        matching: (0..recent)
+            .map(|n| {
+                entry(
+                    format!("shot_{n}.png"),
+                    1_700_000_000 - i64::try_from(n).unwrap(),
+                )
+            })
+            .collect(),
+        entries: (0..recent)
+            .map(|n| {
+                entry(
+                    format!("file_{n}.txt"),
+                    1_700_000_000 - i64::try_from(n).unwrap(),
+                )
+            })
+            .collect(),
+        environment: Some(EnvironmentInfo {
+            os: "linux".into(),
+            arch: "x86_64".into(),
+            distribution: Some("Debian GNU/Linux 13 (trixie)".into()),
+            distribution_family: Some("debian".into()),
+            tools: vec!["git".into(), "jq".into()],
+            missing_tools: vec!["rg".into()],
+            aws: None,
+        }),
         directory: Some(DirSummary {
             path: "/w/app".into(),
             files: 3,
@@ -55,7 +92,15 @@ fn snapshot(recent: usize) -> ContextSnapshot {
         }),
         processes: Some(ProcessContext {
             top: vec![process],
-            listeners: vec![],
+            listeners: (0..recent)
+                .map(|n| Listener {
+                    port: 3000 + u16::try_from(n).unwrap(),
+                    address: std::net::Ipv4Addr::LOCALHOST.into(),
+                    pid: Some(100 + u32::try_from(n).unwrap()),
+                    process: Some("node".into()),
+                    command: Some("node server.js".into()),
+                })
+                .collect(),
             load: None,
             memory: MemoryTotals {
                 total_bytes: 1,
@@ -67,6 +112,20 @@ fn snapshot(recent: usize) -> ContextSnapshot {
         omitted: vec![],
         estimated_tokens: 0,
     }
+}
+
+#[test]
+fn ordering_puts_newest_first_drops_duplicates_and_caps_lists() {
+    let mut full = snapshot(0);
+    full.matching = vec![entry("b.png".into(), 5), entry("a.png".into(), 9)];
+    full.entries = (0..250).map(|n| entry(format!("f{n}"), n)).collect();
+    full.entries.push(entry("a.png".into(), 9));
+    full.order_names(LIST_CAP);
+    let matching: Vec<&str> = full.matching.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(matching, vec!["a.png", "b.png"]);
+    assert_eq!(full.entries.len(), LIST_CAP);
+    assert_eq!(full.entries[0].name, "f249");
+    assert_eq!(full.omitted, vec!["50 older entries".to_owned()]);
 }
 
 #[test]
@@ -83,10 +142,17 @@ fn parts_are_dropped_in_order_and_budget_is_met() {
     let order = [
         "top processes",
         "processes",
+        "environment",
         "commits",
         "changed paths",
         "directory summary",
         "repository",
+    ];
+    let tails = [
+        "older recent changes",
+        "older entries",
+        "older matching names",
+        "more listeners",
     ];
     let full = snapshot(20);
     let mut minimal = full.clone();
@@ -105,14 +171,22 @@ fn parts_are_dropped_in_order_and_budget_is_met() {
             .omitted
             .iter()
             .map(String::as_str)
-            .filter(|part| !part.ends_with("older recent changes"))
+            .filter(|part| !tails.iter().any(|tail| part.ends_with(tail)))
             .collect();
         assert_eq!(wholes, order[..wholes.len()].to_vec(), "budget {budget}");
         if !wholes.is_empty() {
+            let lists = (
+                trimmed.directory.as_ref().map_or(0, |d| d.recent.len()),
+                trimmed.entries.len(),
+                trimmed.matching.len(),
+            );
+            assert_eq!(lists, (0, 0, 0), "budget {budget}");
+        }
+        if trimmed.matching.len() < full.matching.len() {
             assert_eq!(
-                trimmed.directory.map(|d| d.recent.len()).unwrap_or(0),
+                trimmed.entries.len() + trimmed.directory.as_ref().map_or(0, |d| d.recent.len()),
                 0,
-                "budget {budget}"
+                "names matching the request outlast the other lists, budget {budget}"
             );
         }
     }
@@ -123,8 +197,9 @@ fn tiny_budget_keeps_only_cwd() {
     let mut tiny = snapshot(3);
     tiny.trim_to(1);
     assert_eq!(
-        (tiny.directory, tiny.repo, tiny.processes),
-        (None, None, None)
+        (tiny.directory, tiny.repo, tiny.processes, tiny.environment),
+        (None, None, None, None)
     );
+    assert_eq!((tiny.entries.len(), tiny.matching.len()), (0, 0));
     assert_eq!(tiny.cwd, PathBuf::from("/w/app"));
 }

@@ -52,7 +52,8 @@ pub fn build_prompt(input: &PromptInput<'_>) -> Prompt {
     let schema = plan_schema();
     // Compact: the schema is the largest part of every prompt, and tokens cost money.
     let schema_text = schema.to_string();
-    let context_text = serde_json::to_string_pretty(input.context).unwrap_or_default();
+    // Compact too: the snapshot was trimmed to the token budget as compact JSON.
+    let context_text = input.context.to_string();
     let preferences = if input.preferences.is_empty() {
         "- (none)".to_owned()
     } else {

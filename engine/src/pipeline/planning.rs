@@ -3,10 +3,10 @@
 //! model within budget), with the model's text streamed to the job card.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::Engine;
-use crate::Result;
-use crate::context::ContextSnapshot;
+use crate::context::{ContextSnapshot, ProcessDetail, SnapshotRequest};
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
 use crate::models::cost::micros_to_usd;
@@ -14,6 +14,7 @@ use crate::models::{ModelsError, PlanningRequest, PromptInput, plan_with_models}
 use crate::plan::Plan;
 use crate::planner::{BuiltinOutcome, PlanRequest, plan_builtin};
 use crate::store::now_unix;
+use crate::{Error, Result};
 
 /// A plan and who made it.
 pub(super) struct Planned {
@@ -25,15 +26,49 @@ pub(super) struct Planned {
 }
 
 impl Engine {
-    /// The redacted, budget-trimmed context snapshot for a job, stored with it
-    /// so the card can show exactly what a planner saw.
-    async fn context_for(&self, job: JobId, cwd: &Path) -> Result<Option<ContextSnapshot>> {
+    /// The context snapshot for `text` in `cwd` (see
+    /// [`ContextEngine::snapshot_for`](crate::context::ContextEngine::snapshot_for)),
+    /// built off the async runtime because a folder outside the index is
+    /// walked and processes may be refreshed. `None` when no context engine runs.
+    pub async fn context_snapshot(
+        &self,
+        cwd: &Path,
+        text: &str,
+        processes: ProcessDetail,
+        token_budget: usize,
+    ) -> Result<Option<ContextSnapshot>> {
         let Some(context) = &self.context else {
             return Ok(None);
         };
-        let _looking = context.interest();
+        let (context, cwd, text) = (Arc::clone(context), cwd.to_path_buf(), text.to_owned());
+        let snapshot = tokio::task::spawn_blocking(move || {
+            context.snapshot_for(&SnapshotRequest {
+                cwd: &cwd,
+                text: &text,
+                token_budget,
+                processes,
+            })
+        })
+        .await
+        .map_err(|error| Error::Task(format!("context snapshot: {error}")))?;
+        Ok(Some(snapshot))
+    }
+
+    /// The redacted, budget-trimmed context snapshot for a job, stored with it
+    /// so the card can show exactly what a planner saw.
+    async fn context_for(
+        &self,
+        job: JobId,
+        cwd: &Path,
+        request: &str,
+    ) -> Result<Option<ContextSnapshot>> {
         let budget = usize::try_from(self.config.context.token_budget).unwrap_or(usize::MAX);
-        let snapshot = context.snapshot(cwd, budget);
+        let Some(snapshot) = self
+            .context_snapshot(cwd, request, ProcessDetail::WhenAsked, budget)
+            .await?
+        else {
+            return Ok(None);
+        };
         if let Ok(json) = serde_json::to_string(&snapshot) {
             self.store.set_job_context(job, &json).await?;
         }
@@ -48,7 +83,7 @@ impl Engine {
         request: &str,
         cwd: &Path,
     ) -> Result<Option<Planned>> {
-        let snapshot = self.context_for(job, cwd).await?;
+        let snapshot = self.context_for(job, cwd, request).await?;
         let outcome = plan_builtin(&PlanRequest {
             text: request,
             cwd,

@@ -1,6 +1,7 @@
 //! Integration test cases, one file per area.
 
 mod context_files;
+mod context_fresh;
 mod context_git;
 mod context_snapshot;
 mod context_support;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod check_command;
+mod context;
 mod events;
 #[path = "../../../engine/tests/suite/models_fake_bedrock.rs"]
 mod fake_bedrock;

@@ -30,7 +30,7 @@ pub(super) fn bedrock_env(fake: &FakeBedrock, extra: &[(&str, &str)]) -> Vec<(St
     env
 }
 
-fn haiku_plan() -> serde_json::Value {
+pub(super) fn haiku_plan() -> serde_json::Value {
     json!({
         "interpretation": "Print a haiku about Rust",
         "steps": [{
