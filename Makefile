@@ -4,12 +4,12 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build site server lint fmt-check clippy rust-test e2e bench release
+.PHONY: run test setup build site server lint fmt-check clippy rust-test eval e2e bench release
 
 run: setup build
 	./target/debug/devos serve
 
-test: setup fmt-check clippy rust-test build e2e
+test: setup fmt-check clippy rust-test build eval e2e
 
 setup:
 	@scripts/setup.sh
@@ -31,6 +31,10 @@ clippy:
 
 rust-test:
 	cargo test --workspace --features server/ssr
+
+# The built-in planner's public eval: every case in a fresh folder (docs/EVAL.md).
+eval:
+	DEVOS_LOG=warn ./target/debug/devos eval eval/cases.toml
 
 e2e:
 	cd end2end && npm test

@@ -193,6 +193,55 @@ pub fn write_roots(cwd: &Path, tmp_dir: &Path) -> Vec<std::path::PathBuf> {
     vec![cwd.to_path_buf(), tmp_dir.to_path_buf()]
 }
 
+/// A built-in plan that shows a credentials file the user named in the
+/// request (`cat .env`, "show me ~/.aws/credentials") shows it at once: the
+/// "reads secrets" prompt guards against a model reading them unasked.
+pub fn allow_requested_reads(
+    mut assessed: AssessedPlan,
+    request: &str,
+    auto_approve_safe: bool,
+) -> AssessedPlan {
+    const SECRET: &str = "reads secrets: ";
+    const NO_UNDO: &str = "this step cannot be undone";
+    for step in &mut assessed.steps {
+        let secrets: Vec<&str> = step
+            .reasons
+            .iter()
+            .filter_map(|r| r.strip_prefix(SECRET))
+            .collect();
+        let only_secrets = !secrets.is_empty()
+            && step.level == SafetyLevel::Moderate
+            && step
+                .reasons
+                .iter()
+                .all(|r| r.starts_with(SECRET) || r == NO_UNDO);
+        let named = secrets.iter().all(|path| {
+            Path::new(path)
+                .file_name()
+                .is_some_and(|name| request.contains(name.to_string_lossy().as_ref()))
+        });
+        if only_secrets && named && step.decision == Decision::Prompt && !step.network {
+            step.level = SafetyLevel::Safe;
+            step.decision = risk::decision_for_level(SafetyLevel::Safe, auto_approve_safe);
+            step.reasons = secrets
+                .iter()
+                .map(|path| format!("shows {path}, which you asked for"))
+                .collect();
+        }
+    }
+    let still_asking: Vec<String> = assessed
+        .steps
+        .iter()
+        .filter(|s| s.decision >= Decision::Prompt)
+        .map(|s| format!("step {}: ", s.idx + 1))
+        .collect();
+    assessed.risks.retain(|risk| {
+        !risk.starts_with("step ") || still_asking.iter().any(|p| risk.starts_with(p.as_str()))
+    });
+    assessed.decision = overall_decision(&assessed.steps);
+    assessed
+}
+
 /// Without Landlock, steps run unconfined, so the engine's judgement is the
 /// only wall: every process step a model wrote waits for a person, whatever
 /// its rating or remembered rules say; the built-in planner's own steps may

@@ -386,9 +386,17 @@ impl Engine {
         let remembered = self.store.rules(user_id).await?;
         let settings = self.store.user_settings(user_id).await?;
         let scope = self.scope(job, cwd, &settings);
-        let assessed = match assess_plan(&self.policy, &scope, &remembered, &plan) {
+        let from_builtin = planned.planner == "builtin";
+        let assessed = assess_plan(&self.policy, &scope, &remembered, &plan).map(|assessed| {
+            if from_builtin {
+                assess::allow_requested_reads(assessed, request, scope.auto_approve_safe)
+            } else {
+                assessed
+            }
+        });
+        let assessed = match assessed {
             Ok(assessed) if self.config.sandbox.landlock && sandbox::is_confining() => assessed,
-            Ok(assessed) => assess::without_sandbox(assessed, planned.planner == "builtin"),
+            Ok(assessed) => assess::without_sandbox(assessed, from_builtin),
             Err(error) => {
                 return self
                     .fail(
