@@ -3,6 +3,7 @@
 
 use super::{Ctx, Program, describe};
 use crate::plan::SafetyLevel::Moderate;
+use crate::shell::is_dynamic;
 
 #[rustfmt::skip]
 const RM: &[&str] = &[
@@ -120,10 +121,24 @@ pub(super) const FILES: &[Program] = &[
     Program::rated(&["dd"], &["--help", "--version"], rate_dd),
 ];
 
+/// Whether a word only known at run time could turn into `-r`/`-R`: any
+/// expansion could; a glob only when it matches such a flag (`*` does,
+/// `*.tmp` does not).
+fn may_hide_recursion(ctx: &Ctx<'_>) -> bool {
+    const RECURSIVE: [&str; 5] = ["-r", "-R", "-rf", "-fr", "--recursive"];
+    ctx.parsed.dynamic_option
+        && ctx.cmd.words.iter().filter(|w| w.dynamic).any(|word| {
+            is_dynamic(&word.value)
+                || glob::Pattern::new(&word.value).map_or(true, |pattern| {
+                    RECURSIVE.iter().any(|flag| pattern.matches(flag))
+                })
+        })
+}
+
 fn rate_rm(ctx: &mut Ctx<'_>) {
     let operands = ctx.operands();
     // An option only known at run time could be `-r`.
-    let recursive = ctx.has("-r") || ctx.parsed.dynamic_option || ctx.cmd.program == "rmdir";
+    let recursive = ctx.has("-r") || may_hide_recursion(ctx) || ctx.cmd.program == "rmdir";
     if recursive || ctx.has("-d") {
         ctx.forbid_critical(&operands, "deletes");
     }
@@ -223,7 +238,7 @@ fn rate_tee(ctx: &mut Ctx<'_>) {
 fn rate_permissions(ctx: &mut Ctx<'_>) {
     let program = ctx.cmd.program.clone();
     let operands = ctx.operands();
-    if ctx.has("-R") || ctx.parsed.dynamic_option {
+    if ctx.has("-R") || may_hide_recursion(ctx) {
         ctx.forbid_critical(&operands, "changes");
     }
     ctx.destructive(format!("{program} changes ownership or permissions"));
