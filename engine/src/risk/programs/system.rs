@@ -281,6 +281,14 @@ fn rate_shell_control(ctx: &mut Ctx<'_>) {
     if program == "exec" && words.is_empty() {
         ctx.destructive("exec with redirections rewires every later command's input or output");
     } else if !harmless {
-        ctx.destructive(format!("{program} changes what later commands mean"));
+        let changes_meaning = matches!(
+            program.as_str(),
+            "trap" | "alias" | "unalias" | "shopt" | "fc" | "bind" | "exec"
+        );
+        ctx.destructive(if changes_meaning {
+            format!("{program} changes what later commands mean")
+        } else {
+            format!("{program} runs a command the engine could not follow")
+        });
     }
 }
