@@ -102,6 +102,19 @@ pub(super) fn is_pure_reader(program: &str) -> bool {
         .is_some_and(|e| e.program.rate.is_none() && e.spec.is_read_only())
 }
 
+/// `find -exec grep PATTERN {} +`: find appends paths that start with its
+/// starting point (never an option), and the pattern or script is already
+/// given, so the paths are only more files to read.
+fn takes_found_paths(ctx: &Ctx<'_>) -> bool {
+    const FILE_READERS: [&str; 12] = [
+        "grep", "egrep", "fgrep", "zgrep", "rg", "sed", "gsed", "awk", "gawk", "mawk", "nawk",
+        "sort",
+    ];
+    ctx.cmd.wrapper_names().any(|w| w == "find")
+        && FILE_READERS.contains(&ctx.cmd.program.as_str())
+        && (!ctx.parsed.operands.is_empty() || ctx.has("-e") || ctx.has("-f"))
+}
+
 /// Directories whose programs are the system's own.
 const SYSTEM_BIN_DIRS: &[&str] = &[
     "/bin/",
@@ -364,11 +377,18 @@ pub(super) fn rate(cmd: &SimpleCommand, scope: &Scope, cwd: Option<&Path>, ratin
         Some(entry) => rate_known(&mut ctx, entry),
         None => ctx.destructive(format!("unknown program: {program}")),
     }
-    if cmd.has_runtime_args && ctx.rating.level.is_some_and(|l| l > SafetyLevel::Safe) {
+    if cmd.has_runtime_args {
         let via = cmd.wrapper_names().last().unwrap_or("its input").to_owned();
-        ctx.destructive(format!(
-            "{program} gets more arguments at run time from {via}"
-        ));
+        if ctx.rating.level.is_some_and(|l| l > SafetyLevel::Safe) {
+            ctx.destructive(format!(
+                "{program} gets more arguments at run time from {via}"
+            ));
+        } else if !is_pure_reader(program) && !takes_found_paths(&ctx) {
+            // `xargs sed`: the script, program or subcommand would come from data.
+            ctx.moderate(format!(
+                "{program} gets arguments at run time from {via} that could change what it does"
+            ));
+        }
     }
 }
 
