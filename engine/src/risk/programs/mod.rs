@@ -349,11 +349,11 @@ pub(super) fn rate(cmd: &SimpleCommand, scope: &Scope, cwd: Option<&Path>, ratin
         parsed,
         rating,
     };
-    for redirect in cmd.redirects.iter() {
+    for redirect in &cmd.redirects {
         if redirect.kind.is_write() {
             ctx.write(&redirect.target, "redirects output to");
         } else if redirect.kind == crate::shell::RedirectKind::Read {
-            check_secret(&mut ctx, &redirect.target.clone());
+            check_secret(&mut ctx, &redirect.target);
         }
     }
     if let Some(path) = cmd.program_path.as_deref()
