@@ -276,6 +276,12 @@ fn rate_git(ctx: &mut Ctx<'_>) {
         return;
     };
     let repo = ctx.value("-C").unwrap_or_else(|| ".".to_owned());
+    if ctx.has("--git-dir") || ctx.has("--work-tree") {
+        // Another repository's config (pager, fsmonitor, hooks) decides what git runs.
+        ctx.moderate(
+            "git --git-dir/--work-tree points git at a repository the engine cannot vouch for",
+        );
+    }
     let Some((parsed, class)) = parsed else {
         ctx.destructive(format!(
             "unknown git subcommand (an alias can run anything): {sub}"
