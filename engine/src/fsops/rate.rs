@@ -23,11 +23,6 @@ pub struct Rating {
     pub forbidden: bool,
 }
 
-/// Directories that are never trashed or moved away.
-const SYSTEM_DIRS: &[&str] = &[
-    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
-    "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/tmp",
-];
 /// Credentials directories under the home that are never trashed or moved away.
 const CREDENTIAL_DIRS: &[&str] = &[
     ".ssh",
@@ -81,7 +76,9 @@ fn runs_later(path: &Path, home: &Path) -> bool {
 /// Whether removing or moving `path` away would take a home, a system or a
 /// credentials directory with it.
 fn is_protected(path: &Path, home: &Path) -> bool {
-    SYSTEM_DIRS.iter().any(|dir| path == Path::new(dir))
+    crate::risk::is_system_dir(path)
+        // `/tmp` is shared by every program on the machine.
+        || path == Path::new("/tmp")
         || home.starts_with(path)
         || path.parent() == Some(Path::new("/home"))
         || CREDENTIAL_DIRS

@@ -26,7 +26,9 @@ use crate::plan::{Decision, SafetyLevel};
 use crate::policy::Policy;
 use crate::shell::{ParseError, Script, SimpleCommand, parse_script};
 
-pub use paths::{WriteTarget, classify_write, is_critical, is_home_word, is_secret, resolve};
+pub use paths::{
+    WriteTarget, classify_write, is_critical, is_home_word, is_secret, is_system_dir, resolve,
+};
 pub use programs::{canonical_flags, normalize};
 
 /// Where a script runs and where it may write.

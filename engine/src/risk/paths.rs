@@ -125,9 +125,14 @@ pub fn is_inside_roots(scope: &Scope, path: &Path) -> bool {
     })
 }
 
+/// Whether `path` is the root or a system directory (`/usr`, `/etc`, …).
+pub fn is_system_dir(path: &Path) -> bool {
+    SYSTEM_DIRS.iter().any(|dir| path == Path::new(dir))
+}
+
 /// Whether `path` is the root, a system directory, the home directory or one of its ancestors.
 pub fn is_critical(scope: &Scope, path: &Path) -> bool {
-    SYSTEM_DIRS.iter().any(|dir| path == Path::new(dir)) || scope.home.starts_with(path)
+    is_system_dir(path) || scope.home.starts_with(path)
 }
 
 /// What writing to a path means.
