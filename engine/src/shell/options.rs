@@ -167,17 +167,9 @@ impl OptionSpec {
         while let Some(word) = words.get(i) {
             i += 1;
             let text = word.value.as_str();
-            if operands_only || text == "-" || (!text.starts_with('-') && !word.dynamic) {
-                parsed.operands.push(word.clone());
-                if self.stops_at_operand {
-                    operands_only = true;
-                    parsed.rest_at.get_or_insert(i - 1);
-                }
-                continue;
-            }
-            if word.dynamic {
+            if operands_only || text == "-" || !text.starts_with('-') || word.dynamic {
                 // `$x`, `$(…)` or a brace expansion may turn into any option.
-                parsed.dynamic_option = true;
+                parsed.dynamic_option |= word.dynamic && !operands_only && text != "-";
                 parsed.operands.push(word.clone());
                 if self.stops_at_operand {
                     operands_only = true;
@@ -209,19 +201,13 @@ impl OptionSpec {
                                 parsed.errors.push(format!("--{name} takes no value"));
                                 None
                             }
-                            (Arity::Required, None) => match words.get(i) {
-                                Some(next) => {
-                                    i += 1;
-                                    if next.dynamic {
-                                        parsed.dynamic_value = true;
-                                    }
-                                    Some(next.value.clone())
-                                }
-                                None => {
+                            (Arity::Required, None) => {
+                                let next = take_value(words, &mut i, &mut parsed);
+                                if next.is_none() {
                                     parsed.errors.push(format!("--{name} needs a value"));
-                                    None
                                 }
-                            },
+                                next
+                            }
                             (_, value) => value,
                         };
                         parsed.push(&def.name, value, def.effect);
@@ -234,8 +220,10 @@ impl OptionSpec {
             if let Some(index) = self.long_single_dash(text) {
                 let def = &self.defs[index];
                 let value = if def.arity == Arity::Required {
-                    let next = words.get(i).map(|w| w.value.clone());
-                    i += 1;
+                    let next = take_value(words, &mut i, &mut parsed);
+                    if next.is_none() {
+                        parsed.errors.push(format!("{text} needs a value"));
+                    }
                     next
                 } else {
                     None
@@ -265,12 +253,7 @@ impl OptionSpec {
                     }
                     Arity::Required => {
                         let value = if rest.is_empty() {
-                            let next = words.get(i);
-                            i += 1;
-                            if next.is_some_and(|w| w.dynamic) {
-                                parsed.dynamic_value = true;
-                            }
-                            next.map(|w| w.value.clone())
+                            take_value(words, &mut i, &mut parsed)
                         } else {
                             Some(rest.to_owned())
                         };
@@ -296,6 +279,15 @@ impl OptionSpec {
             .find(|(long, _)| long.starts_with('-') && long == name)
             .map(|(_, index)| *index)
     }
+}
+
+/// Takes `words[*i]` as an option's value (the next word), noting when it
+/// is only known at run time.
+fn take_value(words: &[Word], i: &mut usize, parsed: &mut ParsedArgs) -> Option<String> {
+    let next = words.get(*i)?;
+    *i += 1;
+    parsed.dynamic_value |= next.dynamic;
+    Some(next.value.clone())
 }
 
 /// One option as found in a command.
