@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::plan::{FsAction, StepAction};
-use crate::shell::{RedirectKind, SimpleCommand};
+use crate::shell::{RedirectKind, Script, SimpleCommand};
 
 /// What a rule does when it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,16 +180,24 @@ pub fn subjects(action: &StepAction) -> Option<Vec<Subject>> {
     match action {
         StepAction::Bash { command } => crate::risk::parse(command)
             .ok()
-            .filter(|script| script.hazards.is_empty())
-            .map(|script| subjects_of(&script.commands)),
+            .and_then(|script| subjects_of(&script, |_| true)),
         StepAction::Python { .. } => None,
         StepAction::Fs { action } => Some(vec![Subject::from_fs(action)]),
     }
 }
 
-/// The subjects of already parsed commands.
-pub fn subjects_of(commands: &[SimpleCommand]) -> Vec<Subject> {
-    commands.iter().map(Subject::from_command).collect()
+/// The subjects of the commands of a parsed script that `keep` selects;
+/// `None` when the script has hazards: such scripts are never decided by
+/// remembered rules.
+pub fn subjects_of(script: &Script, keep: impl Fn(&SimpleCommand) -> bool) -> Option<Vec<Subject>> {
+    script.hazards.is_empty().then(|| {
+        script
+            .commands
+            .iter()
+            .filter(|command| keep(command))
+            .map(Subject::from_command)
+            .collect()
+    })
 }
 
 /// Whether `rule` matches `subject` run in `cwd`.

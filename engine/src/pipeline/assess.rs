@@ -75,8 +75,7 @@ pub fn assess_plan(
                 };
                 subjects = parsed
                     .ok()
-                    .filter(|script| script.hazards.is_empty())
-                    .map(|script| rules::subjects_of(&script.commands));
+                    .and_then(|script| rules::subjects_of(&script, |_| true));
                 record.level = record.level.max(assessment.level);
                 record.decision = assessment.decision.max(risk::decision_for_level(
                     record.level,

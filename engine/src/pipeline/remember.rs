@@ -59,20 +59,14 @@ impl Engine {
             }
             let subjects = match (&step.action, decision) {
                 // A rejection is about what made the step ask, not its harmless neighbours.
-                (StepAction::Bash { command }, RuleDecision::Deny) => crate::risk::parse(command)
-                    .ok()
-                    .filter(|script| script.hazards.is_empty())
-                    .map(|script| {
-                        let asking: Vec<_> = script
-                            .commands
-                            .into_iter()
-                            .filter(|c| {
-                                crate::risk::command_decision(&self.policy, &scope, c)
-                                    != Decision::Allow
-                            })
-                            .collect();
-                        rules::subjects_of(&asking)
-                    }),
+                (StepAction::Bash { command }, RuleDecision::Deny) => {
+                    crate::risk::parse(command).ok().and_then(|script| {
+                        rules::subjects_of(&script, |c| {
+                            crate::risk::command_decision(&self.policy, &scope, c)
+                                != Decision::Allow
+                        })
+                    })
+                }
                 _ => rules::subjects(&step.action),
             };
             for subject in subjects.unwrap_or_default() {
