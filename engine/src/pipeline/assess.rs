@@ -83,8 +83,8 @@ pub fn assess_plan(
                 ));
                 record.reasons = assessment.reasons;
                 record.network = assessment.network;
+                // `risk` already makes a network step ask; the card says why.
                 if record.network {
-                    record.decision = record.decision.max(Decision::Prompt);
                     record.reasons.push(
                         "it uses the network: approving lets this step connect out".to_owned(),
                     );

@@ -147,9 +147,6 @@ pub fn assess_parsed(policy: &Policy, scope: &Scope, text: &str, script: &Script
             }
         }
     }
-    if network {
-        decision = decision.max(Decision::Prompt);
-    }
     if reasons.is_empty() {
         read_only.dedup();
         let list = if read_only.is_empty() {
