@@ -199,16 +199,25 @@ fn copy_as(query: &Query<'_>) -> Result<Plan, String> {
     } else {
         from.parent().map_or(to, |parent| parent.join(raw_to))
     };
-    let summary = format!("Copy {} to {}", text(&from), text(&to));
-    Ok(plan(
+    Ok(copy_without_overwriting(
+        &from,
+        &to,
+        "cp -n never overwrites: if the new name is taken, nothing is copied.",
+    ))
+}
+
+/// One `cp -n` step from `from` to `to`.
+fn copy_without_overwriting(from: &Path, to: &Path, explanation: &str) -> Plan {
+    let summary = format!("Copy {} to {}", text(from), text(to));
+    plan(
         summary.clone(),
         vec![bash(
             summary,
-            format!("cp -n -- {} {}", arg(&from), arg(&to)),
+            format!("cp -n -- {} {}", arg(from), arg(to)),
             SafetyLevel::Moderate,
         )],
-        "cp -n never overwrites: if the new name is taken, nothing is copied.",
-    ))
+        explanation,
+    )
 }
 
 fn backup_file(query: &Query<'_>) -> Result<Plan, String> {
@@ -218,14 +227,9 @@ fn backup_file(query: &Query<'_>) -> Result<Plan, String> {
         .map(|name| format!("{}.bak", name.to_string_lossy()))
         .ok_or("say which file, e.g. \"back up notes.txt\".")?;
     let to = from.with_file_name(name);
-    let summary = format!("Copy {} to {}", text(&from), text(&to));
-    Ok(plan(
-        summary.clone(),
-        vec![bash(
-            summary,
-            format!("cp -n -- {} {}", arg(&from), arg(&to)),
-            SafetyLevel::Moderate,
-        )],
+    Ok(copy_without_overwriting(
+        &from,
+        &to,
         "The copy sits beside the original; cp -n never overwrites an older backup.",
     ))
 }
