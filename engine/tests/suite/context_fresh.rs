@@ -4,10 +4,8 @@
 //! then refreshed for the request), the environment, and a short-lived cache.
 
 use std::fs::File;
-use std::io::{BufRead as _, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use engine::context::{
@@ -17,6 +15,7 @@ use engine::context::{
 use pretty_assertions::assert_eq;
 
 use super::context_support::fast_settings;
+use super::proc_support::python_listener;
 
 /// An engine watching only an empty root, so every test folder is outside it.
 fn engine_outside(
@@ -207,33 +206,13 @@ fn an_indexed_folder_lists_names_from_the_index_without_walking() {
     assert_eq!(names(&snapshot.entries), vec!["shots", "readme.md"]);
 }
 
-/// A real process listening on a free port, with a secret on its command line.
-fn python_listener() -> (Child, u16) {
-    let mut child = Command::new("python3")
-        .args([
-            "-c",
-            "import socket, sys, time\n\
-             s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
-             print(s.getsockname()[1], flush=True); time.sleep(60)",
-            "--api-key=sk-test-abcdefghijklmnopqrstu",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line.trim().parse().unwrap())
-}
-
 #[test]
 fn a_question_about_ports_gets_fresh_listeners_and_top_processes() {
     let watched = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let own = TcpListener::bind("127.0.0.1:0").unwrap();
     let own_port = own.local_addr().unwrap().port();
-    let (mut child, child_port) = python_listener();
+    let (mut child, child_port) = python_listener("--api-key=sk-test-abcdefghijklmnopqrstu");
     // A long process interval: only a refresh made for the request can see the listeners.
     let engine = engine_outside(watched.path(), |s| {
         s.process_interval = Duration::from_secs(3_600);

@@ -1,5 +1,9 @@
-//! Reading `/proc` in tests: whether a process is gone and who is left in a
-//! process group. Shared with the server's tests, which include this file.
+//! Real processes in tests: whether a process is gone, who is left in a
+//! process group, and a listener to find. Shared with the server's tests,
+//! which include this file.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
 
 /// Whether `pid` has at least begun to exit. A step returns once every
 /// holder of its output pipes closed them, which happens inside the kernel's
@@ -39,4 +43,25 @@ pub fn group_members(pgid: i32) -> Vec<i32> {
         }
     }
     members
+}
+
+/// A real python3 process listening on a free port of 127.0.0.1, with
+/// `secret_arg` on its command line; returns it and the port.
+pub fn python_listener(secret_arg: &str) -> (Child, u16) {
+    let mut child = Command::new("python3")
+        .args([
+            "-c",
+            "import socket, time\n\
+             s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
+             print(s.getsockname()[1], flush=True); time.sleep(60)",
+            secret_arg,
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().parse().unwrap())
 }

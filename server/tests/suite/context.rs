@@ -4,15 +4,14 @@
 //! (entries, git state); a request about a server gets fresh listeners and
 //! top processes; secrets in `.env` files and command lines never get there.
 
-use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
 use super::fake_bedrock::{FakeBedrock, Reply};
 use super::live::LiveServer;
 use super::models::{bedrock_env, haiku_plan};
+use super::proc_support::python_listener;
 
 const MARKER: &str = "Context of this job (a snapshot; secrets removed):\n";
 
@@ -107,31 +106,11 @@ async fn a_folder_outside_every_root_sends_its_entries_and_git_state() {
     }
 }
 
-/// A real listening process with a key on its command line.
-fn python_server() -> (Child, u16) {
-    let mut child = Command::new("python3")
-        .args([
-            "-c",
-            "import socket, time\n\
-             s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
-             print(s.getsockname()[1], flush=True); time.sleep(60)",
-            "--token=ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line.trim().parse().unwrap())
-}
-
 #[tokio::test]
 async fn a_request_about_a_server_sends_fresh_listeners_and_top_processes() {
     let fake = FakeBedrock::start(fake_script()).await;
     let server = LiveServer::start_with(bedrock_env(&fake, &[])).await;
-    let (mut child, port) = python_server();
+    let (mut child, port) = python_listener("--token=ghp_abcdefghijklmnopqrstuvwxyz0123456789");
     let dir = tempfile::tempdir().unwrap();
 
     let body = model_body(
