@@ -1,5 +1,7 @@
-// Starts target/debug/devos on a fresh data dir, waits for its one-time setup
-// link on stderr and hands it (and the data dir) to the specs via env.
+// Starts moto (the AWS emulator, seeded by server/tests/fixtures/moto_world.py)
+// and target/debug/devos on a fresh data dir pointed at it, waits for the
+// server's one-time setup link on stderr and hands it (and the data dir) to
+// the specs via env.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -7,7 +9,32 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 
+// Starts the seeded emulator and resolves with its port.
+function startMoto() {
+  const python = path.join(root, 'target/moto-venv/bin/python');
+  const world = path.join(root, 'server/tests/fixtures/moto_world.py');
+  const moto = spawn(python, [world], { stdio: ['pipe', 'pipe', 'ignore'] });
+  globalThis.__devosMoto = moto;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('moto did not start within 60 s')), 60_000);
+    let out = '';
+    moto.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const match = out.match(/ready (\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    moto.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`moto exited with ${code}`));
+    });
+  });
+}
+
 module.exports = async () => {
+  const motoPort = await startMoto();
   const port = process.env.E2E_PORT ?? '18089';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-'));
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-work-'));
@@ -22,6 +49,11 @@ module.exports = async () => {
     DEVOS_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
     DEVOS_LOG: process.env.DEVOS_LOG ?? 'info',
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
   const server = spawn(binary, ['serve'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logFile = fs.createWriteStream(path.join(dataDir, 'server.log'));

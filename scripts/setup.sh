@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing DevOS needs, skipping whatever is already
 # there: the wasm32 target, wasm-bindgen-cli (same version as in Cargo.lock),
-# Debian's Chromium (for the browser tests) and the end2end npm packages.
+# Debian's Chromium (for the browser tests), the end2end npm packages and moto
+# (the AWS emulator the AWS tests run against) in a virtual environment under target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
+MOTO_VERSION=5.1.18
+MOTO_VENV=target/moto-venv
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
@@ -35,4 +38,14 @@ if [[ ! -d end2end/node_modules/@playwright/test ]] \
    || [[ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
   say "installing the end2end npm packages"
   (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [[ "$("$MOTO_VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]]; then
+  say "installing moto $MOTO_VERSION (the AWS emulator) into $MOTO_VENV"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
+  rm -rf "$MOTO_VENV"
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi

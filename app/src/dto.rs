@@ -135,6 +135,13 @@ mod convert {
             StepAction::Bash { command } => ("bash", command.clone()),
             StepAction::Python { command } => ("python", command.clone()),
             StepAction::Fs { action } => ("fs", describe_fs(action)),
+            StepAction::Aws { region, call } => (
+                "aws",
+                match region {
+                    Some(region) => format!("{} ({region})", call.summary()),
+                    None => call.summary(),
+                },
+            ),
         }
     }
 

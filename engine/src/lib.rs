@@ -3,6 +3,7 @@
 //! the `server` and `app` crates wire it to the web.
 
 pub mod auth;
+pub mod aws;
 pub mod config;
 pub mod context;
 pub mod error;

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::aws::AwsCall;
+
 /// How much harm a step can do. Ordered so that the strictest wins with `max()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,6 +96,16 @@ pub enum StepAction {
     Fs {
         /// The action.
         action: FsAction,
+    },
+    /// A call to AWS that the engine makes itself through the AWS SDK.
+    Aws {
+        /// The region; the profile's or the environment's when omitted. The
+        /// engine fills it in before approval, so a step runs where its card said.
+        #[serde(default)]
+        region: Option<String>,
+        /// The service, the operation and its parameters.
+        #[serde(flatten)]
+        call: AwsCall,
     },
 }
 

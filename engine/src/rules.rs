@@ -181,7 +181,8 @@ pub fn subjects(action: &StepAction) -> Option<Vec<Subject>> {
         StepAction::Bash { command } => crate::risk::parse(command)
             .ok()
             .and_then(|script| subjects_of(&script, |_| true)),
-        StepAction::Python { .. } => None,
+        // Never decided by remembered rules: each AWS change is judged on its own preview.
+        StepAction::Python { .. } | StepAction::Aws { .. } => None,
         StepAction::Fs { action } => Some(vec![Subject::from_fs(action)]),
     }
 }

@@ -327,6 +327,9 @@ fn plan_text(detail: &JobDetail) -> String {
             StepAction::Fs { action } => {
                 text.push_str(&serde_json::to_string(action).unwrap_or_default());
             }
+            StepAction::Aws { .. } => {
+                text.push_str(&serde_json::to_string(&step.action).unwrap_or_default());
+            }
         }
         text.push('\n');
         text.push_str(&step.preview);

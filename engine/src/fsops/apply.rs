@@ -11,7 +11,7 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use super::FileOp;
-use super::paths::{exists, trash_slot};
+use super::paths::{exists, free_name, trash_slot};
 use super::transfer::{copy_file_new, move_no_replace};
 use crate::{Error, Result};
 
@@ -139,6 +139,27 @@ pub fn apply(
         }
         FileOp::Write { path, content } => write(path, content, trash_dir, journal),
     }
+}
+
+/// Moves a finished new file `part` (a download) to `to`, or to the first
+/// free `name (n).ext` beside it, creating missing folders. Journaled as a
+/// copy, so undo removes it while it is unchanged. Returns where it went.
+pub fn adopt(
+    part: &Path,
+    to: &Path,
+    journal: &mut dyn FnMut(&JournalEntry) -> Result<()>,
+) -> Result<PathBuf> {
+    let (Some(parent), Some(name)) = (to.parent(), to.file_name()) else {
+        return Err(Error::Invalid(format!("{}: not a file path", to.display())));
+    };
+    make_dirs(parent, journal)?;
+    let target = free_name(parent, name, exists);
+    journal(&JournalEntry::Copied {
+        to: target.clone(),
+        fingerprint: Fingerprint::of(part),
+    })?;
+    move_no_replace(part, &target).map_err(|e| io_or_conflict(&target, e))?;
+    Ok(target)
 }
 
 /// Creates `path` and missing parents, journaling each new directory first.

@@ -21,7 +21,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use apply::{Fingerprint, JournalEntry, apply};
+pub use apply::{Fingerprint, JournalEntry, adopt, apply};
+pub(crate) use paths::normalize;
+pub(crate) use preview::human_bytes;
 pub use preview::{Preview, preview};
 pub use rate::{Rating, rate};
 pub use resolve::resolve;

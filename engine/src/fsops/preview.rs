@@ -101,7 +101,7 @@ fn size_of(path: &Path) -> u64 {
 }
 
 /// Decimal units with one decimal place: `950 B`, `3.4 MB`.
-fn human_bytes(bytes: u64) -> String {
+pub(crate) fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
     if bytes < 1000 {
         return format!("{bytes} B");

@@ -19,7 +19,6 @@ use aws_sdk_bedrockruntime::types::{
     InferenceConfiguration, Message, SpecificToolChoice, SystemContentBlock, TokenUsage, Tool,
     ToolChoice, ToolConfiguration, ToolInputSchema, ToolSpecification,
 };
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_types::{Document, Number};
 use serde_json::Value;
 
@@ -73,12 +72,8 @@ impl BedrockProvider {
     /// Resolves the AWS configuration (this may read env, profile files and
     /// IMDS) and builds the client.
     pub async fn new(settings: &BedrockSettings) -> Self {
-        // rustls with ring, the same TLS stack as reqwest, instead of aws-lc.
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-            .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .http_client(http)
+            .http_client(crate::aws::http_client())
             .retry_config(
                 RetryConfig::standard()
                     .with_max_attempts(settings.max_attempts.max(1))

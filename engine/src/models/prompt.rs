@@ -35,6 +35,11 @@ moving, copying, renaming, writing or deleting files.
 - `bash`: a script run by `bash -c` in the job's directory. Use it to read and \
 inspect (ls, find, grep, git status, du) and for what no typed action covers.
 - `python`: a program run by `python3 -c`, for data work that is awkward in bash.
+- `aws`: a call the engine makes itself through the AWS SDK with the user's \
+credentials: `service` and `operation` as in the schema, its parameters \
+beside them, and `region` (null for the user's configured region, shown in \
+the context). Always prefer it to the `aws` CLI. Deletions name keys, a \
+prefix or a pattern; the engine shows the user exactly what would go.
 
 Safety levels (the engine may raise yours, never lower it):
 - `safe`: only reads.

@@ -45,6 +45,96 @@ fn step(kind: &str, body: (&str, Value)) -> Value {
     }))
 }
 
+/// One AWS operation: a step of kind `aws`, flat, with its parameters.
+fn aws_op(service: &str, operation: &str, fields: &Value) -> Value {
+    let mut properties = json!({
+        "kind": {"type": "string", "enum": ["aws"]},
+        "service": {"type": "string", "enum": [service]},
+        "operation": {"type": "string", "enum": [operation]},
+        "region": {"type": ["string", "null"], "description": "null: the user's configured region."},
+        "description": {"type": "string", "description": "What this step does, for people."},
+        "safety_level": {"type": "string", "enum": ["safe", "moderate", "destructive"]},
+    });
+    if let (Some(target), Some(source)) = (properties.as_object_mut(), fields.as_object()) {
+        target.extend(source.clone());
+    }
+    object(&properties)
+}
+
+/// Every AWS operation an `aws` step can name.
+fn aws_steps() -> Vec<Value> {
+    let text = json!({"type": "string"});
+    let maybe = json!({"type": ["string", "null"]});
+    let count = json!({"type": "integer", "minimum": 1});
+    let ids = json!({"ids": string_list()});
+    let object_ref = json!({"bucket": text, "key": text});
+    vec![
+        aws_op("s3", "list_buckets", &json!({})),
+        aws_op(
+            "s3",
+            "list_objects",
+            &json!({"bucket": text, "prefix": text}),
+        ),
+        aws_op("s3", "head_object", &object_ref),
+        aws_op(
+            "s3",
+            "download",
+            &json!({"bucket": text, "key": maybe, "prefix": maybe, "to": text}),
+        ),
+        aws_op(
+            "s3",
+            "upload",
+            &json!({"path": text, "bucket": text, "key": maybe}),
+        ),
+        aws_op(
+            "s3",
+            "copy",
+            &json!({"bucket": text, "key": text, "to_bucket": text, "to_key": text}),
+        ),
+        aws_op(
+            "s3",
+            "presign",
+            &json!({"bucket": text, "key": text, "expires_secs": count}),
+        ),
+        aws_op(
+            "s3",
+            "delete_objects",
+            &json!({"bucket": text, "keys": string_list(), "prefix": maybe, "pattern": maybe}),
+        ),
+        aws_op(
+            "s3",
+            "delete_bucket",
+            &json!({"bucket": text, "empty": {"type": "boolean"}}),
+        ),
+        aws_op("sts", "get_caller_identity", &json!({})),
+        aws_op(
+            "ec2",
+            "describe_instances",
+            &json!({"ids": string_list(), "states": string_list(), "name": maybe}),
+        ),
+        aws_op("ec2", "start_instances", &ids),
+        aws_op("ec2", "stop_instances", &ids),
+        aws_op("ec2", "reboot_instances", &ids),
+        aws_op("ec2", "terminate_instances", &ids),
+        aws_op("lambda", "list_functions", &json!({})),
+        aws_op(
+            "lambda",
+            "invoke",
+            &json!({"function": text, "payload": maybe}),
+        ),
+        aws_op(
+            "lambda",
+            "recent_errors",
+            &json!({"function": text, "minutes": count, "limit": count}),
+        ),
+        aws_op(
+            "logs",
+            "filter_events",
+            &json!({"log_group": text, "pattern": maybe, "minutes": count, "limit": count}),
+        ),
+    ]
+}
+
 /// The plan schema.
 pub fn plan_schema() -> Value {
     let path = json!({"type": "string"});
@@ -57,17 +147,19 @@ pub fn plan_schema() -> Value {
         fs_op("trash", &json!({"paths": string_list(), "recursive": {"type": "boolean"}})),
     ]});
     let command = json!({"type": "string"});
+    let mut kinds = vec![
+        step("fs", ("action", fs_action)),
+        step("bash", ("command", command.clone())),
+        step("python", ("command", command)),
+    ];
+    kinds.extend(aws_steps());
     let mut plan = object(&json!({
         "interpretation": {"type": "string", "description": "One sentence: what the request means."},
         "steps": {
             "type": "array",
             "minItems": 1,
             "maxItems": MAX_STEPS,
-            "items": {"anyOf": [
-                step("fs", ("action", fs_action)),
-                step("bash", ("command", command.clone())),
-                step("python", ("command", command)),
-            ]},
+            "items": {"anyOf": kinds},
         },
         "explanation": {"type": "string", "description": "Why these steps do what was asked."},
         "risks": string_list(),
@@ -101,5 +193,26 @@ mod tests {
             }
         }
         check(&plan_schema(), "$");
+    }
+
+    #[test]
+    fn every_aws_operation_in_the_schema_is_one_the_engine_reads() {
+        for op in aws_steps() {
+            let mut sample = serde_json::Map::new();
+            for (name, spec) in op["properties"].as_object().unwrap() {
+                let value = match (name.as_str(), &spec["type"]) {
+                    (_, _) if spec.get("enum").is_some() => spec["enum"][0].clone(),
+                    (_, Value::String(t)) if t == "array" => json!(["x"]),
+                    (_, Value::String(t)) if t == "integer" => json!(5),
+                    (_, Value::String(t)) if t == "boolean" => json!(true),
+                    ("payload", _) => json!("{}"),
+                    _ => json!("x"),
+                };
+                sample.insert(name.clone(), value);
+            }
+            let step: Result<crate::plan::Step, _> =
+                serde_json::from_value(Value::Object(sample.clone()));
+            assert!(step.is_ok(), "{sample:?}: {step:?}");
+        }
     }
 }

@@ -90,6 +90,10 @@ fn check_plan(plan: &Plan) -> Result<(), String> {
                 check_text(&format!("{at}.command"), command, MAX_COMMAND)?;
             }
             StepAction::Fs { action } => check_fs(&format!("{at}.action"), action)?,
+            StepAction::Aws { .. } => {
+                let call = serde_json::to_string(&step.action).unwrap_or_default();
+                check_text(&format!("{at}.call"), &call, MAX_COMMAND)?;
+            }
         }
     }
     Ok(())
@@ -173,7 +177,7 @@ mod tests {
             ),
             (
                 r#"{"interpretation":"x","steps":[{"kind":"perl","command":"1","description":"d","safety_level":"safe"}]}"#,
-                "steps[0]: unknown variant `perl`, expected one of `bash`, `python`, `fs` at line 1 column 100",
+                "steps[0]: unknown variant `perl`, expected one of `bash`, `python`, `fs`, `aws` at line 1 column 100",
             ),
             (
                 r#"{"interpretation":"x","steps":[{"kind":"fs","action":{"op":"move","from":[],"to_dir":"a"},"description":"d","safety_level":"safe"}]}"#,

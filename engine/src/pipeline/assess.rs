@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::aws;
 use crate::fsops;
 use crate::plan::{Decision, Plan, SafetyLevel, StepAction};
 use crate::policy::Policy;
@@ -101,6 +102,15 @@ pub fn assess_plan(
                     "this step cannot be undone".to_owned(),
                 ];
             }
+            StepAction::Aws { call, .. } => {
+                let rating = aws::rate(call);
+                record.level = record.level.max(rating.level);
+                record.decision =
+                    aws_decision(record.level, rating.needs_approval, scope.auto_approve_safe);
+                record.reasons = rating.reasons;
+                record.undoable = rating.undoable;
+                record.preview = call.summary();
+            }
             StepAction::Fs { action } => {
                 let ops =
                     fsops::resolve(action, &scope.cwd, &scope.home, &mut claimed).map_err(|e| {
@@ -171,6 +181,77 @@ pub fn assess_plan(
         risks,
         rule_hits,
     })
+}
+
+/// Puts what checking an AWS step before approval found on its card: the
+/// call as it will run, the account and region, the preview, and a level
+/// or an approval the check calls for. The planner's level still only raises.
+pub fn apply_aws(
+    assessed: &mut AssessedPlan,
+    idx: usize,
+    planner_level: SafetyLevel,
+    checked: aws::PreparedStep,
+    auto_approve_safe: bool,
+) {
+    let Some(step) = assessed.steps.iter_mut().find(|s| s.idx == idx) else {
+        return;
+    };
+    let aws::PreparedStep {
+        region,
+        prepared,
+        identity,
+    } = checked;
+    let rating = aws::rate(&prepared.call);
+    step.level = prepared.level.unwrap_or(rating.level).max(planner_level);
+    step.decision = aws_decision(
+        step.level,
+        rating.needs_approval || prepared.ask.is_some(),
+        auto_approve_safe,
+    );
+    step.reasons = if prepared.level == Some(SafetyLevel::Safe) {
+        Vec::new()
+    } else {
+        rating.reasons
+    };
+    step.reasons.extend(prepared.ask);
+    step.reasons.insert(
+        0,
+        format!(
+            "acts in AWS account {} as {} in {region}",
+            identity.account, identity.arn
+        ),
+    );
+    let mut preview = vec![prepared.call.summary()];
+    preview.extend(prepared.preview);
+    step.preview = preview.join("\n");
+    step.action = StepAction::Aws {
+        region: Some(region),
+        call: prepared.call,
+    };
+    let label = format!("step {}: ", idx + 1);
+    assessed.risks.retain(|risk| !risk.starts_with(&label));
+    if step.decision >= Decision::Prompt {
+        let why = step
+            .reasons
+            .get(1)
+            .or(step.reasons.first())
+            .cloned()
+            .unwrap_or_default();
+        assessed.risks.push(format!("{label}{why}"));
+    }
+    assessed.decision = overall_decision(&assessed.steps);
+}
+
+/// An AWS step asks when its call changes the account (or the check says
+/// so) or it is destructive; a moderate one that does not (a download, an
+/// undoable local write) runs like an undoable typed file action.
+fn aws_decision(level: SafetyLevel, asks: bool, auto_approve_safe: bool) -> Decision {
+    match level {
+        _ if asks => Decision::Prompt,
+        SafetyLevel::Safe => risk::decision_for_level(level, auto_approve_safe),
+        SafetyLevel::Moderate => Decision::Allow,
+        SafetyLevel::Destructive => Decision::Prompt,
+    }
 }
 
 /// A plan's decision: the strictest of its steps' (an empty plan is allowed).

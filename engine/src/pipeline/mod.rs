@@ -3,6 +3,7 @@
 //! bus. [`Engine`] is the only stateful, async piece of the engine.
 
 mod assess;
+mod aws_steps;
 mod decisions;
 mod interrupt;
 mod planning;
@@ -138,6 +139,7 @@ pub struct Engine {
     parent_env: Vec<(OsString, OsString)>,
     models: Option<Arc<ModelRouter>>,
     context: Option<Arc<ContextEngine>>,
+    aws: crate::aws::Aws,
     events: EventBus,
     running: Mutex<HashMap<JobId, CancellationToken>>,
     /// Set once by [`Engine::shutdown`]: cancelled steps then end `interrupted`.
@@ -157,6 +159,7 @@ impl Engine {
             parent_env: setup.parent_env,
             models: setup.models,
             context: setup.context,
+            aws: crate::aws::Aws::new(),
             events: EventBus::default(),
             running: Mutex::new(HashMap::new()),
             shutting_down: AtomicBool::new(false),
@@ -394,7 +397,7 @@ impl Engine {
                 assessed
             }
         });
-        let assessed = match assessed {
+        let mut assessed = match assessed {
             Ok(assessed) if self.config.sandbox.landlock && sandbox::is_confining() => assessed,
             Ok(assessed) => assess::without_sandbox(assessed, from_builtin),
             Err(error) => {
@@ -407,6 +410,15 @@ impl Engine {
                     .await;
             }
         };
+        if let Err(message) = self.check_aws_steps(&mut assessed, &plan, &scope).await {
+            return self
+                .fail(
+                    job,
+                    JobStatus::Planning,
+                    &format!("cannot plan this: {message}"),
+                )
+                .await;
+        }
         let needs_approval = assessed.decision == Decision::Prompt;
         let deadline = needs_approval
             .then(|| now_unix() + i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX / 2));

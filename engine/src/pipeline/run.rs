@@ -23,16 +23,16 @@ const RESULT_CAP_BYTES: usize = 256 * 1024;
 
 /// What every step of one job run shares.
 #[derive(Clone, Copy)]
-struct JobRun<'a> {
-    job: JobId,
-    user_id: i64,
-    cwd: &'a std::path::Path,
+pub(super) struct JobRun<'a> {
+    pub(super) job: JobId,
+    pub(super) user_id: i64,
+    pub(super) cwd: &'a std::path::Path,
     extra_roots: &'a [std::path::PathBuf],
-    cancel: &'a CancellationToken,
+    pub(super) cancel: &'a CancellationToken,
 }
 
 /// How a step ended.
-enum StepEnd {
+pub(super) enum StepEnd {
     Done(String),
     Failed(String, Option<i32>),
     Cancelled,
@@ -164,6 +164,9 @@ impl Engine {
                     .await
             }
             StepAction::Fs { .. } => self.run_file_ops(run, step).await?,
+            StepAction::Aws { region, call } => {
+                self.run_aws(run, step, region.as_deref(), call).await?
+            }
         })
     }
 
@@ -361,12 +364,24 @@ impl Engine {
     }
 
     async fn log_info(&self, job: JobId, user_id: i64, step: usize, line: &str) -> Result<()> {
-        self.store.append_logs(job, step, &[("info", line)]).await?;
+        self.log_to(job, user_id, step, "info", line).await
+    }
+
+    /// Stores one output line of a step and publishes it.
+    pub(super) async fn log_to(
+        &self,
+        job: JobId,
+        user_id: i64,
+        step: usize,
+        stream: &'static str,
+        line: &str,
+    ) -> Result<()> {
+        self.store.append_logs(job, step, &[(stream, line)]).await?;
         self.events.publish(Event::Log {
             job_id: job,
             user_id,
             step,
-            stream: "info",
+            stream,
             line: line.to_owned(),
         });
         Ok(())

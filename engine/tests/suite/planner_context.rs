@@ -27,7 +27,7 @@ fn commands(outcome: &BuiltinOutcome) -> Vec<String> {
         .iter()
         .filter_map(|step| match &step.action {
             StepAction::Bash { command } => Some(command.clone()),
-            StepAction::Python { .. } | StepAction::Fs { .. } => None,
+            StepAction::Python { .. } | StepAction::Fs { .. } | StepAction::Aws { .. } => None,
         })
         .collect()
 }

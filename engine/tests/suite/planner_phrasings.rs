@@ -50,7 +50,7 @@ fn last_command(plan: &Plan) -> String {
         .rev()
         .find_map(|step| match &step.action {
             StepAction::Bash { command } => Some(command.clone()),
-            StepAction::Python { .. } | StepAction::Fs { .. } => None,
+            StepAction::Python { .. } | StepAction::Fs { .. } | StepAction::Aws { .. } => None,
         })
         .unwrap_or_default()
 }
@@ -58,7 +58,7 @@ fn last_command(plan: &Plan) -> String {
 fn first_fs(plan: &Plan) -> Option<FsAction> {
     plan.steps.iter().find_map(|step| match &step.action {
         StepAction::Fs { action } => Some(action.clone()),
-        StepAction::Bash { .. } | StepAction::Python { .. } => None,
+        StepAction::Bash { .. } | StepAction::Python { .. } | StepAction::Aws { .. } => None,
     })
 }
 
@@ -928,7 +928,10 @@ fn organize_moves_each_category_then_the_rest() {
                 StepAction::Fs {
                     action: FsAction::Move { from, to_dir },
                 } => Some((from.clone(), to_dir.clone())),
-                StepAction::Fs { .. } | StepAction::Bash { .. } | StepAction::Python { .. } => None,
+                StepAction::Fs { .. }
+                | StepAction::Bash { .. }
+                | StepAction::Python { .. }
+                | StepAction::Aws { .. } => None,
             })
             .collect();
         assert_eq!(moves.len(), 8, "phrasing: {text}");

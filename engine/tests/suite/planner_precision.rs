@@ -28,6 +28,7 @@ fn plan_text(plan: &Plan) -> String {
         .map(|step| match &step.action {
             StepAction::Bash { command } | StepAction::Python { command } => command.clone(),
             StepAction::Fs { action } => format!("{action:?}"),
+            StepAction::Aws { region, call } => format!("{region:?} {call:?}"),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -127,7 +128,9 @@ fn the_verb_decides_move_versus_copy() {
         BuiltinOutcome::Planned { plan, .. } => {
             plan.steps.into_iter().find_map(|s| match s.action {
                 StepAction::Fs { action } => Some(action),
-                StepAction::Bash { .. } | StepAction::Python { .. } => None,
+                StepAction::Bash { .. } | StepAction::Python { .. } | StepAction::Aws { .. } => {
+                    None
+                }
             })
         }
         BuiltinOutcome::NotUnderstood { .. } => None,

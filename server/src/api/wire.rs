@@ -142,6 +142,9 @@ fn step_view(step: StepRecord) -> StepView {
         engine::plan::StepAction::Fs { action } => {
             ("fs", serde_json::to_string(&action).unwrap_or_default())
         }
+        action @ engine::plan::StepAction::Aws { .. } => {
+            ("aws", serde_json::to_string(&action).unwrap_or_default())
+        }
     };
     StepView {
         index: step.idx,

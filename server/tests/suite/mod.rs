@@ -1,6 +1,7 @@
 //! Test cases and the shared harness.
 
 mod auth;
+mod aws;
 mod check_command;
 mod context;
 mod events;

@@ -139,7 +139,10 @@ const UNSUPPORTED: [&str; 16] = [
 
 /// Whether the request asks for something no intent may half-do.
 pub(super) fn asks_unsupported(query: &Query<'_>) -> bool {
-    query.has_any(&UNSUPPORTED)
+    UNSUPPORTED.iter().any(|word| {
+        // "reboot instance i-…" is an EC2 call, not this machine.
+        query.has(word) && !(*word == "reboot" && super::intents_aws::names_instances(query))
+    })
 }
 
 /// Whether the request asks for any change, forceful or not.
@@ -258,6 +261,8 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<glob>" => (0..query.tokens.len()).any(|index| query.is_glob(index)),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),
         "<number>" => query.count().is_some(),
+        "<s3>" => super::intents_aws::s3_location(query).is_some(),
+        "<instance_id>" => super::intents_aws::names_instances(query),
         "<new_name>" => super::intents_edit::new_name(query).is_some(),
         "<line_range>" => super::intents_inspect::line_range(query).is_some(),
         "<json_file>" => super::intents_inspect::json_file(query).is_some(),

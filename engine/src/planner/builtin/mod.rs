@@ -7,6 +7,7 @@
 mod amounts;
 mod categories;
 mod intent;
+mod intents_aws;
 mod intents_changes;
 mod intents_destroy;
 mod intents_edit;
@@ -83,8 +84,9 @@ const MAX_SUGGESTIONS: usize = 3;
 
 /// Every intent, grouped by topic; earlier rows win ties.
 fn intents() -> impl Iterator<Item = &'static Intent> {
-    intents_inspect::INTENTS
+    intents_aws::INTENTS
         .iter()
+        .chain(intents_inspect::INTENTS)
         .chain(intents_files::INTENTS)
         .chain(intents_edit::INTENTS)
         .chain(intents_destroy::INTENTS)
@@ -123,9 +125,16 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
     query.effects = intent::asked_effects(&query);
     query.asks_change = intent::asks_change(&query);
     let is_unsupported = intent::asks_unsupported(&query);
+    let about_aws = intents_aws::is_about_aws(&query);
     let mut scored: Vec<(f32, &Intent)> = intents()
         .map(|intent| {
-            let score = intent.score(&query);
+            // A request about S3, EC2 or Lambda is never answered on this machine.
+            let is_aws = intent.name.starts_with("aws_");
+            let score = if about_aws && !is_aws {
+                0.0
+            } else {
+                intent.score(&query)
+            };
             // Still ranked for suggestions, but never above the threshold.
             let score = if is_unsupported {
                 score.min(0.3)

@@ -5,6 +5,7 @@
 //! programs not listed at all are `destructive`.
 
 mod archives;
+mod cloud;
 mod environment;
 mod files;
 mod find;
@@ -65,7 +66,7 @@ struct Entry {
 }
 
 /// Every program family's table.
-const FAMILIES: [&[Program]; 7] = [
+const FAMILIES: [&[Program]; 8] = [
     readers::READERS,
     files::FILES,
     text::TEXT,
@@ -73,6 +74,7 @@ const FAMILIES: [&[Program]; 7] = [
     git::GIT,
     archives::ARCHIVES,
     system::SYSTEM,
+    cloud::CLOUD,
 ];
 
 static REGISTRY: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {

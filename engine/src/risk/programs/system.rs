@@ -93,7 +93,7 @@ const IP: &[&str] = &[
 #[rustfmt::skip]
 pub(super) const NETWORK: &[&str] = &[
     "curl", "wget", "ssh", "scp", "sftp", "rsync", "ftp", "nc", "ncat", "netcat", "telnet", "socat",
-    "npm", "npx", "pip", "pip3", "cargo", "yarn", "pnpm", "aws", "gh", "docker", "kubectl", "ping",
+    "npm", "npx", "pip", "pip3", "cargo", "yarn", "pnpm", "gh", "docker", "kubectl", "ping",
     "dig", "nslookup", "host", "traceroute", "apt", "apt-get",
 ];
 
@@ -122,7 +122,7 @@ const SHELL_STATE: &[&str] = &[
     "readarray", "enable", "logout", "suspend",
 ];
 
-const fn plain(names: &'static [&'static str], rate: super::RateFn) -> Program {
+pub(super) const fn plain(names: &'static [&'static str], rate: super::RateFn) -> Program {
     Program {
         names,
         options: &[],

@@ -1,0 +1,101 @@
+//! The pipeline's side of `aws` steps: checking each one against AWS before
+//! the decision (account, region, exactly what a change touches) and running
+//! it, with downloads placed through the undo journal.
+
+use std::path::PathBuf;
+
+use super::Engine;
+use super::assess::{self, AssessedPlan};
+use super::run::{JobRun, StepEnd};
+use crate::aws::{AwsCall, Local};
+use crate::fsops;
+use crate::plan::{Plan, StepAction};
+use crate::risk::Scope;
+use crate::store::StepRecord;
+use crate::{Error, Result};
+
+impl Engine {
+    /// Checks every AWS step of `plan` and puts the findings on its card.
+    /// `Err` carries the sentence the job fails with.
+    pub(super) async fn check_aws_steps(
+        &self,
+        assessed: &mut AssessedPlan,
+        plan: &Plan,
+        scope: &Scope,
+    ) -> std::result::Result<(), String> {
+        for (idx, step) in plan.steps.iter().enumerate() {
+            let StepAction::Aws { region, call } = &step.action else {
+                continue;
+            };
+            let checked = self
+                .aws
+                .prepare(
+                    call.clone(),
+                    region.as_deref(),
+                    &scope.cwd,
+                    &scope.write_roots,
+                )
+                .await
+                .map_err(|error| format!("step {}: {error}", idx + 1))?;
+            assess::apply_aws(
+                assessed,
+                idx,
+                step.safety_level,
+                checked,
+                scope.auto_approve_safe,
+            );
+        }
+        Ok(())
+    }
+
+    /// Runs one AWS step; its output lines go to the log as they would for a process.
+    pub(super) async fn run_aws(
+        &self,
+        run: &JobRun<'_>,
+        step: &StepRecord,
+        region: Option<&str>,
+        call: &AwsCall,
+    ) -> Result<StepEnd> {
+        let part_dir = self.job_tmp_dir(run.job);
+        let store = self.store.clone();
+        let (job, idx) = (run.job, step.idx);
+        let place = move |part: PathBuf,
+                          to: PathBuf|
+              -> futures::future::BoxFuture<'static, Result<PathBuf>> {
+            let store = store.clone();
+            Box::pin(async move {
+                let handle = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    let mut journal = |entry: &fsops::JournalEntry| {
+                        handle.block_on(store.insert_journal(job, idx, entry))
+                    };
+                    fsops::adopt(&part, &to, &mut journal)
+                })
+                .await
+                .map_err(|e| Error::Task(e.to_string()))?
+            })
+        };
+        let local = Local {
+            cwd: run.cwd,
+            part_dir: &part_dir,
+            place: &place,
+        };
+        let outcome = tokio::select! {
+            outcome = self.aws.run(call, region, &local) => outcome,
+            () = run.cancel.cancelled() => return Ok(StepEnd::Cancelled),
+        };
+        match outcome {
+            Ok(lines) => {
+                let mut output = String::new();
+                for line in &lines {
+                    self.log_to(run.job, run.user_id, idx, "stdout", line)
+                        .await?;
+                    output.push_str(line);
+                    output.push('\n');
+                }
+                Ok(StepEnd::Done(output))
+            }
+            Err(error) => Ok(StepEnd::Failed(error.to_string(), None)),
+        }
+    }
+}
