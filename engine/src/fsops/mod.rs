@@ -25,8 +25,8 @@ pub use apply::{Fingerprint, JournalEntry, apply};
 pub use preview::{Preview, preview};
 pub use rate::{Rating, rate};
 pub use resolve::resolve;
-pub use undo::{UndoReport, undo};
 pub(crate) use transfer::move_no_replace;
+pub use undo::{UndoReport, undo};
 
 /// Refuses `op` when a path inside `roots` that it writes, moves or trashes
 /// now leads out of them through a symlink (checked right before it runs).

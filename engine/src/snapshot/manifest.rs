@@ -112,9 +112,27 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Entry>> {
     while !rest.is_empty() {
         let fixed = rest.get(..FIXED)?;
         let kind = Kind::from_code(fixed[0])?;
-        let u32_at = |at: usize| fixed.get(at..at + 4)?.try_into().ok().map(u32::from_le_bytes);
-        let u64_at = |at: usize| fixed.get(at..at + 8)?.try_into().ok().map(u64::from_le_bytes);
-        let i64_at = |at: usize| fixed.get(at..at + 8)?.try_into().ok().map(i64::from_le_bytes);
+        let u32_at = |at: usize| {
+            fixed
+                .get(at..at + 4)?
+                .try_into()
+                .ok()
+                .map(u32::from_le_bytes)
+        };
+        let u64_at = |at: usize| {
+            fixed
+                .get(at..at + 8)?
+                .try_into()
+                .ok()
+                .map(u64::from_le_bytes)
+        };
+        let i64_at = |at: usize| {
+            fixed
+                .get(at..at + 8)?
+                .try_into()
+                .ok()
+                .map(i64::from_le_bytes)
+        };
         let len = fixed.get(FIXED - 2..FIXED)?;
         let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
         let name = rest.get(FIXED..FIXED + len)?;

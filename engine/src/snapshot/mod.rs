@@ -65,9 +65,7 @@ impl SnapshotStore {
         previous: Option<(Oid, i64)>,
         now_ns: i64,
     ) -> std::result::Result<Taken, TakeError> {
-        let repo = self
-            .repo()
-            .map_err(|e| TakeError::Failed(e.to_string()))?;
+        let repo = self.repo().map_err(|e| TakeError::Failed(e.to_string()))?;
         let odb = repo
             .odb()
             .map_err(|e| TakeError::Failed(e.message().to_owned()))?;

@@ -99,9 +99,10 @@ pub fn restore(odb: &Odb<'_>, root: &Path, states: &States<'_>, trash: &Path) ->
         match to_trash(root, rel, *kind, trash) {
             Ok(()) => report.removed.push(abs.display().to_string()),
             Err(error) => {
-                report
-                    .refused
-                    .push(format!("{}: could not move to the trash ({error})", abs.display()));
+                report.refused.push(format!(
+                    "{}: could not move to the trash ({error})",
+                    abs.display()
+                ));
                 kept.insert(rel.clone());
             }
         }
@@ -139,7 +140,10 @@ pub fn restore(odb: &Odb<'_>, root: &Path, states: &States<'_>, trash: &Path) ->
 /// folder (not a symlink), so a write cannot be redirected out of the root.
 fn check_parents(root: &Path, rel: &Path) -> io::Result<()> {
     let mut at = root.to_path_buf();
-    let parents: Vec<_> = rel.parent().map(|p| p.components().collect()).unwrap_or_default();
+    let parents: Vec<_> = rel
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
     for component in parents {
         at.push(component);
         if !fs::symlink_metadata(&at)?.is_dir() {
@@ -187,9 +191,12 @@ fn temp_beside(abs: &Path) -> PathBuf {
 fn write_file(odb: &Odb<'_>, root: &Path, rel: &Path, entry: &Entry) -> io::Result<()> {
     check_parents(root, rel)?;
     let abs = root.join(rel);
-    let object = odb
-        .read(entry.oid)
-        .map_err(|e| io::Error::other(format!("content missing from the snapshot: {}", e.message())))?;
+    let object = odb.read(entry.oid).map_err(|e| {
+        io::Error::other(format!(
+            "content missing from the snapshot: {}",
+            e.message()
+        ))
+    })?;
     let temp = temp_beside(&abs);
     let written = (|| {
         let mut file = File::create_new(&temp)?;
@@ -214,9 +221,9 @@ fn write_file(odb: &Odb<'_>, root: &Path, rel: &Path, entry: &Entry) -> io::Resu
 fn write_link(odb: &Odb<'_>, root: &Path, rel: &Path, entry: &Entry) -> io::Result<()> {
     check_parents(root, rel)?;
     let abs = root.join(rel);
-    let object = odb
-        .read(entry.oid)
-        .map_err(|e| io::Error::other(format!("link missing from the snapshot: {}", e.message())))?;
+    let object = odb.read(entry.oid).map_err(|e| {
+        io::Error::other(format!("link missing from the snapshot: {}", e.message()))
+    })?;
     let target = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(object.data());
     let temp = temp_beside(&abs);
     std::os::unix::fs::symlink(target, &temp)?;

@@ -26,7 +26,12 @@ fn tree(root: &Path) -> Vec<(String, String, u32, Vec<u8>)> {
             let mode = meta.permissions().mode() & 0o7777;
             if meta.file_type().is_symlink() {
                 let target = fs::read_link(&path).unwrap();
-                out.push((rel, "link".into(), 0, target.into_os_string().into_encoded_bytes()));
+                out.push((
+                    rel,
+                    "link".into(),
+                    0,
+                    target.into_os_string().into_encoded_bytes(),
+                ));
             } else if meta.is_dir() {
                 out.push((rel, "dir".into(), mode, Vec::new()));
                 pending.push(path);
@@ -65,8 +70,15 @@ fn a_root_comes_back_byte_for_byte_except_what_someone_else_changed() {
 
     let mut store = SnapshotStore::open(&data.path().join("snapshots")).unwrap();
     let before = store.take(root, &limits(), None, now_ns()).unwrap();
-    assert_eq!(before.skipped, vec![std::path::PathBuf::from("node_modules")]);
-    assert_eq!((before.files, before.hashed), (6, 5), "the link is not hashed");
+    assert_eq!(
+        before.skipped,
+        vec![std::path::PathBuf::from("node_modules")]
+    );
+    assert_eq!(
+        (before.files, before.hashed),
+        (6, 5),
+        "the link is not hashed"
+    );
 
     // What a job does.
     fs::write(root.join("src/main.rs"), "fn main() { edited() }\n").unwrap();
@@ -97,7 +109,10 @@ fn a_root_comes_back_byte_for_byte_except_what_someone_else_changed() {
     let shown = |rel: &str| root.join(rel).display().to_string();
     assert_eq!(
         restored.refused,
-        vec![format!("{}: changed since the job, left as it is", shown("notes.md"))]
+        vec![format!(
+            "{}: changed since the job, left as it is",
+            shown("notes.md")
+        )]
     );
     assert_eq!(restored.removed, vec![shown("new.txt"), shown("b")]);
     let mut back = tree(root);
@@ -106,7 +121,10 @@ fn a_root_comes_back_byte_for_byte_except_what_someone_else_changed() {
         list.retain(|(rel, ..)| rel != "notes.md" && !rel.starts_with("node_modules"));
     }
     assert_eq!(back, expected);
-    assert_eq!(fs::read(root.join("notes.md")).unwrap(), b"edited by hand\n");
+    assert_eq!(
+        fs::read(root.join("notes.md")).unwrap(),
+        b"edited by hand\n"
+    );
     assert_eq!(fs::read(trash.join("new.txt")).unwrap(), b"created\n");
     assert_eq!(fs::read(trash.join("b")).unwrap(), b"moved away\n");
 }
@@ -125,14 +143,21 @@ fn an_unchanged_root_is_not_read_again_and_unreached_objects_are_swept() {
     let first = store.take(root, &limits(), None, later).unwrap();
     assert_eq!(first.hashed, 20);
     fs::write(root.join("f3"), "changed content").unwrap();
-    let second = store.take(root, &limits(), None, later + 2_000_000_000).unwrap();
+    let second = store
+        .take(root, &limits(), None, later + 2_000_000_000)
+        .unwrap();
     assert_eq!(second.hashed, 1, "only the changed file is read");
     assert_ne!(first.manifest, second.manifest);
 
     // Starting again from the recorded snapshot stays incremental too.
     let mut reopened = SnapshotStore::open(&data.path().join("snapshots")).unwrap();
     let third = reopened
-        .take(root, &limits(), Some((second.manifest, later + 4_000_000_000)), later + 4_000_000_000)
+        .take(
+            root,
+            &limits(),
+            Some((second.manifest, later + 4_000_000_000)),
+            later + 4_000_000_000,
+        )
         .unwrap();
     assert_eq!((third.hashed, third.manifest), (0, second.manifest));
 

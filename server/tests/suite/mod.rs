@@ -19,3 +19,4 @@ mod proc_support;
 mod security;
 mod seed;
 mod trash;
+mod undo;
