@@ -225,7 +225,10 @@ impl Engine {
     ) -> Result<()> {
         let word = direction.word();
         let mut lines: Vec<String> = Vec::new();
-        let typed = outcome.reverted.len() - outcome.restored.len() - outcome.removed.len();
+        let typed = outcome
+            .reverted
+            .len()
+            .saturating_sub(outcome.restored.len() + outcome.removed.len());
         lines.extend(
             outcome.reverted[..typed]
                 .iter()

@@ -51,7 +51,7 @@ pub fn estimate(root: &Path, limits: &Limits, budget: Duration) -> Coverage {
             let Ok(meta) = item.metadata() else { continue };
             if meta.is_dir() {
                 let name = item.file_name();
-                if limits.skip.iter().any(|skip| *skip == name) {
+                if limits.skip.contains(&name) {
                     let path = item.path();
                     skipped.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
                 } else {

@@ -195,7 +195,7 @@ impl Walk<'_> {
             let Ok(meta) = item.metadata() else { continue };
             let child = rel.join(&name);
             let kind = if meta.is_dir() {
-                if self.limits.skip.iter().any(|skip| *skip == name) {
+                if self.limits.skip.contains(&name) {
                     self.skipped.push(child);
                     continue;
                 }
