@@ -206,17 +206,14 @@ fn JobActions(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoVi
 fn undo_report(done: &'static str, result: Result<UndoView, AppError>) -> AnyView {
     match result {
         Ok(report) => {
-            let typed = report
-                .reverted
-                .len()
-                .saturating_sub(report.restored.len() + report.removed.len());
+            let restored = report.reverted.len().saturating_sub(report.removed.len());
             view! {
                 <p class="job-card__undo" role="status">
                     {format!(
-                        "{done}: {} restored, {} moved to the trash{}",
-                        report.restored.len() + typed,
+                        "{done}: {} change(s) reverted ({restored} restored, {} moved to the trash){}",
+                        report.reverted.len(),
                         report.removed.len(),
-                        if report.refused.is_empty() { String::new() } else { format!(", {} refused", report.refused.len()) },
+                        if report.refused.is_empty() { String::new() } else { format!("; {} refused", report.refused.len()) },
                     )}
                 </p>
                 {(!report.refused.is_empty()).then(|| view! {
