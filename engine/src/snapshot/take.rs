@@ -80,6 +80,8 @@ struct Seen {
 #[derive(Debug, Clone, Default)]
 pub struct RootCache {
     files: HashMap<PathBuf, Seen>,
+    /// Folder manifests known to be in the store, so unchanged ones are not written again.
+    dirs: HashMap<PathBuf, Oid>,
 }
 
 impl RootCache {
@@ -87,6 +89,12 @@ impl RootCache {
     /// (after a restart, so the next snapshot stays incremental).
     pub fn from_manifest(odb: &Odb<'_>, root_manifest: Oid, taken_at_ns: i64) -> Self {
         let flat = manifest::flatten(odb, root_manifest).unwrap_or_default();
+        let mut dirs: HashMap<PathBuf, Oid> = flat
+            .iter()
+            .filter(|(_, e)| e.kind == Kind::Dir)
+            .map(|(path, e)| (path.clone(), e.oid))
+            .collect();
+        dirs.insert(PathBuf::new(), root_manifest);
         let files = flat
             .into_iter()
             .filter(|(_, e)| e.kind == Kind::File)
@@ -102,7 +110,7 @@ impl RootCache {
                 (path, seen)
             })
             .collect();
-        Self { files }
+        Self { files, dirs }
     }
 
     /// Number of files remembered.
@@ -239,9 +247,16 @@ impl Walk<'_> {
             });
         }
         let bytes = manifest::encode(&mut entries);
-        self.odb
-            .write(ObjectType::Blob, &bytes)
-            .map_err(|e| failed(abs, e.message()))
+        let oid =
+            Oid::hash_object(ObjectType::Blob, &bytes).map_err(|e| failed(abs, e.message()))?;
+        // Hashing is cheap; compressing and writing an unchanged folder is not.
+        if self.old.dirs.get(rel) != Some(&oid) {
+            self.odb
+                .write(ObjectType::Blob, &bytes)
+                .map_err(|e| failed(abs, e.message()))?;
+        }
+        self.new.dirs.insert(rel.to_path_buf(), oid);
+        Ok(oid)
     }
 
     fn count(&mut self, bytes: u64) -> Result<(), TakeError> {
