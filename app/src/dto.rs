@@ -38,6 +38,8 @@ pub struct JobView {
     pub progress: f32,
     /// Whether Undo has something to revert.
     pub can_undo: bool,
+    /// Whether the last undo can be redone.
+    pub can_redo: bool,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds, once running.
@@ -109,6 +111,10 @@ pub struct LogView {
 pub struct UndoView {
     /// Items put back.
     pub reverted: Vec<String>,
+    /// Paths written back from the snapshot taken before the job.
+    pub restored: Vec<String>,
+    /// Paths the job had created, moved to the trash.
+    pub removed: Vec<String>,
     /// Items left alone, with reasons.
     pub refused: Vec<String>,
 }
@@ -207,6 +213,7 @@ mod convert {
                 error: job.error,
                 progress,
                 can_undo: detail.can_undo,
+                can_redo: detail.can_redo,
                 created_at: job.created_at,
                 started_at: job.started_at,
                 finished_at: job.finished_at,
@@ -229,6 +236,8 @@ mod convert {
         fn from(outcome: UndoOutcome) -> Self {
             Self {
                 reverted: outcome.reverted,
+                restored: outcome.restored,
+                removed: outcome.removed,
                 refused: outcome.refused,
             }
         }

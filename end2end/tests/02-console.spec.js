@@ -1,6 +1,7 @@
 // Console journeys: a safe request streams its result in; a risky one waits
 // for the approval card, is approved and completes; another is rejected; an
-// organize job is undone from its card, leaving the folder as it was.
+// organize job is undone from its card, leaving the folder as it was; so is a
+// bash step that edits and creates files (from the snapshot taken before it).
 const fs = require('node:fs');
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
@@ -53,6 +54,23 @@ test('organizing a folder can be undone from the card, byte for byte', async ({ 
   await card.getByRole('button', { name: 'Undo' }).click();
   await expect(card.getByRole('status')).toContainText('reverted');
   expect(listing(dir)).toEqual(before);
+});
+
+test('an approved bash step that edits files is undone from the card', async ({ page }) => {
+  await login(page);
+  const dir = freshDir('undo-bash', { 'app.conf': 'level = old\n', 'keep.txt': 'k' });
+  const before = listing(dir);
+  const card = await ask(page, 'run this: sed -i s/old/new/ app.conf && echo made > new.txt', dir);
+  await expect(card.getByTestId('job-status')).toHaveText('pending');
+  await expect(card).toContainText('snapshotted before it runs');
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(card.getByTestId('job-status')).toHaveText('completed');
+  expect(fs.readFileSync(path.join(dir, 'app.conf'), 'utf8')).toBe('level = new\n');
+  expect(fs.existsSync(path.join(dir, 'new.txt'))).toBe(true);
+  await card.getByRole('button', { name: 'Undo' }).click();
+  await expect(card.getByRole('status')).toContainText('1 moved to the trash');
+  expect(listing(dir)).toEqual(before);
+  await expect(card.getByRole('button', { name: 'Redo' })).toBeVisible();
 });
 
 test('cd changes the console directory; requests then run there', async ({ page }) => {

@@ -30,6 +30,9 @@ pub struct Config {
     /// How long and how much DevOS keeps in its trash.
     #[serde(default)]
     pub trash: TrashConfig,
+    /// Undo snapshots taken before shell steps: caps, left-out folders, keeping.
+    #[serde(default)]
+    pub snapshots: SnapshotConfig,
     /// How the context engine watches the workspace.
     #[serde(default)]
     pub context: ContextConfig,
@@ -168,6 +171,53 @@ impl Default for TrashConfig {
         Self {
             max_age_days: 30,
             max_size_mb: 2048,
+        }
+    }
+}
+
+/// `[snapshots]`: what DevOS copies before a bash or python step so that the job can be undone.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SnapshotConfig {
+    /// A write root with more files than this is not snapshotted (the step cannot be undone there).
+    pub max_files: u64,
+    /// …nor one whose files hold more than this many MiB.
+    pub max_size_mb: u64,
+    /// Longest walk of a write root before approval, in milliseconds; a longer one is "too big".
+    pub walk_max_ms: u64,
+    /// Folder names left out wherever they appear: rebuildable outputs and git's own store.
+    pub skip: Vec<String>,
+    /// Snapshots older than this many days are dropped, and their jobs' undo with them (0: never).
+    pub max_age_days: u64,
+    /// When the snapshot store grows beyond this many MiB, the oldest jobs' snapshots go first (0: no limit).
+    pub max_store_mb: u64,
+}
+
+impl Default for SnapshotConfig {
+    fn default() -> Self {
+        Self {
+            max_files: 200_000,
+            max_size_mb: 2048,
+            walk_max_ms: 2000,
+            skip: [
+                ".git",
+                "node_modules",
+                "target",
+                ".venv",
+                "venv",
+                "__pycache__",
+                ".mypy_cache",
+                ".pytest_cache",
+                ".tox",
+                ".gradle",
+                ".next",
+                "dist",
+                "build",
+            ]
+            .map(String::from)
+            .to_vec(),
+            max_age_days: 30,
+            max_store_mb: 4096,
         }
     }
 }

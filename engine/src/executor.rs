@@ -2,7 +2,7 @@
 //! happened. It owns process lifetime (own process group, wall-clock timeout,
 //! cancellation), the step's environment and output capture. It does not rate
 //! risk or decide whether a step may run, and it does not journal anything:
-//! shell steps cannot be undone.
+//! the pipeline snapshots a step's write roots before it runs (`snapshot`).
 //!
 //! Every step runs in its own process group so that a timeout or a
 //! cancellation reaches grandchildren too (`bash -c 'sleep 30 & …'`), and no

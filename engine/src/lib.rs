@@ -22,6 +22,7 @@ pub mod risk;
 pub mod rules;
 pub mod sandbox;
 pub mod shell;
+pub mod snapshot;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/command/{id}/approve", post(commands::approve))
         .route("/api/v1/command/{id}/cancel", post(commands::cancel))
         .route("/api/v1/command/{id}/undo", post(commands::undo))
+        .route("/api/v1/command/{id}/redo", post(commands::redo))
         .route("/api/v1/jobs", get(commands::list))
         .route("/api/v1/rules", get(rules::list).post(rules::create))
         .route(

@@ -1,4 +1,4 @@
-//! Jobs from the console: submit, list, fetch, approve/reject, cancel, undo.
+//! Jobs from the console: submit, list, fetch, approve/reject, cancel, undo, redo.
 
 use leptos::prelude::*;
 
@@ -93,6 +93,18 @@ pub async fn undo_job(id: i64) -> Result<UndoView, AppError> {
     let outcome = app_context()?
         .engine
         .undo(user.id, engine::job::JobId(id))
+        .await?;
+    Ok(outcome.into())
+}
+
+/// Redoes what the last undo of a job reverted.
+#[server(endpoint = "job/redo")]
+pub async fn redo_job(id: i64) -> Result<UndoView, AppError> {
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    let outcome = app_context()?
+        .engine
+        .redo(user.id, engine::job::JobId(id))
         .await?;
     Ok(outcome.into())
 }

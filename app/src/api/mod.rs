@@ -7,4 +7,5 @@ pub mod jobs;
 pub mod overview;
 pub mod preferences;
 pub mod rules;
+pub mod snapshots;
 pub mod trash;

@@ -1,11 +1,12 @@
 //! A job in the feed: request, interpretation, steps with risk, live output,
-//! result, and the actions that fit its status (approve/reject, cancel, undo).
+//! result, and the actions that fit its status (approve/reject, cancel, undo, redo).
 
 use leptos::prelude::*;
 
-use crate::api::jobs::{CancelJob, DecideJob, UndoJob};
+use crate::api::jobs::{CancelJob, DecideJob, RedoJob, UndoJob};
 use crate::components::form::action_error;
-use crate::dto::{JobView, StepView};
+use crate::dto::{JobView, StepView, UndoView};
+use crate::error::AppError;
 
 /// One job card. `job` follows the feed; `on_change` receives updated views.
 #[component]
@@ -167,6 +168,7 @@ fn JobOutput(job: Signal<JobView>) -> impl IntoView {
 fn JobActions(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoView {
     let cancel = ServerAction::<CancelJob>::new();
     let undo = ServerAction::<UndoJob>::new();
+    let redo = ServerAction::<RedoJob>::new();
     Effect::new(move |_| {
         if let Some(Ok(view)) = cancel.value().get() {
             on_change.run(view);
@@ -186,17 +188,44 @@ fn JobActions(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoVi
                     "Undo"
                 </button>
             </Show>
-            {move || undo.value().get().map(|result| match result {
-                Ok(report) => view! {
-                    <p class="job-card__undo" role="status">
-                        {format!("Undone: {} change(s) reverted", report.reverted.len())}
-                        {(!report.refused.is_empty()).then(|| format!("; refused: {}", report.refused.join("; ")))}
-                    </p>
-                }.into_any(),
-                Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
+            <Show when=move || job.with(|j| j.can_redo)>
+                <button class="button button--ghost" disabled=move || redo.pending().get()
+                    on:click=move |_| { redo.dispatch(RedoJob { id: id() }); }>
+                    "Redo"
+                </button>
+            </Show>
+            {move || undo.value().get().map(|result| undo_report("Undone", result))}
+            {move || redo.value().get().map(|result| undo_report("Redone", result))}
             {move || cancel.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
         </div>
     }
     .into_any()
+}
+
+/// What an undo or redo did: counts of restored, trashed and refused paths, and the refusals.
+fn undo_report(done: &'static str, result: Result<UndoView, AppError>) -> AnyView {
+    match result {
+        Ok(report) => {
+            let restored = report.reverted.len().saturating_sub(report.removed.len());
+            view! {
+                <p class="job-card__undo" role="status">
+                    {format!(
+                        "{done}: {} change(s) reverted ({restored} restored, {} moved to the trash){}",
+                        report.reverted.len(),
+                        report.removed.len(),
+                        if report.refused.is_empty() { String::new() } else { format!("; {} refused", report.refused.len()) },
+                    )}
+                </p>
+                {(!report.refused.is_empty()).then(|| view! {
+                    <ul class="job-card__refused">
+                        {report.refused.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                })}
+            }
+            .into_any()
+        }
+        Err(error) => {
+            view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any()
+        }
+    }
 }

@@ -82,6 +82,7 @@ fn placeholder(id: i64) -> JobView {
         error: None,
         progress: 0.0,
         can_undo: false,
+        can_redo: false,
         created_at: 0,
         started_at: None,
         finished_at: None,

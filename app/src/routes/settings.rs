@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::jobs::UndoJob;
 use crate::api::overview::settings_overview;
+use crate::api::snapshots::{DropSnapshots, snapshot_usage};
 use crate::api::trash::{EmptyTrash, list_trash};
 
 /// The Settings page.
@@ -42,6 +43,7 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Suspense>
             <TrashSection/>
+            <SnapshotSection/>
         </section>
     }
     .into_any()
@@ -97,6 +99,39 @@ fn TrashSection() -> impl IntoView {
                 {(!report.refused.is_empty()).then(|| format!("; refused: {}", report.refused.join("; ")))}</p> }.into_any(),
             Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
         })}
+    }
+    .into_any()
+}
+
+/// Undo snapshots: their total size, and dropping old ones (those jobs can no longer be undone).
+#[component]
+fn SnapshotSection() -> impl IntoView {
+    let drop = ServerAction::<DropSnapshots>::new();
+    let usage = Resource::new(move || drop.version().get(), |_| snapshot_usage());
+    let days = RwSignal::new("30".to_owned());
+    view! {
+        <h2 class="settings__heading">"Undo snapshots"</h2>
+        <p class="muted">"Before a shell step changes files, DevOS copies its folder so the job can be undone."</p>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match usage.await {
+                    Ok(text) => view! { <p data-testid="snapshot-usage">{text}</p> }.into_any(),
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <div class="trash__empty">
+            <label>"Drop snapshots older than "
+                <input class="form__input trash__days" type="number" min="0" bind:value=days aria-label="Snapshot days"/>
+                " days"</label>
+            <button class="button button--danger" on:click=move |_| {
+                drop.dispatch(DropSnapshots { days: days.get_untracked().parse().unwrap_or(30) });
+            }>"Drop"</button>
+            {move || drop.value().get().map(|r| match r {
+                Ok(text) => view! { <span role="status">{text}</span> }.into_any(),
+                Err(e) => view! { <span class="form__error" role="alert">{e.to_string()}</span> }.into_any(),
+            })}
+        </div>
     }
     .into_any()
 }

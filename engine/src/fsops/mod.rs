@@ -27,6 +27,7 @@ pub(crate) use preview::human_bytes;
 pub use preview::{Preview, preview};
 pub use rate::{Rating, rate};
 pub use resolve::resolve;
+pub(crate) use transfer::move_no_replace;
 pub use undo::{UndoReport, undo};
 
 /// Refuses `op` when a path inside `roots` that it writes, moves or trashes

@@ -90,17 +90,12 @@ pub fn assess_plan(
                         "it uses the network: approving lets this step connect out".to_owned(),
                     );
                 }
-                if record.level > SafetyLevel::Safe {
-                    record.reasons.push("this step cannot be undone".to_owned());
-                }
             }
             StepAction::Python { .. } => {
                 record.level = SafetyLevel::Destructive;
                 record.decision = Decision::Prompt;
-                record.reasons = vec![
-                    "python code is not analysed, so it always needs approval".to_owned(),
-                    "this step cannot be undone".to_owned(),
-                ];
+                record.reasons =
+                    vec!["python code is not analysed, so it always needs approval".to_owned()];
             }
             StepAction::Aws { call, .. } => {
                 let rating = aws::rate(call);
@@ -282,7 +277,6 @@ pub fn allow_requested_reads(
     auto_approve_safe: bool,
 ) -> AssessedPlan {
     const SECRET: &str = "reads secrets: ";
-    const NO_UNDO: &str = "this step cannot be undone";
     for step in &mut assessed.steps {
         let secrets: Vec<&str> = step
             .reasons
@@ -291,10 +285,7 @@ pub fn allow_requested_reads(
             .collect();
         let only_secrets = !secrets.is_empty()
             && step.level == SafetyLevel::Moderate
-            && step
-                .reasons
-                .iter()
-                .all(|r| r.starts_with(SECRET) || r == NO_UNDO);
+            && step.reasons.iter().all(|r| r.starts_with(SECRET));
         let named = secrets.iter().all(|path| {
             Path::new(path)
                 .file_name()

@@ -1,10 +1,10 @@
 //! A person's actions on a job after planning: approve or reject (with
-//! remember), cancel (killing a running step), and undo of its file changes.
+//! remember) and cancel (killing a running step). Undo is in `undo`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{ApprovalDecision, Engine, JobDetail, UndoOutcome};
+use super::{ApprovalDecision, Engine, JobDetail};
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
 use crate::store::now_unix;
@@ -114,48 +114,5 @@ impl Engine {
             self.publish_status(job).await?;
         }
         self.detail(job, user_id).await
-    }
-
-    /// Reverts the typed file changes of a finished job.
-    pub async fn undo(&self, user_id: i64, job: JobId) -> Result<UndoOutcome> {
-        let record = self.owned(job, user_id).await?;
-        if !record.status.is_final() {
-            return Err(Error::Conflict(format!(
-                "job {job} is {}; undo works once it has finished",
-                record.status
-            )));
-        }
-        let entries = self.store.journal(job).await?;
-        if entries.is_empty() {
-            return Err(Error::Conflict(format!(
-                "job {job} has no file changes DevOS can revert (already undone, or only shell steps)"
-            )));
-        }
-        let report = tokio::task::spawn_blocking(move || crate::fsops::undo(&entries))
-            .await
-            .map_err(|e| Error::Task(e.to_string()))?;
-        self.store.mark_journal_undone(job).await?;
-        let mut lines: Vec<String> = report
-            .reverted
-            .iter()
-            .map(|l| format!("undo: {l}"))
-            .collect();
-        lines.extend(report.refused.iter().map(|l| format!("undo refused: {l}")));
-        let pairs: Vec<(&str, &str)> = lines.iter().map(|l| ("info", l.as_str())).collect();
-        self.store.append_logs(job, 0, &pairs).await?;
-        for line in lines {
-            self.events.publish(Event::Log {
-                job_id: job,
-                user_id,
-                step: 0,
-                stream: "info",
-                line,
-            });
-        }
-        self.publish_status(job).await?;
-        Ok(UndoOutcome {
-            reverted: report.reverted,
-            refused: report.refused,
-        })
     }
 }

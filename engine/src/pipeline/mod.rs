@@ -9,7 +9,11 @@ mod interrupt;
 mod planning;
 mod remember;
 mod run;
+mod snapshot_keeper;
+mod snapshots;
 mod trash;
+mod undo;
+mod undo_limits;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -23,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use assess::{AssessError, AssessedPlan, assess_plan};
 pub use remember::RuleUsage;
+pub use snapshot_keeper::SnapshotUsage;
 pub use trash::{Emptied, TrashedJob};
 
 use crate::config::Config;
@@ -34,6 +39,7 @@ use crate::plan::Decision;
 use crate::policy::Policy;
 use crate::risk::Scope;
 use crate::sandbox;
+use crate::snapshot::SnapshotStore;
 use crate::store::{
     JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, UserSettings, now_unix,
 };
@@ -79,6 +85,8 @@ pub struct JobDetail {
     pub logs: Vec<LogLine>,
     /// Whether Undo has something to revert.
     pub can_undo: bool,
+    /// Whether the last undo can be redone.
+    pub can_redo: bool,
 }
 
 impl JobDetail {
@@ -101,11 +109,15 @@ fn progress(steps: &[StepRecord]) -> f32 {
     fraction
 }
 
-/// What undo did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What undo (or redo) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct UndoOutcome {
-    /// Items put back.
+    /// Every item put back: typed changes reverted, then `restored` and `removed`.
     pub reverted: Vec<String>,
+    /// Paths a snapshot wrote back (content, mode, link) or recreated.
+    pub restored: Vec<String>,
+    /// Paths moved to the trash because they were not there before.
+    pub removed: Vec<String>,
     /// Items left alone, with reasons.
     pub refused: Vec<String>,
 }
@@ -140,6 +152,8 @@ pub struct Engine {
     models: Option<Arc<ModelRouter>>,
     context: Option<Arc<ContextEngine>>,
     aws: crate::aws::Aws,
+    /// Undo snapshots; one lock so a sweep never races a snapshot being recorded.
+    snapshots: Arc<tokio::sync::Mutex<SnapshotStore>>,
     events: EventBus,
     running: Mutex<HashMap<JobId, CancellationToken>>,
     /// Set once by [`Engine::shutdown`]: cancelled steps then end `interrupted`.
@@ -151,6 +165,7 @@ pub struct Engine {
 impl Engine {
     /// Builds the engine and settles jobs a previous run left behind.
     pub async fn start(setup: EngineSetup) -> Result<Arc<Self>> {
+        let snapshots = SnapshotStore::open(&setup.config.storage.data_dir.join("snapshots"))?;
         let engine = Arc::new(Self {
             store: setup.store,
             config: setup.config,
@@ -160,6 +175,7 @@ impl Engine {
             models: setup.models,
             context: setup.context,
             aws: crate::aws::Aws::new(),
+            snapshots: Arc::new(tokio::sync::Mutex::new(snapshots)),
             events: EventBus::default(),
             running: Mutex::new(HashMap::new()),
             shutting_down: AtomicBool::new(false),
@@ -168,6 +184,7 @@ impl Engine {
         tracing::info!(landlock = ?sandbox::landlock_status(), "sandbox");
         engine.recover().await?;
         engine.spawn_trash_keeper();
+        engine.spawn_snapshot_keeper();
         let expiry = Arc::downgrade(&engine);
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(2));
@@ -397,8 +414,9 @@ impl Engine {
                 assessed
             }
         });
+        let confined = self.config.sandbox.landlock && sandbox::is_confining();
         let mut assessed = match assessed {
-            Ok(assessed) if self.config.sandbox.landlock && sandbox::is_confining() => assessed,
+            Ok(assessed) if confined => assessed,
             Ok(assessed) => assess::without_sandbox(assessed, from_builtin),
             Err(error) => {
                 return self
@@ -419,6 +437,13 @@ impl Engine {
                 )
                 .await;
         }
+        let assessed = if snapshots::needs_snapshots(&assessed.steps) {
+            let roots = snapshots::snapshot_roots(cwd, &settings.write_roots);
+            let coverage = self.snapshot_coverage(roots).await;
+            undo_limits::with_undo_limits(assessed, &coverage, confined)
+        } else {
+            assessed
+        };
         let needs_approval = assessed.decision == Decision::Prompt;
         let deadline = needs_approval
             .then(|| now_unix() + i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX / 2));
@@ -507,12 +532,17 @@ impl Engine {
         let record = self.owned(job, user_id).await?;
         let steps = self.store.steps(job).await?;
         let logs = self.store.logs(job, VIEW_LOG_LINES).await?;
-        let can_undo = record.status.is_final() && !self.store.journal(job).await?.is_empty();
+        let snapshot_undo = undo::snapshot_undo(&self.store.snapshots(job).await?);
+        let is_final = record.status.is_final();
+        let can_undo = is_final
+            && (snapshot_undo == undo::SnapshotUndo::CanUndo
+                || !self.store.journal(job).await?.is_empty());
         Ok(JobDetail {
             job: record,
             steps,
             logs,
             can_undo,
+            can_redo: is_final && snapshot_undo == undo::SnapshotUndo::CanRedo,
         })
     }
 

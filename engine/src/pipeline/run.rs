@@ -1,6 +1,7 @@
 //! Executes an approved job step by step: process steps through the
 //! executor (output streamed to the log and the bus), typed file actions
-//! through `fsops` with a journal entry written before each change.
+//! through `fsops` with a journal entry written before each change, and the
+//! undo snapshots around them (see `snapshots`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,6 +101,8 @@ impl Engine {
             let end = if cancel.is_cancelled() {
                 StepEnd::Cancelled
             } else {
+                self.snapshot_before(job, user_id, (run.cwd, run.extra_roots), &steps, step)
+                    .await?;
                 self.run_step(&run, step).await?
             };
             match end {
@@ -171,6 +174,7 @@ impl Engine {
     }
 
     async fn finish(&self, job: JobId, status: JobStatus) -> Result<()> {
+        self.snapshot_after(job).await;
         self.store
             .transition(job, JobStatus::Executing, status)
             .await?;
@@ -363,7 +367,13 @@ impl Engine {
         })
     }
 
-    async fn log_info(&self, job: JobId, user_id: i64, step: usize, line: &str) -> Result<()> {
+    pub(super) async fn log_info(
+        &self,
+        job: JobId,
+        user_id: i64,
+        step: usize,
+        line: &str,
+    ) -> Result<()> {
         self.log_to(job, user_id, step, "info", line).await
     }
 

@@ -5,6 +5,7 @@ mod audit;
 mod jobs;
 mod rules;
 mod settings;
+mod snapshots;
 mod tokens;
 mod undo;
 pub mod usage;
@@ -20,6 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 pub use audit::AuditEvent;
 pub use jobs::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord};
 pub use settings::UserSettings;
+pub use snapshots::{SnapshotPhase, SnapshotRecord};
 pub use tokens::NewToken;
 pub use users::User;
 

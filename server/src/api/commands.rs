@@ -87,6 +87,15 @@ pub async fn undo(
     Ok(Json(ctx.engine.undo(user.id, job_id(&id)?).await?))
 }
 
+/// `POST /api/v1/command/{id}/redo`: redoes what the last undo reverted.
+pub async fn redo(
+    State(ctx): State<AppContext>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<UndoOutcome>, ApiError> {
+    Ok(Json(ctx.engine.redo(user.id, job_id(&id)?).await?))
+}
+
 /// Query of `GET /api/v1/jobs`.
 #[derive(Debug, Deserialize)]
 pub struct JobsQuery {

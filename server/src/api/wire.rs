@@ -129,6 +129,8 @@ pub struct StatusResponse {
     pub estimated_cost: f64,
     /// Whether `undo` has something to revert.
     pub can_undo: bool,
+    /// Whether the last undo can be redone (`POST /api/v1/command/{id}/redo`).
+    pub can_redo: bool,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds, once final.
@@ -189,6 +191,7 @@ impl From<JobDetail> for StatusResponse {
             model_used: job.model_used.unwrap_or_else(|| job.planner.clone()),
             estimated_cost: micros_to_usd(job.estimated_cost_micros),
             can_undo: detail.can_undo,
+            can_redo: detail.can_redo,
             created_at: job.created_at,
             finished_at: job.finished_at,
         }

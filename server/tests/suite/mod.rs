@@ -20,3 +20,4 @@ mod proc_support;
 mod security;
 mod seed;
 mod trash;
+mod undo;
