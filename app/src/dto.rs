@@ -119,6 +119,16 @@ pub struct UndoView {
     pub refused: Vec<String>,
 }
 
+impl JobView {
+    /// Whether the job has ended: its view then holds every output line.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "completed" | "failed" | "rejected" | "cancelled" | "expired" | "interrupted"
+        )
+    }
+}
+
 #[cfg(feature = "ssr")]
 mod convert {
     //! Engine → DTO conversions (server only).

@@ -94,9 +94,12 @@ fn placeholder(id: i64) -> JobView {
 }
 
 /// Puts a job's newest view into the feed (newest jobs first). Streamed
-/// plan text lives only in the browser, so a fresher view keeps it.
+/// plan text lives only in the browser, so a fresher view keeps it. Views
+/// fetched concurrently can arrive out of order: one fetched mid-run never
+/// replaces a final one, which already holds every output line.
 fn upsert(feed: RwSignal<Vec<JobView>>, mut view: JobView) {
     feed.update(|jobs| match jobs.iter_mut().find(|j| j.id == view.id) {
+        Some(existing) if existing.is_final() && !view.is_final() => {}
         Some(existing) => {
             if view.plan_text.is_empty() {
                 view.plan_text = std::mem::take(&mut existing.plan_text);
@@ -154,7 +157,8 @@ fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
             let known = feed.with_untracked(|f| f.iter().any(|j| j.id == job_id));
             if known {
                 feed.update(|jobs| {
-                    if let Some(job) = jobs.iter_mut().find(|j| j.id == job_id) {
+                    // A final view was fetched after the line was stored: it has it.
+                    if let Some(job) = jobs.iter_mut().find(|j| j.id == job_id && !j.is_final()) {
                         job.logs.push(LogView { step, stream, line });
                     }
                 });

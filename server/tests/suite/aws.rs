@@ -162,6 +162,17 @@ async fn aws_reads_run_at_once_and_show_what_is_there() {
             "the card names the account: {status}"
         );
         let text = output(&status);
+        let logged: Vec<&str> = status["logs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|line| line["line"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            logged,
+            text.lines().collect::<Vec<_>>(),
+            "{request}: the log is the output"
+        );
         for want in present {
             assert!(text.contains(want), "{request}: no {want:?} in {text}");
         }
