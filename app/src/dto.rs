@@ -307,6 +307,8 @@ pub struct ContextPanelView {
     pub directory: Option<String>,
     /// One line about its repository (branch, upstream, changes).
     pub repo: Option<String>,
+    /// The active AWS profile and region, when any is configured.
+    pub aws: Option<String>,
     /// The directory's newest entries (`name/` for folders, `name (size)` for files).
     pub entries: Vec<String>,
     /// Recently changed files, newest first.

@@ -190,10 +190,23 @@ pub fn context_panel_view(
                 .to_owned()
         })
     };
+    // Profile and region only: the environment probe never reads keys.
+    let aws = snapshot
+        .environment
+        .as_ref()
+        .and_then(|env| env.aws.as_ref())
+        .map(|aws| {
+            format!(
+                "AWS: profile {}, region {}",
+                aws.profile.as_deref().unwrap_or("(none)"),
+                aws.region.as_deref().unwrap_or("(not set)")
+            )
+        });
     crate::dto::ContextPanelView {
         cwd: cwd.display().to_string(),
         directory,
         repo,
+        aws,
         entries,
         recent,
         processes,

@@ -7,6 +7,8 @@ const { login, freshDir, ask } = require('./helpers');
 test('s3: buckets are listed; a deletion previews its keys and runs only when approved', async ({ page }) => {
   await login(page);
   const dir = freshDir('aws', {});
+  await page.getByLabel('Working directory').fill(dir);
+  await expect(page.getByTestId('context-aws')).toContainText('region us-east-1');
   const list = await ask(page, 'list my s3 buckets', dir);
   await expect(list.getByTestId('job-status')).toHaveText('completed');
   await expect(list.getByTestId('job-log')).toContainText('releases-bucket');

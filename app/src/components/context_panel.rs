@@ -1,5 +1,6 @@
 //! The console's side panel: what DevOS knows about the current directory
-//! (files, repository, recent changes, busy processes), refreshed live.
+//! (files, repository, AWS profile and region, recent changes, busy
+//! processes), refreshed live.
 
 use leptos::prelude::*;
 
@@ -28,6 +29,7 @@ pub fn ContextPanel(
                             {view.note.map(|note| view! { <p class="muted">{note}</p> })}
                             {view.directory.map(|line| view! { <p data-testid="context-directory">{line}</p> })}
                             {view.repo.map(|line| view! { <p data-testid="context-repo">{line}</p> })}
+                            {view.aws.map(|line| view! { <p data-testid="context-aws">{line}</p> })}
                             <Section title="Newest entries" lines=view.entries/>
                             <Section title="Recent changes" lines=view.recent/>
                             <Section title="Busiest processes" lines=view.processes/>

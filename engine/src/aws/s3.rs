@@ -298,14 +298,15 @@ async fn replaces(
     }
 }
 
-async fn head(
+/// One object's metadata; a missing object is "There is no object …".
+async fn head_output(
     client: &Client,
     session: &Session,
     bucket: &str,
     key: &str,
-) -> Result<Object, AwsError> {
+) -> Result<aws_sdk_s3::operation::head_object::HeadObjectOutput, AwsError> {
     let resource = format!("s3://{bucket}/{key}");
-    let answer = client
+    client
         .head_object()
         .bucket(bucket)
         .key(key)
@@ -319,7 +320,16 @@ async fn head(
             } else {
                 errors::explain(&e, session.subject("head_object", &resource))
             }
-        })?;
+        })
+}
+
+async fn head(
+    client: &Client,
+    session: &Session,
+    bucket: &str,
+    key: &str,
+) -> Result<Object, AwsError> {
+    let answer = head_output(client, session, bucket, key).await?;
     Ok(Object {
         key: key.to_owned(),
         size: answer
@@ -475,15 +485,8 @@ pub async fn run(session: &Session, call: &S3Call, local: &Local<'_>) -> Result<
             ));
         }
         S3Call::HeadObject { bucket, key } => {
-            let resource = format!("s3://{bucket}/{key}");
-            let answer = client
-                .head_object()
-                .bucket(bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(|e| errors::explain(&e, session.subject("head_object", &resource)))?;
-            out.push(resource);
+            let answer = head_output(&client, session, bucket, key).await?;
+            out.push(format!("s3://{bucket}/{key}"));
             let size = answer
                 .content_length()
                 .and_then(|s| u64::try_from(s).ok())

@@ -356,3 +356,90 @@ async fn aws_failures_are_one_clear_sentence() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn the_other_actions_run_end_to_end_and_change_only_what_was_approved() {
+    let mut moto = Moto::start().await;
+    let server = moto.server().await;
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::write(cwd.path().join("notes.txt"), "uploaded by devos").unwrap();
+
+    let head = settle(
+        &server,
+        "show the metadata of s3://releases-bucket/keep/me.txt",
+        cwd.path(),
+    )
+    .await;
+    assert_eq!(head["status"], "completed", "{head}");
+    assert!(output(&head).contains("size: 4 B (4 bytes)"), "{head}");
+
+    let events = settle(
+        &server,
+        "show the last 20 events of log group /aws/lambda/thumbnailer in eu-central-1",
+        cwd.path(),
+    )
+    .await;
+    assert_eq!(events["status"], "completed", "{events}");
+    assert!(output(&events).contains("START RequestId: 1"), "{events}");
+
+    let upload = settle(
+        &server,
+        "upload notes.txt to s3://scratch-bucket/up/",
+        cwd.path(),
+    )
+    .await;
+    assert_eq!(upload["status"], "pending", "{upload}");
+    decide(&server, &upload, true).await;
+    assert_eq!(
+        moto.ask("keys scratch-bucket").await,
+        json!(["tmp/a.tmp", "up/notes.txt"])
+    );
+
+    let link = settle(
+        &server,
+        "make a share link for s3://releases-bucket/keep/me.txt",
+        cwd.path(),
+    )
+    .await;
+    assert_eq!(link["status"], "pending", "{link}");
+    let done = decide(&server, &link, true).await;
+    assert!(output(&done).contains("X-Amz-Signature="), "{done}");
+
+    let empty = settle(&server, "empty the bucket scratch-bucket", cwd.path()).await;
+    let preview = empty["steps"][0]["preview"].as_str().unwrap();
+    assert!(preview.contains("deletes 2 object(s)"), "{preview}");
+    decide(&server, &empty, true).await;
+    assert_eq!(moto.ask("keys scratch-bucket").await, json!([]));
+
+    let drop = settle(&server, "delete the bucket scratch-bucket", cwd.path()).await;
+    assert_eq!(drop["steps"][0]["level"], "destructive", "{drop}");
+    decide(&server, &drop, true).await;
+    assert_eq!(moto.ask("buckets").await, json!(["releases-bucket"]));
+
+    let stopped = moto
+        .ask("states")
+        .await
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, state)| *state == "stopped")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let start = settle(
+        &server,
+        &format!("start instance {stopped} in us-west-2"),
+        cwd.path(),
+    )
+    .await;
+    assert_eq!(start["status"], "pending", "{start}");
+    decide(&server, &start, true).await;
+    assert_eq!(moto.ask("states").await[&stopped], "running");
+    let reboot = settle(
+        &server,
+        &format!("reboot instance {stopped} in us-west-2"),
+        cwd.path(),
+    )
+    .await;
+    let rebooted = decide(&server, &reboot, true).await;
+    assert!(output(&rebooted).contains("reboot requested"), "{rebooted}");
+}
