@@ -395,6 +395,23 @@ async fn the_other_actions_run_end_to_end_and_change_only_what_was_approved() {
         json!(["tmp/a.tmp", "up/notes.txt"])
     );
 
+    let copy = settle(
+        &server,
+        "copy s3://releases-bucket/keep/me.txt to s3://scratch-bucket/copies/",
+        cwd.path(),
+    )
+    .await;
+    assert_eq!(copy["status"], "pending", "{copy}");
+    assert_eq!(
+        copy["steps"][0]["level"], "moderate",
+        "a new key replaces nothing"
+    );
+    decide(&server, &copy, true).await;
+    assert_eq!(
+        moto.ask("keys scratch-bucket").await,
+        json!(["copies/me.txt", "tmp/a.tmp", "up/notes.txt"])
+    );
+
     let link = settle(
         &server,
         "make a share link for s3://releases-bucket/keep/me.txt",
@@ -407,7 +424,7 @@ async fn the_other_actions_run_end_to_end_and_change_only_what_was_approved() {
 
     let empty = settle(&server, "empty the bucket scratch-bucket", cwd.path()).await;
     let preview = empty["steps"][0]["preview"].as_str().unwrap();
-    assert!(preview.contains("deletes 2 object(s)"), "{preview}");
+    assert!(preview.contains("deletes 3 object(s)"), "{preview}");
     decide(&server, &empty, true).await;
     assert_eq!(moto.ask("keys scratch-bucket").await, json!([]));
 

@@ -222,6 +222,50 @@ pub(super) const INTENTS: &[Intent] = &[
         },
     },
     Intent {
+        name: "aws_copy",
+        effect: Effect::Copies,
+        examples: &["copy s3://my-bucket/app.tar.gz to s3://backup-bucket/app.tar.gz"],
+        all: &[&["copy", "cp", "duplicate"], &["<s3>"]],
+        any: &["to", "into"],
+        none: &["download*", "upload*"],
+        build: |q| {
+            let locations: Vec<(String, String)> = q
+                .tokens
+                .iter()
+                .filter_map(|t| t.raw.strip_prefix("s3://"))
+                .filter_map(|rest| rest.split_once('/'))
+                .map(|(bucket, key)| (bucket.to_owned(), key.to_owned()))
+                .collect();
+            let [(bucket, key), (to_bucket, to_key)] = locations.as_slice() else {
+                return Err(
+                    "name the object and where it goes as s3://bucket/key … to s3://bucket/key"
+                        .to_owned(),
+                );
+            };
+            if key.is_empty() || key.ends_with('/') {
+                return Err("name one object to copy (s3://bucket/key)".to_owned());
+            }
+            let file = key.rsplit('/').next().unwrap_or(key);
+            let to_key = if to_key.is_empty() || to_key.ends_with('/') {
+                format!("{to_key}{file}")
+            } else {
+                to_key.clone()
+            };
+            let call = S3Call::Copy {
+                bucket: bucket.clone(),
+                key: key.clone(),
+                to_bucket: to_bucket.clone(),
+                to_key: to_key.clone(),
+            };
+            Ok(one(
+                format!("Copy s3://{bucket}/{key} to s3://{to_bucket}/{to_key}"),
+                region(q),
+                AwsCall::S3(call),
+                "Copies the object inside S3; replacing an existing object is rated destructive.",
+            ))
+        },
+    },
+    Intent {
         name: "aws_presign",
         effect: Effect::Reads,
         examples: &["make a share link for s3://my-bucket/build.zip"],
