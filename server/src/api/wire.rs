@@ -64,9 +64,9 @@ pub struct StepView {
     pub index: usize,
     /// What it does.
     pub description: String,
-    /// `bash`, `python` or `fs`.
+    /// `bash`, `python`, `fs` or `aws`.
     pub kind: &'static str,
-    /// The command, or the file action as JSON.
+    /// The command, or the file action or AWS call as JSON.
     pub command: String,
     /// `safe`, `moderate`, `destructive`.
     pub level: &'static str,
