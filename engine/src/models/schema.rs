@@ -28,12 +28,16 @@ fn string_list() -> Value {
     json!({"type": "array", "items": {"type": "string"}})
 }
 
-fn fs_op(op: &str, fields: &Value) -> Value {
-    let mut properties = json!({"op": {"type": "string", "enum": [op]}});
+/// An object of `properties` plus `fields`.
+fn object_with(mut properties: Value, fields: &Value) -> Value {
     if let (Some(target), Some(source)) = (properties.as_object_mut(), fields.as_object()) {
         target.extend(source.clone());
     }
     object(&properties)
+}
+
+fn fs_op(op: &str, fields: &Value) -> Value {
+    object_with(json!({"op": {"type": "string", "enum": [op]}}), fields)
 }
 
 fn step(kind: &str, body: (&str, Value)) -> Value {
@@ -47,7 +51,7 @@ fn step(kind: &str, body: (&str, Value)) -> Value {
 
 /// One AWS operation: a step of kind `aws`, flat, with its parameters.
 fn aws_op(service: &str, operation: &str, fields: &Value) -> Value {
-    let mut properties = json!({
+    let base = json!({
         "kind": {"type": "string", "enum": ["aws"]},
         "service": {"type": "string", "enum": [service]},
         "operation": {"type": "string", "enum": [operation]},
@@ -55,10 +59,7 @@ fn aws_op(service: &str, operation: &str, fields: &Value) -> Value {
         "description": {"type": "string", "description": "What this step does, for people."},
         "safety_level": {"type": "string", "enum": ["safe", "moderate", "destructive"]},
     });
-    if let (Some(target), Some(source)) = (properties.as_object_mut(), fields.as_object()) {
-        target.extend(source.clone());
-    }
-    object(&properties)
+    object_with(base, fields)
 }
 
 /// Every AWS operation an `aws` step can name.
