@@ -92,9 +92,9 @@ impl Aws {
         let identity = self.identity(&session).await?;
         if let AwsCall::S3(S3Call::Download { to, .. }) = &call {
             let dest = crate::fsops::normalize(&cwd.join(to));
-            if !write_roots.iter().any(|root| dest.starts_with(root)) {
+            if !crate::fsops::is_contained(&dest, write_roots, false) {
                 return Err(AwsError::new(format!(
-                    "downloads go into the job's folder or a write root; {} is outside them",
+                    "downloads go into the job's folder or a write root; {} is outside them (or reached through a symlink)",
                     dest.display()
                 )));
             }

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use apply::{Fingerprint, JournalEntry, adopt, apply};
-pub(crate) use paths::normalize;
+pub(crate) use paths::{is_contained, normalize};
 pub(crate) use preview::human_bytes;
 pub use preview::{Preview, preview};
 pub use rate::{Rating, rate};

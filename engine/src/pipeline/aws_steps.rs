@@ -11,6 +11,7 @@ use crate::aws::{AwsCall, Local};
 use crate::fsops;
 use crate::plan::{Plan, StepAction};
 use crate::risk::Scope;
+use crate::sandbox;
 use crate::store::StepRecord;
 use crate::{Error, Result};
 
@@ -57,13 +58,24 @@ impl Engine {
         call: &AwsCall,
     ) -> Result<StepEnd> {
         let part_dir = self.job_tmp_dir(run.job);
+        let mut roots = sandbox::job_write_roots(run.cwd, &part_dir, false);
+        roots.extend(run.extra_roots.iter().cloned());
         let store = self.store.clone();
         let (job, idx) = (run.job, step.idx);
         let place = move |part: PathBuf,
                           to: PathBuf|
               -> futures::future::BoxFuture<'static, Result<PathBuf>> {
             let store = store.clone();
+            // Checked again now, as typed file steps are: a symlink planted
+            // since the card (or a key's folder that is one) must not lead out.
+            let contained = fsops::is_contained(&to, &roots, false);
             Box::pin(async move {
+                if !contained {
+                    return Err(Error::Conflict(format!(
+                        "{} leads outside the write roots through a symlink; nothing was saved",
+                        to.display()
+                    )));
+                }
                 let handle = tokio::runtime::Handle::current();
                 tokio::task::spawn_blocking(move || {
                     let mut journal = |entry: &fsops::JournalEntry| {

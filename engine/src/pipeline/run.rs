@@ -28,7 +28,7 @@ pub(super) struct JobRun<'a> {
     pub(super) job: JobId,
     pub(super) user_id: i64,
     pub(super) cwd: &'a std::path::Path,
-    extra_roots: &'a [std::path::PathBuf],
+    pub(super) extra_roots: &'a [std::path::PathBuf],
     pub(super) cancel: &'a CancellationToken,
 }
 

@@ -257,6 +257,26 @@ async fn a_download_lands_in_the_job_folder_without_asking_and_undo_removes_it()
 }
 
 #[tokio::test]
+async fn a_download_never_follows_a_symlink_out_of_the_job_folder() {
+    let moto = Moto::start().await;
+    let server = moto.server().await;
+    let cwd = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), cwd.path().join("out")).unwrap();
+    let job = server
+        .submit(
+            "download s3://releases-bucket/keep/me.txt into out",
+            cwd.path(),
+        )
+        .await;
+    let status = server.wait_final(&job["job_id"]).await;
+    assert_eq!(status["status"], "failed", "{status}");
+    let error = status["error"].as_str().unwrap();
+    assert!(error.contains("reached through a symlink"), "{error}");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[tokio::test]
 async fn instance_changes_ask_naming_each_instance_and_only_approval_changes_it() {
     let mut moto = Moto::start().await;
     let server = moto.server().await;
