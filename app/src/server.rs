@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
-use engine::auth::{LoginLimiter, SetupToken};
+use engine::auth::SetupToken;
 use engine::config::Config;
 use engine::pipeline::Engine;
 use engine::store::{Store, User};
@@ -26,8 +26,6 @@ pub struct AppContext {
     pub config: Arc<Config>,
     /// The first-run setup token (empty once an account exists).
     pub setup: Arc<SetupToken>,
-    /// Failed-login counter.
-    pub limiter: Arc<LoginLimiter>,
     /// The job engine.
     pub engine: Arc<Engine>,
 }

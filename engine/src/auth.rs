@@ -1,10 +1,9 @@
-//! Local accounts: argon2id password hashing (off the async runtime), bearer
-//! token minting and hashing, the one-time setup token, and the login rate
-//! limiter. Sessions and cookies belong to the server crate.
+//! Local accounts: argon2id password hashing (off the async runtime, a few
+//! at a time), login with per-account backoff, bearer token minting and
+//! hashing, and the one-time setup token. Sessions and cookies belong to the
+//! server crate.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -14,7 +13,9 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
-use crate::store::{AuditEvent, Store, User};
+use tokio::sync::Semaphore;
+
+use crate::store::{AuditEvent, LoginAttempt, Store, User};
 use crate::{Error, Result};
 
 /// Shortest password accepted.
@@ -30,9 +31,27 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Password hashes computed at once: each takes 19 MiB and a core for tens
+/// of milliseconds, so a burst of logins waits here instead of exhausting
+/// memory.
+static HASHING: Semaphore = Semaphore::const_new(2);
+
+/// Runs one argon2 computation on a blocking thread, when a permit is free.
+async fn with_hash_permit<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?
+}
+
 /// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    with_hash_permit(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
@@ -40,12 +59,11 @@ pub async fn hash_password(password: String) -> Result<String> {
             .map_err(|e| Error::Task(format!("password hashing failed: {e}")))
     })
     .await
-    .map_err(|e| Error::Task(e.to_string()))?
 }
 
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify_password(password: String, hash: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    with_hash_permit(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|e| Error::Task(format!("stored hash is unreadable: {e}")))?;
         Ok(argon2()
@@ -53,7 +71,6 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool> {
             .is_ok())
     })
     .await
-    .map_err(|e| Error::Task(e.to_string()))?
 }
 
 /// A random URL-safe secret of 32 bytes.
@@ -103,7 +120,7 @@ pub async fn create_user(store: &Store, name: &str, password: &str) -> Result<Us
 
 /// Checks a name and password; `Ok(None)` when they do not match.
 /// Unknown users cost the same hashing time as known ones.
-pub async fn authenticate(store: &Store, name: &str, password: &str) -> Result<Option<User>> {
+async fn authenticate(store: &Store, name: &str, password: &str) -> Result<Option<User>> {
     if password.len() > MAX_PASSWORD_LEN {
         return Ok(None);
     }
@@ -114,6 +131,50 @@ pub async fn authenticate(store: &Store, name: &str, password: &str) -> Result<O
     Ok(verify_password(password.to_owned(), hash)
         .await?
         .then_some(user))
+}
+
+/// What a login attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// Name and password match.
+    LoggedIn(User),
+    /// They do not (or the name is unknown).
+    Refused,
+    /// Too many failures: no password is checked for this many seconds.
+    Locked {
+        /// Seconds until the account accepts attempts again.
+        wait_secs: i64,
+    },
+}
+
+/// The backoff key of a login name: trimmed and lower-cased, so `Alice` and
+/// `alice ` share one counter. Unknown names are counted too.
+pub fn login_account_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Logs in with per-account backoff: the attempt is counted before the
+/// password is hashed (so parallel guesses are limited like sequential ones),
+/// and a success clears the count.
+pub async fn login(
+    store: &Store,
+    name: &str,
+    password: &str,
+    max_failures: u32,
+) -> Result<LoginOutcome> {
+    let account = login_account_key(name);
+    if let LoginAttempt::Locked { wait_secs } =
+        store.reserve_login_attempt(&account, max_failures).await?
+    {
+        return Ok(LoginOutcome::Locked { wait_secs });
+    }
+    match authenticate(store, name.trim(), password).await? {
+        Some(user) => {
+            store.clear_login_failures(&account).await?;
+            Ok(LoginOutcome::LoggedIn(user))
+        }
+        None => Ok(LoginOutcome::Refused),
+    }
 }
 
 /// Mints an API token for a user: returns the secret (shown once) after storing its hash.
@@ -167,75 +228,35 @@ impl SetupToken {
         let Ok(slot) = self.token.lock() else {
             return false;
         };
-        slot.as_deref().is_some_and(|token| {
-            token.len() == candidate.len()
-                && token
-                    .bytes()
-                    .zip(candidate.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        })
+        slot.as_deref()
+            .is_some_and(|token| same_secret(token, candidate))
     }
 
-    /// Takes the token if `candidate` matches: the link works once.
+    /// Takes the token if `candidate` matches: the link works once, even
+    /// when two requests use it at the same moment (one lock for both the
+    /// comparison and the taking).
     pub fn consume(&self, candidate: &str) -> bool {
-        if !self.matches(candidate) {
+        let Ok(mut slot) = self.token.lock() else {
+            return false;
+        };
+        if !slot
+            .as_deref()
+            .is_some_and(|token| same_secret(token, candidate))
+        {
             return false;
         }
-        self.token.lock().map(|mut slot| slot.take()).is_ok()
+        slot.take().is_some()
     }
 }
 
-/// Counts failed logins per key (user name, client address) in a sliding minute.
-#[derive(Debug)]
-pub struct LoginLimiter {
-    max_failures: usize,
-    window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl LoginLimiter {
-    /// A limiter allowing `max_failures` per key per minute.
-    pub fn new(max_failures: u32) -> Self {
-        Self {
-            max_failures: usize::try_from(max_failures).unwrap_or(usize::MAX),
-            window: Duration::from_secs(60),
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// If any key is over the limit at `now`, how long until it may try again.
-    pub fn blocked_for(&self, keys: &[String], now: Instant) -> Option<Duration> {
-        let mut map = self.failures.lock().ok()?;
-        keys.iter()
-            .filter_map(|key| {
-                let times = map.get_mut(key)?;
-                times.retain(|t| now.duration_since(*t) < self.window);
-                (times.len() >= self.max_failures)
-                    .then(|| self.window.saturating_sub(now.duration_since(times[0])))
-            })
-            .max()
-    }
-
-    /// Records a failure for every key.
-    pub fn record_failure(&self, keys: &[String], now: Instant) {
-        if let Ok(mut map) = self.failures.lock() {
-            // Bound memory: forget stale keys once the map grows.
-            if map.len() > 10_000 {
-                map.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < self.window));
-            }
-            for key in keys {
-                map.entry(key.clone()).or_default().push(now);
-            }
-        }
-    }
-
-    /// Clears the user's failures after a successful login.
-    pub fn record_success(&self, user_key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(user_key);
-        }
-    }
+/// Constant-time comparison of two secrets.
+fn same_secret(secret: &str, candidate: &str) -> bool {
+    secret.len() == candidate.len()
+        && secret
+            .bytes()
+            .zip(candidate.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 #[cfg(test)]
@@ -265,20 +286,42 @@ mod tests {
     }
 
     #[test]
-    fn limiter_blocks_after_max_failures_and_forgets_after_a_minute() {
-        let limiter = LoginLimiter::new(2);
-        let keys = vec!["user:a".to_owned(), "ip:1".to_owned()];
-        let t0 = Instant::now();
-        assert_eq!(limiter.blocked_for(&keys, t0), None);
-        limiter.record_failure(&keys, t0);
-        limiter.record_failure(&keys, t0);
-        assert!(limiter.blocked_for(&keys, t0).is_some());
-        assert!(limiter.blocked_for(&["ip:1".to_owned()], t0).is_some());
-        assert_eq!(limiter.blocked_for(&["user:b".to_owned()], t0), None);
+    fn setup_token_is_taken_once_by_concurrent_users() {
+        let setup = std::sync::Arc::new(SetupToken::default());
+        let token = setup.issue();
+        let winners = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| setup.consume(&token)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(false))
+                .filter(|won| *won)
+                .count()
+        });
+        assert_eq!(winners, 1);
+    }
+
+    #[tokio::test]
+    async fn login_counts_before_hashing_and_a_success_clears() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        create_user(&store, "alice", "correct horse").await.unwrap();
         assert_eq!(
-            limiter.blocked_for(&keys, t0 + Duration::from_secs(61)),
-            None
+            login(&store, "Alice", "bad", 3).await.unwrap(),
+            LoginOutcome::Refused
         );
+        assert!(matches!(
+            login(&store, " alice", "correct horse", 3).await.unwrap(),
+            LoginOutcome::LoggedIn(_)
+        ));
+        for _ in 0..3 {
+            login(&store, "alice", "bad", 3).await.unwrap();
+        }
+        assert!(matches!(
+            login(&store, "alice", "correct horse", 3).await.unwrap(),
+            LoginOutcome::Locked { .. }
+        ));
     }
 
     #[test]

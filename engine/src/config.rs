@@ -48,8 +48,10 @@ pub struct ServerConfig {
     pub allowed_hosts: Vec<String>,
     /// A login session ends after this many hours without activity.
     pub session_idle_hours: u32,
-    /// Failed logins allowed per user and per client address within a minute.
-    pub login_failures_per_minute: u32,
+    /// Failed logins of one account before it is locked (for a minute,
+    /// doubling with each further failure up to an hour).
+    #[serde(alias = "login_failures_per_minute")]
+    pub login_failures_before_lockout: u32,
 }
 
 /// `[storage]`
@@ -309,8 +311,8 @@ impl Config {
                 u64::from(self.server.session_idle_hours),
             ),
             (
-                "server.login_failures_per_minute",
-                u64::from(self.server.login_failures_per_minute),
+                "server.login_failures_before_lockout",
+                u64::from(self.server.login_failures_before_lockout),
             ),
         ];
         let error = |key: &str, problem: &str| ConfigError {

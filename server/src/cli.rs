@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `user add`, `token create`,
+//! The command line: `serve` (default), `user add|unlock`, `token create`,
 //! `check-command`, `ask`, `eval`, and the hidden `reap` helper.
 //! Output meant for the user is written to stdout/stderr with `writeln!`.
 
@@ -85,6 +85,11 @@ pub enum UserAction {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Lift the lockout after failed logins at once (it also ends by itself).
+    Unlock {
+        /// Login name.
+        name: String,
+    },
 }
 
 /// `devos token …`
@@ -126,6 +131,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&config).await?;
             let user = engine::auth::create_user(&store, &name, &password).await?;
             writeln!(std::io::stdout().lock(), "created user {}", user.name)?;
+            Ok(())
+        }
+        Command::User {
+            action: UserAction::Unlock { name },
+        } => {
+            let store = open_store(&config).await?;
+            let account = engine::auth::login_account_key(&name);
+            let message = if store.clear_login_failures(&account).await? {
+                format!("unlocked {account}: logins are checked again")
+            } else {
+                format!("{account} was not locked")
+            };
+            writeln!(std::io::stdout().lock(), "{message}")?;
             Ok(())
         }
         Command::CheckCommand { cwd } => {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use engine::auth::{LoginLimiter, SetupToken};
+use engine::auth::SetupToken;
 use engine::config::{Config, Overrides};
 use engine::context::{ContextEngine, ContextSettings};
 use engine::models::{
@@ -91,7 +91,6 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
     .await?;
     let ctx = AppContext {
         store,
-        limiter: Arc::new(LoginLimiter::new(config.server.login_failures_per_minute)),
         config,
         setup,
         engine,

@@ -19,8 +19,7 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use std::time::Instant;
-
+    use engine::auth::LoginOutcome;
     use engine::store::AuditEvent;
 
     use crate::server::{app_context, client_addr, start_session};
@@ -28,26 +27,28 @@ pub async fn login(
     let ctx = app_context()?;
     let client = client_addr().await;
     let username = username.trim().to_owned();
-    let user_key = format!("user:{}", username.to_lowercase());
-    let keys = [user_key.clone(), format!("addr:{client}")];
-    if let Some(wait) = ctx.limiter.blocked_for(&keys, Instant::now()) {
-        return Err(AppError::RateLimited(format!(
-            "too many failed logins; try again in {} seconds",
-            wait.as_secs().max(1)
-        )));
-    }
     let audit = |event| AuditEvent {
         user_name: &username,
         client: &client,
         event,
         detail: "",
     };
-    let Some(user) = engine::auth::authenticate(&ctx.store, &username, &password).await? else {
-        ctx.limiter.record_failure(&keys, Instant::now());
-        ctx.store.audit(audit("login_failed")).await?;
-        return Err(AppError::Invalid("wrong user name or password".into()));
+    let max_failures = ctx.config.server.login_failures_before_lockout;
+    let user = match engine::auth::login(&ctx.store, &username, &password, max_failures).await? {
+        LoginOutcome::LoggedIn(user) => user,
+        LoginOutcome::Refused => {
+            ctx.store.audit(audit("login_failed")).await?;
+            return Err(AppError::Invalid("wrong user name or password".into()));
+        }
+        LoginOutcome::Locked { wait_secs } => {
+            ctx.store.audit(audit("login_locked")).await?;
+            return Err(AppError::RateLimited(format!(
+                "too many failed logins for `{username}`; try again in {}, or unlock it now \
+                 on the server with `devos user unlock {username}`",
+                wait_text(wait_secs)
+            )));
+        }
     };
-    ctx.limiter.record_success(&user_key);
     ctx.store.audit(audit("login")).await?;
     start_session(&user).await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -116,12 +117,53 @@ pub async fn setup_account(
     Ok(())
 }
 
-/// Only same-site paths are followed after login (no open redirects).
+/// "45 seconds", "3 minutes": how long a locked account waits.
+#[cfg(feature = "ssr")]
+fn wait_text(secs: i64) -> String {
+    match secs {
+        ..=1 => "1 second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", (secs + 59) / 60),
+    }
+}
+
+/// Only same-origin paths are followed after login (no open redirects):
+/// one leading `/`, no backslash (browsers read it as `/`) and no control
+/// character (browsers drop tabs and newlines, so `/\t/evil` is `//evil`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_accepts_only_same_origin_paths() {
+        assert_eq!(safe_next(Some("/history?page=2")), "/history?page=2");
+        for hostile in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{7f}x",
+            "https://evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod jobs;
+mod logins;
 mod rules;
 mod settings;
 mod snapshots;
@@ -20,6 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use audit::AuditEvent;
 pub use jobs::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord};
+pub use logins::LoginAttempt;
 pub use settings::UserSettings;
 pub use snapshots::{SnapshotPhase, SnapshotRecord};
 pub use tokens::NewToken;
