@@ -4,6 +4,7 @@
 
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
@@ -45,20 +46,11 @@ pub enum Command {
         #[arg(long)]
         cwd: Option<PathBuf>,
     },
-    /// Run a request from the terminal, as the first account (or `--user`).
-    Ask {
-        /// The request in plain language.
-        request: String,
-        /// Directory to run in (default: the current directory).
-        #[arg(long)]
-        cwd: Option<PathBuf>,
-        /// Approve without asking when the plan needs approval.
-        #[arg(long)]
-        yes: bool,
-        /// Account the job belongs to.
-        #[arg(long)]
-        user: Option<String>,
-    },
+    /// Run a request from the terminal through the running server (with the
+    /// token saved by `devos token create --save`). Exit status: 0 completed,
+    /// 1 failed, 2 not run (no server, bad token…), 3 rejected, 4 cancelled,
+    /// 5 expired, 6 interrupted.
+    Ask(crate::ask::AskArgs),
     /// Internal: the helper `serve` starts to kill steps' process groups
     /// listed on stdin once stdin closes (when DevOS exits, however it exits).
     #[command(hide = true)]
@@ -103,6 +95,10 @@ pub enum TokenAction {
         /// A label to recognise the token by.
         #[arg(long, default_value = "cli")]
         label: String,
+        /// Save it (mode 0600) where `devos ask` reads it,
+        /// `$XDG_CONFIG_HOME/devos/token`, instead of printing it.
+        #[arg(long)]
+        save: bool,
     },
 }
 
@@ -113,16 +109,21 @@ pub fn reap() {
     engine::lifetime::reaper::run(std::io::stdin().lock());
 }
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    init_tracing();
+/// Runs the parsed command line; the exit status is 0 unless `ask` says otherwise.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Through the server, `ask` prints for people; the engine's info lines
+    // belong to the server's log.
+    let quiet = matches!(&command, Command::Ask(args) if !args.local);
+    init_tracing(if quiet { "warn" } else { "info" });
     let overrides = Overrides::from_env();
     let config = Config::load(&overrides)?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => crate::serve::serve(config, Host::detect(&overrides)?).await,
-        Command::Reap => {
-            reap();
-            Ok(())
+    match command {
+        Command::Serve => crate::serve::serve(config, Host::detect(&overrides)?).await?,
+        Command::Reap => reap(),
+        Command::Ask(args) => {
+            let host = Host::detect(&overrides)?;
+            return Ok(crate::ask::run(config, host, args).await);
         }
         Command::User {
             action: UserAction::Add { name, .. },
@@ -131,7 +132,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&config).await?;
             let user = engine::auth::create_user(&store, &name, &password).await?;
             writeln!(std::io::stdout().lock(), "created user {}", user.name)?;
-            Ok(())
         }
         Command::User {
             action: UserAction::Unlock { name },
@@ -144,36 +144,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 format!("{account} was not locked")
             };
             writeln!(std::io::stdout().lock(), "{message}")?;
-            Ok(())
         }
         Command::CheckCommand { cwd } => {
             let host = Host::detect(&overrides)?;
-            crate::commands::check_commands(&config, &host, cwd)
+            crate::commands::check_commands(&config, &host, cwd)?;
         }
-        Command::Ask {
-            request,
-            cwd,
-            yes,
-            user,
-        } => {
-            let host = Host::detect(&overrides)?;
-            crate::commands::ask(config, host, request, cwd, yes, user).await
-        }
-        Command::Eval { file, only } => crate::commands::eval(&file, only.as_deref()).await,
+        Command::Eval { file, only } => crate::commands::eval(&file, only.as_deref()).await?,
         Command::Token {
-            action: TokenAction::Create { user, label },
+            action: TokenAction::Create { user, label, save },
         } => {
             let store = open_store(&config).await?;
             let token = engine::auth::create_token(&store, &user, &label).await?;
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{token}")?;
-            writeln!(
-                std::io::stderr().lock(),
-                "This token is shown once; store it safely. Use it as `Authorization: Bearer <token>`."
-            )?;
-            Ok(())
+            if save {
+                let path = crate::token_file::path()?;
+                crate::token_file::save(&path, &token)?;
+                writeln!(
+                    std::io::stdout().lock(),
+                    "saved a token for {user} to {} (mode 0600); `devos ask` uses it",
+                    path.display()
+                )?;
+            } else {
+                writeln!(std::io::stdout().lock(), "{token}")?;
+                writeln!(
+                    std::io::stderr().lock(),
+                    "This token is shown once; store it safely. Use it as `Authorization: Bearer <token>`."
+                )?;
+            }
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -199,9 +198,10 @@ fn read_password_line() -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// Logs go to stderr, filtered by `DEVOS_LOG` (default `info`).
-fn init_tracing() {
-    let filter = EnvFilter::try_from_env("DEVOS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+/// Logs go to stderr, filtered by `DEVOS_LOG` (default `default_filter`).
+fn init_tracing(default_filter: &str) {
+    let filter =
+        EnvFilter::try_from_env("DEVOS_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,17 +1,13 @@
-//! The terminal commands besides `serve`: `check-command`, `ask` and `eval`.
+//! The terminal commands besides `serve` and `ask`: `check-command` and `eval`.
 //! They print for people (and scripts) with `writeln!`, never through tracing.
 
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use engine::config::Config;
-use engine::events::Event;
-use engine::pipeline::{ApprovalDecision, Engine, EngineSetup, NewJob};
 use engine::policy::Policy;
 use engine::risk::{Scope, assess};
-use engine::store::Store;
 
 use crate::serve::Host;
 
@@ -80,102 +76,4 @@ pub async fn eval(file: &Path, only: Option<&str>) -> anyhow::Result<()> {
         bail!("{} of {} eval cases failed", summary.failed, cases.len());
     }
     Ok(())
-}
-
-/// `devos ask "request"`: plans, asks on the terminal when needed, runs and prints output.
-pub async fn ask(
-    config: Config,
-    host: Host,
-    request: String,
-    cwd: Option<PathBuf>,
-    yes: bool,
-    user: Option<String>,
-) -> anyhow::Result<()> {
-    let store = Store::open(&config.storage.data_dir).await?;
-    let user = match user {
-        Some(name) => store.user_by_name(&name).await?,
-        None => store.first_user().await?,
-    };
-    let Some(user) = user else {
-        bail!("no such account; create one with `devos user add NAME --password-stdin`");
-    };
-    let models = crate::serve::build_models(&config, &host.models).await?;
-    crate::serve::start_reaper();
-    let engine = Engine::start(EngineSetup {
-        store,
-        config: Arc::new(config),
-        policy: Arc::new(Policy::load(host.user_policy.as_deref())?),
-        home: host.home,
-        parent_env: std::env::vars_os().collect(),
-        models,
-        context: None,
-    })
-    .await?;
-    let mut events = engine.subscribe();
-    let detail = engine
-        .submit(
-            user.id,
-            NewJob {
-                request,
-                cwd: Some(current_dir(cwd)?),
-                approval_timeout: None,
-            },
-        )
-        .await?;
-    let job = detail.job.id;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "job {job}: {}", detail.job.interpretation)?;
-    for step in &detail.steps {
-        writeln!(out, "  [{}] {}", step.level.as_str(), step.description)?;
-        if !step.preview.is_empty() {
-            writeln!(out, "        {}", step.preview)?;
-        }
-    }
-    if detail.job.status == engine::job::JobStatus::Pending {
-        let approved = yes || confirm(&mut out)?;
-        engine
-            .decide(
-                user.id,
-                job,
-                ApprovalDecision {
-                    approved,
-                    note: "from the terminal".into(),
-                    ..ApprovalDecision::default()
-                },
-            )
-            .await?;
-    }
-    drop(out);
-    loop {
-        let current = engine.detail(job, user.id).await?;
-        if current.job.status.is_final() {
-            let mut out = std::io::stdout().lock();
-            if let Some(result) = &current.job.result {
-                write!(out, "{result}")?;
-            }
-            writeln!(out, "job {job}: {}", current.job.status)?;
-            if let Some(error) = &current.job.error {
-                bail!("{error}");
-            }
-            return Ok(());
-        }
-        match events.recv().await {
-            Ok(
-                Event::JobUpdate { .. }
-                | Event::Log { .. }
-                | Event::PlanText { .. }
-                | Event::ApprovalRequest { .. },
-            )
-            | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => bail!("the engine stopped"),
-        }
-    }
-}
-
-fn confirm(out: &mut impl std::io::Write) -> anyhow::Result<bool> {
-    write!(out, "Run this? [y/N] ")?;
-    out.flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -4,6 +4,7 @@
 #![cfg(feature = "ssr")]
 
 pub mod api;
+pub mod ask;
 pub mod auth;
 pub mod cli;
 pub mod commands;
@@ -12,3 +13,4 @@ pub mod router;
 pub mod security;
 pub mod serve;
 pub mod state;
+pub mod token_file;

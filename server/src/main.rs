@@ -1,13 +1,13 @@
 //! The `devos` binary: parses the command line and runs the chosen command.
 
 #[cfg(feature = "ssr")]
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<std::process::ExitCode> {
     use clap::Parser as _;
     let cli = server::cli::Cli::parse();
     if matches!(cli.command, Some(server::cli::Command::Reap)) {
         // The reaper needs no runtime; starting one would only cost threads.
         server::cli::reap();
-        return Ok(());
+        return Ok(std::process::ExitCode::SUCCESS);
     }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -128,6 +128,16 @@ impl LiveServer {
         self.base = base;
     }
 
+    /// A `devos` command line on this server's data dir and home, with
+    /// `DEVOS_URL` pointing at it and the token saved where `ask` reads it.
+    pub fn devos(&self) -> Command {
+        let mut command = command(self.data_dir.path(), self.home.path(), &self.env);
+        command
+            .env("DEVOS_URL", &self.base)
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"));
+        command
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

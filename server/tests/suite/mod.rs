@@ -1,5 +1,6 @@
 //! Test cases and the shared harness.
 
+mod ask;
 mod auth;
 mod aws;
 mod check_command;

@@ -1,0 +1,158 @@
+//! `devos ask` against a real server: the plan on the terminal, the approval
+//! answered on stdin, the log streamed, the exit status telling how it ended.
+
+use std::process::{Output, Stdio};
+
+use serde_json::Value;
+use tokio::io::AsyncWriteExt as _;
+
+use super::live::LiveServer;
+
+async fn save_token(server: &LiveServer) {
+    let output = server
+        .devos()
+        .args(["token", "create", "--user", "tester", "--save"])
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let saved = server.home.path().join(".config/devos/token");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&saved).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+async fn ask(server: &LiveServer, args: &[&str], stdin: &str) -> Output {
+    let mut child = server
+        .devos()
+        .arg("ask")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("devos ask did not finish within 60 s")
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn an_approval_answered_on_stdin_runs_the_job_on_the_server() {
+    let server = LiveServer::start().await;
+    save_token(&server).await;
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("old.tmp"), "x").unwrap();
+    std::fs::write(work.path().join("keep.txt"), "x").unwrap();
+    let cwd = work.path().to_str().unwrap();
+
+    let refused = ask(
+        &server,
+        &["delete all temporary files", "--cwd", cwd],
+        "n\n",
+    )
+    .await;
+    let out = text(&refused.stdout);
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{out}\n{}",
+        text(&refused.stderr)
+    );
+    assert!(out.contains("Run this? [y/N]"), "{out}");
+    assert!(out.contains("rejected"), "{out}");
+    assert!(work.path().join("old.tmp").exists());
+
+    let approved = ask(
+        &server,
+        &["delete all temporary files", "--cwd", cwd],
+        "y\n",
+    )
+    .await;
+    let out = text(&approved.stdout);
+    assert_eq!(
+        approved.status.code(),
+        Some(0),
+        "{out}\n{}",
+        text(&approved.stderr)
+    );
+    assert!(out.contains("completed"), "{out}");
+    assert!(!work.path().join("old.tmp").exists(), "{out}");
+    assert!(work.path().join("keep.txt").exists());
+
+    // The jobs are the server's own, not a second process's.
+    let (_, jobs) = server.get("/api/v1/jobs").await;
+    let statuses: Vec<&str> = jobs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|job| job["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["completed", "rejected"], "{jobs}");
+}
+
+#[tokio::test]
+async fn json_output_is_the_final_status_and_the_log_streams_to_stdout() {
+    let server = LiveServer::start().await;
+    save_token(&server).await;
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("notes.md"), "hello").unwrap();
+    let cwd = work.path().to_str().unwrap();
+
+    let streamed = ask(&server, &["list the files here", "--cwd", cwd], "").await;
+    assert_eq!(
+        streamed.status.code(),
+        Some(0),
+        "{}",
+        text(&streamed.stderr)
+    );
+    assert!(
+        text(&streamed.stdout).contains("notes.md"),
+        "{}",
+        text(&streamed.stdout)
+    );
+
+    let output = ask(
+        &server,
+        &["list the files here", "--cwd", cwd, "--json"],
+        "",
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let job: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(job["status"], "completed", "{job}");
+    assert!(
+        text(&output.stderr).contains("job "),
+        "the plan goes to stderr"
+    );
+}
+
+#[tokio::test]
+async fn without_a_server_or_a_token_ask_says_what_to_do() {
+    let mut server = LiveServer::start().await;
+    let no_token = ask(&server, &["list the files"], "").await;
+    assert_eq!(no_token.status.code(), Some(2));
+    assert!(
+        text(&no_token.stderr).contains("devos token create"),
+        "{}",
+        text(&no_token.stderr)
+    );
+
+    save_token(&server).await;
+    server.stop_with("TERM").await;
+    let stopped = ask(&server, &["list the files"], "").await;
+    assert_eq!(stopped.status.code(), Some(2));
+    let message = text(&stopped.stderr);
+    assert!(
+        message.contains("not running") && message.contains("--local"),
+        "{message}"
+    );
+}
