@@ -27,7 +27,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
-    Serve,
+    Serve {
+        /// Allow `server.addr` beyond loopback (only behind a TLS reverse
+        /// proxy: DevOS itself serves plain HTTP).
+        #[arg(long)]
+        i_know_this_is_public: bool,
+    },
     /// Manage local accounts.
     User {
         /// What to do with users.
@@ -51,6 +56,20 @@ pub enum Command {
     /// 1 failed, 2 not run (no server, bad token…), 3 rejected, 4 cancelled,
     /// 5 expired, 6 interrupted.
     Ask(crate::ask::AskArgs),
+    /// Check the configuration, data dir, database, sandbox, providers, git,
+    /// disk space, inotify limits and the service; print what to fix.
+    Doctor,
+    /// Write a consistent copy of the database to FILE (safe while serving).
+    Backup {
+        /// The new file (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the database with a backup (stop DevOS first); the current
+    /// one is kept beside it.
+    Restore {
+        /// A file written by `devos backup`.
+        file: PathBuf,
+    },
     /// Internal: the helper `serve` starts to kill steps' process groups
     /// listed on stdin once stdin closes (when DevOS exits, however it exits).
     #[command(hide = true)]
@@ -111,16 +130,69 @@ pub fn reap() {
 
 /// Runs the parsed command line; the exit status is 0 unless `ask` says otherwise.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let command = cli.command.unwrap_or(Command::Serve);
-    // Through the server, `ask` prints for people; the engine's info lines
-    // belong to the server's log.
-    let quiet = matches!(&command, Command::Ask(args) if !args.local);
+    let command = cli.command.unwrap_or(Command::Serve {
+        i_know_this_is_public: false,
+    });
+    // These print for people; the engine's info lines belong to the
+    // server's log.
+    let quiet = match &command {
+        Command::Ask(args) => !args.local,
+        Command::Doctor | Command::Backup { .. } | Command::Restore { .. } => true,
+        _ => false,
+    };
     init_tracing(if quiet { "warn" } else { "info" });
     let overrides = Overrides::from_env();
+    if let Command::Doctor = command {
+        // Before loading the configuration: reporting a broken one is its job.
+        let checks = crate::doctor::run_checks(&overrides).await;
+        write!(
+            std::io::stdout().lock(),
+            "{}",
+            crate::doctor::render(&checks)
+        )?;
+        let failed = checks
+            .iter()
+            .any(|c| c.verdict == crate::doctor::Verdict::Fail);
+        return Ok(if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     let config = Config::load(&overrides)?;
     match command {
-        Command::Serve => crate::serve::serve(config, Host::detect(&overrides)?).await?,
+        Command::Serve {
+            i_know_this_is_public,
+        } => {
+            let host = Host::detect(&overrides)?;
+            crate::serve::serve(config, host, i_know_this_is_public).await?;
+        }
         Command::Reap => reap(),
+        Command::Doctor => {}
+        Command::Backup { file } => {
+            let store = open_store(&config).await?;
+            store.backup_to(&file).await?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            writeln!(
+                std::io::stdout().lock(),
+                "wrote {} ({}); restore it with `devos restore {}` while DevOS is stopped",
+                file.display(),
+                app::server::human_bytes(size),
+                file.display()
+            )?;
+        }
+        Command::Restore { file } => {
+            let restored = engine::store::restore(&config.storage.data_dir, &file).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "restored {} ({} jobs)", file.display(), restored.jobs)?;
+            if let Some(previous) = restored.previous {
+                writeln!(
+                    out,
+                    "the database it replaced is kept as {}",
+                    previous.display()
+                )?;
+            }
+        }
         Command::Ask(args) => {
             let host = Host::detect(&overrides)?;
             return Ok(crate::ask::run(config, host, args).await);

@@ -17,7 +17,7 @@ use engine::models::{
 };
 use engine::pipeline::{Engine, EngineSetup};
 use engine::policy::Policy;
-use engine::store::Store;
+use engine::store::{DataDirLock, Store};
 use leptos::config::LeptosOptions;
 use tower_sessions::ExpiredDeletion as _;
 use tower_sessions_sqlx_store::SqliteStore;
@@ -27,6 +27,7 @@ use app::server::AppContext;
 
 use crate::router::router;
 use crate::state::AppState;
+use crate::systemd::Notifier;
 
 /// What start-up needs besides the configuration.
 #[derive(Debug, Clone, Default)]
@@ -202,13 +203,30 @@ pub fn start_reaper() {
     }
 }
 
-/// Serves until a shutdown signal arrives.
-pub async fn serve(config: Config, host: Host) -> anyhow::Result<()> {
+/// Refuses an address beyond loopback unless the user said they mean it:
+/// DevOS serves plain HTTP, and its pages run commands on this machine.
+pub fn check_public_address(addr: SocketAddr, public_ok: bool) -> anyhow::Result<()> {
+    if addr.ip().is_loopback() || public_ok {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "refusing to listen on {addr}: it is reachable from other machines, and DevOS serves plain HTTP \
+         (no TLS) to a page that runs commands here. Keep server.addr on 127.0.0.1 and use an SSH tunnel \
+         (README, Remote use), or put a TLS reverse proxy in front and start with --i-know-this-is-public."
+    )
+}
+
+/// Serves until a shutdown signal arrives. `public_ok` allows an address
+/// beyond loopback ([`check_public_address`]).
+pub async fn serve(config: Config, host: Host, public_ok: bool) -> anyhow::Result<()> {
     let addr = config.server.addr;
+    check_public_address(addr, public_ok)?;
+    // Held until exit: `devos restore` refuses to swap the database under us.
+    let _data_lock = DataDirLock::acquire(&config.storage.data_dir)?;
     start_reaper();
     let (state, setup_token) = build_state(config, host).await?;
     if !addr.ip().is_loopback() {
-        tracing::warn!(%addr, "listening beyond loopback: prefer an SSH tunnel for remote use");
+        tracing::warn!(%addr, "listening beyond loopback as asked (--i-know-this-is-public)");
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -224,11 +242,15 @@ pub async fn serve(config: Config, host: Host) -> anyhow::Result<()> {
         announce_setup_link(local, &token);
     }
     spawn_session_cleanup(state.ctx.store.pool().clone());
+    let systemd = Notifier::from_env();
+    systemd.notify(&format!("READY=1\nSTATUS=listening on http://{local}"));
+    spawn_watchdog(&systemd, state.ctx.store.clone());
     let engine = Arc::clone(&state.ctx.engine);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
+            systemd.notify("STOPPING=1");
             // Before open connections drain: an event socket can stay open
             // for ever, and consoles should see the jobs end `interrupted`.
             engine.shutdown(SHUTDOWN_GRACE).await;
@@ -252,6 +274,27 @@ fn announce_setup_link(local: SocketAddr, token: &str) {
         stderr,
         "\n  No account exists yet. Create the first one at this one-time link:\n\n    http://{host}/setup?token={token}\n"
     );
+}
+
+/// Pings systemd's watchdog while the runtime runs and the database answers,
+/// so a hung DevOS is restarted (`WatchdogSec=` in the unit).
+fn spawn_watchdog(systemd: &Notifier, store: Store) {
+    let Some(every) = systemd.watchdog_interval() else {
+        return;
+    };
+    let systemd = systemd.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match store.integrity_probe().await {
+                Ok(()) => systemd.notify("WATCHDOG=1"),
+                Err(error) => {
+                    tracing::warn!(%error, "database not answering; not pinging the watchdog");
+                }
+            }
+        }
+    });
 }
 
 fn spawn_session_cleanup(pool: SqlitePool) {

@@ -205,6 +205,11 @@ impl ModelRouter {
             .collect()
     }
 
+    /// The enabled providers.
+    pub(crate) fn providers(&self) -> Vec<(ProviderKind, &Arc<dyn ModelProvider>)> {
+        self.providers.iter().map(|(k, p)| (*k, p)).collect()
+    }
+
     fn provider(&self, kind: ProviderKind) -> Option<&Arc<dyn ModelProvider>> {
         self.providers
             .iter()

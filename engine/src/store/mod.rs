@@ -2,6 +2,7 @@
 //! the migrations, and one submodule per table group. All SQL lives here.
 
 mod audit;
+mod backup;
 mod jobs;
 mod logins;
 mod rules;
@@ -20,6 +21,7 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use audit::AuditEvent;
+pub use backup::{DataDirLock, Restored, database_path, inspect_database, restore};
 pub use jobs::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord};
 pub use logins::LoginAttempt;
 pub use settings::UserSettings;

@@ -15,6 +15,7 @@ mod jobs;
 mod lifetime;
 mod live;
 mod models;
+mod operations;
 mod preferences;
 #[path = "../../../engine/tests/suite/proc_support.rs"]
 mod proc_support;
