@@ -4,12 +4,12 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build site server lint fmt-check clippy rust-test eval e2e bench release
+.PHONY: run test setup build site server lint fmt-check clippy rust-test eval install-check e2e bench release
 
 run: setup build
 	./target/debug/devos serve
 
-test: setup fmt-check clippy rust-test build eval e2e
+test: setup fmt-check clippy rust-test build eval install-check e2e
 
 setup:
 	@scripts/setup.sh
@@ -35,6 +35,10 @@ rust-test:
 # The built-in planner's public eval: every case in a fresh folder (docs/EVAL.md).
 eval:
 	DEVOS_LOG=warn ./target/debug/devos eval eval/cases.toml
+
+# scripts/install.sh into a temp prefix and home, with the debug build (docs/INSTALL.md).
+install-check:
+	scripts/test-install.sh
 
 e2e:
 	cd end2end && npm test

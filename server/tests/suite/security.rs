@@ -23,6 +23,31 @@ async fn foreign_host_is_refused() {
 }
 
 #[tokio::test]
+async fn a_tunnel_on_another_local_port_is_accepted() {
+    // `ssh -L 9000:127.0.0.1:8080 host`: the browser says localhost:9000.
+    let server = TestServer::new().await;
+    server.add_user("alice").await;
+    for authority in ["localhost:9000", "127.0.0.1:18080"] {
+        let response = server
+            .send(
+                Request::post("/api/auth/login")
+                    .header(header::HOST, authority)
+                    .header(header::ORIGIN, format!("http://{authority}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from("username=alice&password=wrong+password"))
+                    .unwrap(),
+            )
+            .await;
+        let status = response.status();
+        let text = super::harness::body_text(response).await;
+        assert!(
+            text.contains("wrong user name or password"),
+            "{authority}: {status} {text}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn health_answers_without_auth() {
     let server = TestServer::new().await;
     let response = server.get("/health", None).await;
