@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod doctor;
 pub mod error;
+pub mod listen;
 pub mod router;
 pub mod security;
 pub mod serve;

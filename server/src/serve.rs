@@ -246,16 +246,14 @@ pub async fn serve(config: Config, host: Host, public_ok: bool) -> anyhow::Resul
     systemd.notify(&format!("READY=1\nSTATUS=listening on http://{local}"));
     spawn_watchdog(&systemd, state.ctx.store.clone());
     let engine = Arc::clone(&state.ctx.engine);
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            systemd.notify("STOPPING=1");
-            // Before open connections drain: an event socket can stay open
-            // for ever, and consoles should see the jobs end `interrupted`.
-            engine.shutdown(SHUTDOWN_GRACE).await;
-        })
-        .await?;
+    crate::listen::serve(listener, router(state), async move {
+        shutdown_signal().await;
+        systemd.notify("STOPPING=1");
+        // Before open connections drain: an event socket can stay open
+        // for ever, and consoles should see the jobs end `interrupted`.
+        engine.shutdown(SHUTDOWN_GRACE).await;
+    })
+    .await;
     tracing::info!("DevOS stopped");
     Ok(())
 }

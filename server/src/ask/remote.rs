@@ -103,8 +103,11 @@ const FINAL: [&str; 6] = [
 
 impl Remote {
     fn client() -> anyhow::Result<reqwest::Client> {
-        // Planning with a model may take a while; the server bounds it.
+        // Planning with a model may take a while; the server bounds it. The
+        // server closes connections idle for 10 s (its header deadline), and
+        // the y/N question can take longer: drop pooled ones before that.
         Ok(reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(5))
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(300))
             .build()?)

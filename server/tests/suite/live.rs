@@ -91,7 +91,12 @@ impl LiveServer {
             home,
             env,
             child,
-            client: reqwest::Client::new(),
+            // The server closes connections idle for 10 s (its header deadline):
+            // drop pooled ones before that.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(Duration::from_secs(5))
+                .build()
+                .unwrap(),
         }
     }
 
@@ -99,6 +104,16 @@ impl LiveServer {
     pub async fn kill_and_restart(&mut self) {
         self.stop_with("KILL").await;
         self.restart().await;
+    }
+
+    /// The server's resident memory in KiB (`VmRSS`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
     }
 
     /// The server's pid.

@@ -19,6 +19,7 @@ mod operations;
 mod preferences;
 #[path = "../../../engine/tests/suite/proc_support.rs"]
 mod proc_support;
+mod resilience;
 mod rest_properties;
 mod security;
 mod seed;
