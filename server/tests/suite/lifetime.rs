@@ -142,6 +142,10 @@ async fn kill_9_of_the_server_takes_the_step_and_its_child_with_it() {
     let step = start_forking_step(&server, dir.path()).await;
     server.stop_with("KILL").await;
     assert_gone_within_a_second(&step).await;
+    let database = server.data_dir.path().join("devos.db");
+    engine::store::inspect_database(&database)
+        .await
+        .expect("the database is sound after kill -9");
     server.restart().await;
     assert_interrupted_with_note(
         &server,
@@ -228,4 +232,87 @@ async fn a_restart_kills_what_a_crash_left_when_the_reaper_was_gone_too() {
         "the step's processes were stopped when DevOS restarted (1 was still running and was killed)",
     )
     .await;
+}
+
+/// A model endpoint that accepts connections and never answers, so a job
+/// stays in planning for as long as the test wants.
+async fn silent_model() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+#[tokio::test]
+async fn kill_9_during_planning_loses_no_job_and_leaves_a_sound_database() {
+    let (listener, url) = silent_model().await;
+    // Keep accepted connections open without a word.
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            open.push(stream);
+        }
+    });
+    let fake_env = vec![
+        ("DEVOS_PROVIDERS", "bedrock"),
+        ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url.as_str()),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLETEST"),
+        ("AWS_SECRET_ACCESS_KEY", "not-a-real-secret"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let env = fake_env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let mut server = LiveServer::start_with(env).await;
+    let done = server
+        .submit("list the files here", server.home.path())
+        .await;
+    server.wait_final(&done["job_id"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (base, token) = (server.base.clone(), server.token.clone());
+    let cwd = dir.path().to_path_buf();
+    let submitting = tokio::spawn(async move {
+        // Answers only once planned: it never will, the server dies first.
+        let _ = reqwest::Client::new()
+            .post(format!("{base}/api/v1/command"))
+            .bearer_auth(token)
+            .json(&json!({ "command": REQUEST, "context": { "cwd": cwd } }))
+            .send()
+            .await;
+    });
+    let planning = wait_for_status(&server, "planning").await;
+    server.stop_with("KILL").await;
+    submitting.abort();
+    let database = server.data_dir.path().join("devos.db");
+    let jobs = engine::store::inspect_database(&database)
+        .await
+        .expect("the database is sound after kill -9");
+    assert_eq!(jobs, 2);
+    server.restart().await;
+    let job = server.status(&planning).await;
+    assert_eq!(job["status"], "interrupted", "{job}");
+    assert_eq!(server.status(&done["job_id"]).await["status"], "completed");
+    held.abort();
+}
+
+/// Polls the job list until a job has `status`; returns its id.
+async fn wait_for_status(server: &LiveServer, status: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, jobs) = server.get("/api/v1/jobs").await;
+        if let Some(job) = jobs
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|job| job["status"] == status)
+        {
+            return job["job_id"].clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no job got to {status}: {jobs}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
