@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build site server lint fmt-check clippy rust-test eval install-check e2e bench release
+.PHONY: run test setup build site server lint fmt-check clippy rust-test eval install-check e2e bench soak release
 
 run: setup build
 	./target/debug/devos serve
@@ -45,6 +45,10 @@ e2e:
 
 bench:
 	cargo bench -p engine
+
+# The long load test: 10,000 jobs from 50 clients (about 10 minutes here).
+soak: setup
+	DEVOS_LOAD_JOBS=10000 DEVOS_LOAD_CLIENTS=50 cargo test -p server --features ssr --test all -- suite::load --nocapture
 
 release: setup
 	scripts/build-site.sh --release

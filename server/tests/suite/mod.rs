@@ -14,6 +14,7 @@ mod hostile;
 mod jobs;
 mod lifetime;
 mod live;
+mod load;
 mod models;
 mod operations;
 mod preferences;
