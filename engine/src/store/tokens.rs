@@ -4,6 +4,9 @@ use super::{Store, now_unix};
 use crate::Result;
 use crate::store::User;
 
+/// How precisely a token's last use is recorded.
+const LAST_USE_RESOLUTION_SECS: i64 = 60;
+
 /// A freshly created token row (the secret itself is returned separately, once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewToken {
@@ -37,18 +40,33 @@ impl Store {
         })
     }
 
-    /// The user owning the token with this hash, marking the token used.
+    /// The user owning the token with this hash. The token's last use is
+    /// written at most once a minute, so authenticated reads stay reads and
+    /// do not queue behind the jobs' writes.
     pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>> {
-        let user_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? RETURNING user_id",
+        let row: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT u.id, u.name, u.created_at, t.last_used_at
+             FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ?",
         )
-        .bind(now_unix())
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        match user_id {
-            Some(id) => self.user_by_id(id).await,
-            None => Ok(None),
+        let Some((id, name, created_at, last_used_at)) = row else {
+            return Ok(None);
+        };
+        let now = now_unix();
+        if last_used_at.is_none_or(|at| now - at >= LAST_USE_RESOLUTION_SECS) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
         }
+        Ok(Some(User {
+            id,
+            name,
+            created_at,
+        }))
     }
 }
