@@ -160,12 +160,18 @@ pub struct Engine {
     shutting_down: AtomicBool,
     /// Woken whenever a job's run ends (and leaves `running`).
     run_ended: tokio::sync::Notify,
+    /// Ballast freed when the disk fills, so a job's failure can be recorded.
+    disk_reserve: crate::store::DiskReserve,
 }
 
 impl Engine {
     /// Builds the engine and settles jobs a previous run left behind.
     pub async fn start(setup: EngineSetup) -> Result<Arc<Self>> {
         let snapshots = SnapshotStore::open(&setup.config.storage.data_dir.join("snapshots"))?;
+        let disk_reserve = crate::store::DiskReserve::new(&setup.config.storage.data_dir);
+        if !disk_reserve.refill() {
+            tracing::warn!(dir = %disk_reserve.dir().display(), "no room for the disk reserve; a full disk may leave a job unrecorded");
+        }
         let engine = Arc::new(Self {
             store: setup.store,
             config: setup.config,
@@ -178,6 +184,7 @@ impl Engine {
             snapshots: Arc::new(tokio::sync::Mutex::new(snapshots)),
             events: EventBus::default(),
             running: Mutex::new(HashMap::new()),
+            disk_reserve,
             shutting_down: AtomicBool::new(false),
             run_ended: tokio::sync::Notify::new(),
         });

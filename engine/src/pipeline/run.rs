@@ -51,6 +51,8 @@ impl Engine {
         if self.is_shutting_down() {
             token.cancel();
         }
+        // Freed by a full disk earlier; back once there is room again.
+        self.disk_reserve.refill();
         let engine = Arc::clone(self);
         tokio::spawn(async move {
             if let Err(error) = engine.run_job(job, user_id, &token).await {
@@ -241,6 +243,7 @@ impl Engine {
         };
         let (sender, mut receiver) = mpsc::unbounded_channel::<executor::OutputLine>();
         let forward = async {
+            let mut lost = 0_usize;
             while let Some(line) = receiver.recv().await {
                 // What a step prints can hold credentials; logs and pages never show them.
                 let text = crate::context::redact(&line.text);
@@ -248,12 +251,20 @@ impl Engine {
                     OutputStream::Stdout => "stdout",
                     OutputStream::Stderr => "stderr",
                 };
-                if let Err(error) = self
+                if lost > 0 {
+                    // The disk is full: count, do not retry every line.
+                    lost += 1;
+                } else if let Err(error) = self
                     .store
                     .append_logs(job, step.idx, &[(stream, &text)])
                     .await
                 {
                     tracing::warn!(%job, %error, "could not store an output line");
+                    if crate::store::is_disk_full(&error) {
+                        // Room to record how the job ended.
+                        self.disk_reserve.release();
+                        lost = 1;
+                    }
                 }
                 self.events.publish(Event::Log {
                     job_id: job,
@@ -263,6 +274,7 @@ impl Engine {
                     line: text,
                 });
             }
+            lost
         };
         let (started, process) = oneshot::channel();
         // Stored so that the next start can stop what a crashed DevOS left.
@@ -279,7 +291,16 @@ impl Engine {
             drop(sender);
             outcome
         };
-        let (outcome, (), ()) = tokio::join!(run, forward, record);
+        let (outcome, lost, ()) = tokio::join!(run, forward, record);
+        if lost > 0 {
+            return StepEnd::Failed(
+                format!(
+                    "the disk holding DevOS's data ({}) is full: {lost} output lines could not be stored; free some space and run the job again",
+                    self.disk_reserve.dir().display()
+                ),
+                outcome.exit_code,
+            );
+        }
         match outcome.kind {
             OutcomeKind::Exited if outcome.is_success() => StepEnd::Done(outcome.stdout),
             OutcomeKind::Exited => {

@@ -252,7 +252,7 @@ async fn kill_9_during_planning_loses_no_job_and_leaves_a_sound_database() {
             open.push(stream);
         }
     });
-    let fake_env = vec![
+    let fake_env = [
         ("DEVOS_PROVIDERS", "bedrock"),
         ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url.as_str()),
         ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLETEST"),

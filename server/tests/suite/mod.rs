@@ -5,6 +5,7 @@ mod auth;
 mod aws;
 mod check_command;
 mod context;
+mod disk_full;
 mod events;
 #[path = "../../../engine/tests/suite/models_fake_bedrock.rs"]
 mod fake_bedrock;
