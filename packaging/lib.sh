@@ -1,6 +1,15 @@
 # shellcheck shell=bash
 # Shell functions shared by scripts/install.sh and scripts/uninstall.sh
-# (sourced, not run). They expect `die` to be defined by the caller.
+# (sourced, not run). Messages are tagged with the caller's $log_tag.
+# shellcheck disable=SC2154 # log_tag is set by the caller before sourcing
+
+bold() { if [[ -t 1 ]]; then printf '\033[1m%s\033[0m' "$*"; else printf '%s' "$*"; fi; }
+say() { printf '%s %s\n' "$(bold "$log_tag")" "$*"; }
+warn() { printf '%s warning: %s\n' "$log_tag" "$*" >&2; }
+die() {
+  printf '%s error: %s\n' "$log_tag" "$*" >&2
+  exit 1
+}
 
 # Prints the string values of KEY in [SECTION] of a TOML file, one per line:
 # the value itself for a string, each element for an array of strings. Enough

@@ -26,13 +26,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bold() { if [[ -t 1 ]]; then printf '\033[1m%s\033[0m' "$*"; else printf '%s' "$*"; fi; }
-say() { printf '%s %s\n' "$(bold '[install]')" "$*"; }
-warn() { printf '[install] warning: %s\n' "$*" >&2; }
-die() {
-  printf '[install] error: %s\n' "$*" >&2
-  exit 1
-}
+log_tag='[install]'
 usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 # shellcheck source=packaging/lib.sh
 . "$repo/packaging/lib.sh"

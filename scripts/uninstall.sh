@@ -20,13 +20,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bold() { if [[ -t 1 ]]; then printf '\033[1m%s\033[0m' "$*"; else printf '%s' "$*"; fi; }
-say() { printf '%s %s\n' "$(bold '[uninstall]')" "$*"; }
-warn() { printf '[uninstall] warning: %s\n' "$*" >&2; }
-die() {
-  printf '[uninstall] error: %s\n' "$*" >&2
-  exit 1
-}
+log_tag='[uninstall]'
 usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 # shellcheck source=packaging/lib.sh
 . "$repo/packaging/lib.sh"

@@ -1,12 +1,11 @@
 //! `devos ask` against a real server: the plan on the terminal, the approval
 //! answered on stdin, the log streamed, the exit status telling how it ended.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
-use tokio::io::AsyncWriteExt as _;
 
-use super::live::LiveServer;
+use super::live::{LiveServer, output_with_stdin};
 
 async fn save_token(server: &LiveServer) {
     let output = server
@@ -23,22 +22,7 @@ async fn save_token(server: &LiveServer) {
 }
 
 async fn ask(server: &LiveServer, args: &[&str], stdin: &str) -> Output {
-    let mut child = server
-        .devos()
-        .arg("ask")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("devos ask did not finish within 60 s")
-        .unwrap()
+    output_with_stdin(server.devos().arg("ask").args(args), stdin).await
 }
 
 fn text(bytes: &[u8]) -> String {

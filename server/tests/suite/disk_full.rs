@@ -7,7 +7,6 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_devos");
@@ -32,21 +31,14 @@ fn can_mount_privately() -> bool {
 }
 
 async fn devos(root: &std::path::Path, args: &[&str], stdin: &str) -> String {
-    use tokio::io::AsyncWriteExt as _;
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(args)
         .env("DEVOS_DATA_DIR", root.join("data"))
         .env("HOME", root.join("home"))
         .env_remove("DEVOS_CONFIG")
-        .env_remove("DEVOS_PROVIDERS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    let output = child.wait_with_output().await.unwrap();
+        .env_remove("DEVOS_PROVIDERS");
+    let output = super::live::output_with_stdin(&mut command, stdin).await;
     assert!(output.status.success(), "devos {args:?}");
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
@@ -81,18 +73,7 @@ async fn a_full_disk_fails_the_job_cleanly_and_the_server_keeps_serving() {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let base = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                return rest.split_whitespace().next().unwrap().to_owned();
-            }
-        }
-        panic!("the server exited before listening");
-    })
-    .await
-    .expect("the server did not start within 30 s");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let base = super::live::listening_base(&mut server).await;
 
     let client = reqwest::Client::new();
     let call = |method: reqwest::Method, path: String, body: Option<Value>| {

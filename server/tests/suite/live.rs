@@ -37,10 +37,10 @@ fn command(data_dir: &Path, home: &Path, env: &[(String, String)]) -> Command {
     command
 }
 
-async fn cli(data_dir: &Path, home: &Path, args: &[&str], stdin: &str) -> String {
+/// Runs `command` with `stdin` as its input; waits at most 60 s.
+pub async fn output_with_stdin(command: &mut Command, stdin: &str) -> std::process::Output {
     use tokio::io::AsyncWriteExt as _;
-    let mut child = command(data_dir, home, &[])
-        .args(args)
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -49,7 +49,14 @@ async fn cli(data_dir: &Path, home: &Path, args: &[&str], stdin: &str) -> String
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin.as_bytes()).await.unwrap();
     drop(input);
-    let output = child.wait_with_output().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the command did not finish within 60 s")
+        .unwrap()
+}
+
+async fn cli(data_dir: &Path, home: &Path, args: &[&str], stdin: &str) -> String {
+    let output = output_with_stdin(command(data_dir, home, &[]).args(args), stdin).await;
     assert!(
         output.status.success(),
         "devos {args:?} failed: {}",
@@ -236,6 +243,13 @@ async fn spawn(data_dir: &Path, home: &Path, env: &[(String, String)]) -> (Child
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let base = listening_base(&mut child).await;
+    (child, base)
+}
+
+/// Reads a starting server's stderr until it says where it listens, then
+/// keeps draining it (so the server never blocks on a full pipe).
+pub async fn listening_base(child: &mut Child) -> String {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let base = tokio::time::timeout(Duration::from_secs(30), async {
         while let Some(line) = lines.next_line().await.unwrap() {
@@ -247,9 +261,8 @@ async fn spawn(data_dir: &Path, home: &Path, env: &[(String, String)]) -> (Child
     })
     .await
     .expect("server did not start within 30 s");
-    // Keep draining stderr so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, base)
+    base
 }
 
 /// A listing of a tree: relative path, size and content hash, sorted.
