@@ -121,7 +121,7 @@ pub fn context_panel_view(
             "{} files in {} folders, {} · {}",
             dir.files,
             dir.dirs,
-            human_bytes(dir.total_bytes),
+            engine::fsops::human_bytes(dir.total_bytes),
             kinds.join(", ")
         )
     });
@@ -162,7 +162,7 @@ pub fn context_panel_view(
                         proc.name,
                         proc.pid,
                         proc.cpu_percent,
-                        human_bytes(proc.memory_bytes)
+                        engine::fsops::human_bytes(proc.memory_bytes)
                     )
                 })
                 .collect()
@@ -175,7 +175,11 @@ pub fn context_panel_view(
         .map(|entry| match entry.kind {
             engine::context::EntryKind::Dir => format!("{}/", entry.name),
             engine::context::EntryKind::File => {
-                format!("{} ({})", entry.name, human_bytes(entry.size))
+                format!(
+                    "{} ({})",
+                    entry.name,
+                    engine::fsops::human_bytes(entry.size)
+                )
             }
         })
         .collect();
@@ -209,23 +213,6 @@ pub fn context_panel_view(
         recent,
         processes,
         note,
-    }
-}
-
-/// `1536` → `1.5 KB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    #[expect(clippy::cast_precision_loss, reason = "display only")]
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
 

@@ -177,7 +177,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::io::stdout().lock(),
                 "wrote {} ({}); restore it with `devos restore {}` while DevOS is stopped",
                 file.display(),
-                app::server::human_bytes(size),
+                engine::fsops::human_bytes(size),
                 file.display()
             )?;
         }

@@ -276,7 +276,7 @@ fn disk_space(dir: &Path) -> Check {
             let free = stats.blocks_available() * stats.fragment_size();
             let text = format!(
                 "{} free on {}",
-                app::server::human_bytes(free),
+                engine::fsops::human_bytes(free),
                 existing.display()
             );
             match free {

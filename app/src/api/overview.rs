@@ -70,7 +70,7 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
             sandbox_config.memory_mb,
             sandbox_config.file_size_mb,
             sandbox_config.max_processes,
-            crate::server::human_bytes(sandbox_config.output_cap_bytes)
+            engine::fsops::human_bytes(sandbox_config.output_cap_bytes)
         ),
     })
 }

@@ -8,7 +8,9 @@ use crate::error::AppError;
 /// Restorable trashed files of the current user, by job.
 #[server(endpoint = "trash/list")]
 pub async fn list_trash() -> Result<Vec<TrashView>, AppError> {
-    use crate::server::{app_context, human_bytes, require_user};
+    use engine::fsops::human_bytes;
+
+    use crate::server::{app_context, require_user};
     let user = require_user().await?;
     let jobs = app_context()?.engine.trash(user.id).await?;
     Ok(jobs
@@ -43,7 +45,9 @@ pub async fn list_trash() -> Result<Vec<TrashView>, AppError> {
 /// Removes for good the trashed files older than `days` days.
 #[server(endpoint = "trash/empty")]
 pub async fn empty_trash(days: u64) -> Result<String, AppError> {
-    use crate::server::{app_context, human_bytes, require_user};
+    use engine::fsops::human_bytes;
+
+    use crate::server::{app_context, require_user};
     let user = require_user().await?;
     let emptied = app_context()?.engine.empty_trash(user.id, days).await?;
     Ok(format!(

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use apply::{Fingerprint, JournalEntry, adopt, apply};
 pub(crate) use paths::{is_contained, normalize};
-pub(crate) use preview::human_bytes;
+pub use preview::human_bytes;
 pub use preview::{Preview, preview};
 pub use rate::{Rating, rate};
 pub use resolve::resolve;

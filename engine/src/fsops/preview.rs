@@ -100,8 +100,9 @@ fn size_of(path: &Path) -> u64 {
     })
 }
 
-/// Decimal units with one decimal place: `950 B`, `3.4 MB`.
-pub(crate) fn human_bytes(bytes: u64) -> String {
+/// Decimal units with one decimal place: `950 B`, `3.4 MB`. The one size
+/// format of DevOS: cards, pages, messages and the CLI.
+pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
     if bytes < 1000 {
         return format!("{bytes} B");

@@ -41,7 +41,8 @@ use crate::risk::Scope;
 use crate::sandbox;
 use crate::snapshot::SnapshotStore;
 use crate::store::{
-    JobFilter, JobRecord, LogLine, SavedPlan, StepRecord, Store, UserSettings, now_unix,
+    JobFilter, JobRecord, JobWithUndo, LogLine, SavedPlan, StepRecord, Store, UserSettings,
+    now_unix,
 };
 use crate::{Error, Result};
 
@@ -534,21 +535,26 @@ impl Engine {
             .ok_or_else(|| Error::NotFound(format!("job {job}")))
     }
 
-    /// A job with steps and output, when `user_id` owns it.
+    /// A job with steps and output, when `user_id` owns it: three queries
+    /// (the job with its undo state, its steps, its last log lines).
     pub async fn detail(&self, job: JobId, user_id: i64) -> Result<JobDetail> {
-        let record = self.owned(job, user_id).await?;
+        let Some(JobWithUndo {
+            job: record,
+            last_snapshot,
+            has_journal,
+        }) = self.store.job_with_undo_state(job, user_id).await?
+        else {
+            return Err(Error::NotFound(format!("job {job}")));
+        };
         let steps = self.store.steps(job).await?;
         let logs = self.store.logs(job, VIEW_LOG_LINES).await?;
-        let snapshot_undo = undo::snapshot_undo(&self.store.snapshots(job).await?);
+        let snapshot_undo = undo::snapshot_undo_after(last_snapshot);
         let is_final = record.status.is_final();
-        let can_undo = is_final
-            && (snapshot_undo == undo::SnapshotUndo::CanUndo
-                || !self.store.journal(job).await?.is_empty());
         Ok(JobDetail {
             job: record,
             steps,
             logs,
-            can_undo,
+            can_undo: is_final && (snapshot_undo == undo::SnapshotUndo::CanUndo || has_journal),
             can_redo: is_final && snapshot_undo == undo::SnapshotUndo::CanRedo,
         })
     }

@@ -31,7 +31,12 @@ pub(super) enum SnapshotUndo {
 
 /// The state a job's newest snapshot leaves it in.
 pub(super) fn snapshot_undo(rows: &[SnapshotRecord]) -> SnapshotUndo {
-    match rows.last().map(|r| r.phase) {
+    snapshot_undo_after(rows.last().map(|r| r.phase))
+}
+
+/// [`snapshot_undo`] from the phase of the newest snapshot alone.
+pub(super) fn snapshot_undo_after(last: Option<SnapshotPhase>) -> SnapshotUndo {
+    match last {
         None => SnapshotUndo::Nothing,
         Some(SnapshotPhase::Before | SnapshotPhase::After | SnapshotPhase::Redone) => {
             SnapshotUndo::CanUndo

@@ -139,11 +139,11 @@ pub struct SavedPlan<'a> {
     pub steps: &'a [StepRecord],
 }
 
-const JOB_COLUMNS: &str = "id, user_id, request, cwd, status, planner, interpretation, explanation, \
+pub(super) const JOB_COLUMNS: &str = "id, user_id, request, cwd, status, planner, interpretation, explanation, \
      risks, requires_approval, estimated_cost_micros, model_used, result, error, \
      approval_deadline_at, created_at, updated_at, started_at, finished_at, context";
 
-fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
+pub(super) fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
     let status: String = row.try_get("status")?;
     let risks: String = row.try_get("risks")?;
     Ok(JobRecord {

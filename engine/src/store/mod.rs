@@ -11,6 +11,7 @@ mod settings;
 mod snapshots;
 mod tokens;
 mod undo;
+mod undo_state;
 pub mod usage;
 mod users;
 
@@ -29,6 +30,7 @@ pub use reserve::{DiskReserve, is_disk_full};
 pub use settings::UserSettings;
 pub use snapshots::{SnapshotPhase, SnapshotRecord};
 pub use tokens::NewToken;
+pub use undo_state::JobWithUndo;
 pub use users::User;
 
 use crate::{Error, Result};

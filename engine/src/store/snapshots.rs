@@ -30,7 +30,7 @@ impl SnapshotPhase {
         }
     }
 
-    fn parse(text: &str) -> Result<Self> {
+    pub(super) fn parse(text: &str) -> Result<Self> {
         Ok(match text {
             "before" => Self::Before,
             "after" => Self::After,
