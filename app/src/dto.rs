@@ -9,6 +9,28 @@ pub struct UserView {
     pub name: String,
 }
 
+/// An API token in the Settings list (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    /// Row id, for revoking.
+    pub id: i64,
+    /// The label given at creation.
+    pub label: String,
+    /// "3 days ago".
+    pub created: String,
+    /// "used 5 minutes ago" or "never used".
+    pub last_used: String,
+}
+
+/// A token just created: the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTokenView {
+    /// The label given.
+    pub label: String,
+    /// The bearer token.
+    pub secret: String,
+}
+
 /// A job card's content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobView {

@@ -16,6 +16,8 @@ use crate::error::AppError;
 
 /// Session key holding the logged-in user's id.
 pub const SESSION_USER_ID: &str = "user_id";
+/// Session key holding the user's session epoch when the session began.
+pub const SESSION_EPOCH: &str = "epoch";
 
 /// Everything server functions and REST handlers share. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -53,18 +55,39 @@ pub async fn client_addr() -> String {
         .map_or_else(|_| "unknown".to_owned(), |info| info.0.ip().to_string())
 }
 
-/// The user of the current session, if any.
-pub async fn current_session_user() -> Result<Option<User>, AppError> {
-    let ctx = app_context()?;
-    let session = session().await?;
-    let user_id: Option<i64> = session.get(SESSION_USER_ID).await.map_err(|e| {
+/// The user of `session`, if it is logged in, the user still exists and
+/// the session was made in the user's current epoch (a password change or
+/// "sign out other sessions" ends the older ones). Pages, server functions,
+/// REST and the event socket all ask this.
+pub async fn user_of_session(
+    ctx: &AppContext,
+    session: &Session,
+) -> Result<Option<User>, AppError> {
+    let internal = |e: tower_sessions::session::Error| {
         tracing::error!(error = %e, "session store failed");
         AppError::Internal
-    })?;
-    match user_id {
-        Some(id) => Ok(ctx.store.user_by_id(id).await?),
-        None => Ok(None),
+    };
+    let Some(user_id) = session
+        .get::<i64>(SESSION_USER_ID)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let epoch = session
+        .get::<i64>(SESSION_EPOCH)
+        .await
+        .map_err(internal)?
+        .unwrap_or(0);
+    if epoch != ctx.store.session_epoch(user_id).await? {
+        return Ok(None);
     }
+    Ok(ctx.store.user_by_id(user_id).await?)
+}
+
+/// The user of the current session, if any.
+pub async fn current_session_user() -> Result<Option<User>, AppError> {
+    user_of_session(&app_context()?, &session().await?).await
 }
 
 /// The guard every protected server function calls first.
@@ -80,10 +103,24 @@ pub async fn start_session(user: &User) -> Result<(), AppError> {
         AppError::Internal
     };
     session.cycle_id().await.map_err(internal)?;
+    let epoch = app_context()?.store.session_epoch(user.id).await?;
     session
         .insert(SESSION_USER_ID, user.id)
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    keep_session_in_epoch(epoch).await
+}
+
+/// Moves the current session into `epoch` (after it started a new one).
+pub async fn keep_session_in_epoch(epoch: i64) -> Result<(), AppError> {
+    session()
+        .await?
+        .insert(SESSION_EPOCH, epoch)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session store failed");
+            AppError::Internal
+        })
 }
 
 /// Sets the page's Content-Security-Policy with the nonce Leptos put on its

@@ -177,6 +177,32 @@ pub async fn login(
     }
 }
 
+/// Changes a password after checking the current one (with the login
+/// backoff, so this is no side door for guessing); every session of the user
+/// ends. Returns the new session epoch, for the session making the change.
+pub async fn change_password(
+    store: &Store,
+    user: &User,
+    current: &str,
+    new: &str,
+    max_failures: u32,
+) -> Result<i64> {
+    match login(store, &user.name, current, max_failures).await? {
+        LoginOutcome::LoggedIn(_) => {}
+        LoginOutcome::Refused => {
+            return Err(Error::Invalid("the current password is wrong".into()));
+        }
+        LoginOutcome::Locked { wait_secs } => {
+            return Err(Error::Invalid(format!(
+                "too many wrong passwords; try again in {wait_secs} seconds"
+            )));
+        }
+    }
+    validate_new_account(&user.name, new)?;
+    let hash = hash_password(new.to_owned()).await?;
+    store.set_password_hash(user.id, &hash).await
+}
+
 /// Mints an API token for a user: returns the secret (shown once) after storing its hash.
 pub async fn create_token(store: &Store, user_name: &str, label: &str) -> Result<String> {
     let user = store

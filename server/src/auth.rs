@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use engine::store::User;
 use tower_sessions::Session;
 
-use app::server::{AppContext, SESSION_USER_ID};
+use app::server::AppContext;
 
 use crate::error::ApiError;
 
@@ -24,16 +24,11 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/ws/")
 }
 
-/// The session's user, if the session is valid and the user still exists.
+/// The session's user, if the session is valid, current and the user still exists.
 pub async fn session_user(ctx: &AppContext, session: &Session) -> Result<Option<User>, ApiError> {
-    let user_id: Option<i64> = session.get(SESSION_USER_ID).await.map_err(|e| {
-        tracing::error!(error = %e, "session store failed");
-        ApiError::Internal
-    })?;
-    match user_id {
-        Some(id) => Ok(ctx.store.user_by_id(id).await?),
-        None => Ok(None),
-    }
+    app::server::user_of_session(ctx, session)
+        .await
+        .map_err(|_| ApiError::Internal)
 }
 
 /// Redirects page requests without a session to `/login?next=…`.

@@ -1,6 +1,7 @@
 //! Server functions, one file per resource. Each is a public HTTP endpoint
 //! under `/api/<resource>/<action>` and starts with the auth guard.
 
+pub mod access;
 pub mod auth;
 pub mod context;
 pub mod jobs;

@@ -6,4 +6,5 @@ pub mod history;
 pub mod login;
 pub mod preferences;
 pub mod settings;
+pub mod settings_access;
 pub mod setup;

@@ -1,4 +1,5 @@
-//! Settings: how this DevOS is set up (sandbox, context, models, budgets).
+//! Settings: how this DevOS is set up (sandbox, context, models, budgets),
+//! its trash and undo snapshots, and access (tokens, password, sessions).
 
 use leptos::prelude::*;
 
@@ -6,6 +7,7 @@ use crate::api::jobs::UndoJob;
 use crate::api::overview::settings_overview;
 use crate::api::snapshots::{DropSnapshots, snapshot_usage};
 use crate::api::trash::{EmptyTrash, list_trash};
+use crate::routes::settings_access::AccessSection;
 
 /// The Settings page.
 #[component]
@@ -42,6 +44,7 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <AccessSection/>
             <TrashSection/>
             <SnapshotSection/>
         </section>

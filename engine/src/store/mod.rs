@@ -29,7 +29,7 @@ pub use logins::LoginAttempt;
 pub use reserve::{DiskReserve, is_disk_full};
 pub use settings::UserSettings;
 pub use snapshots::{SnapshotPhase, SnapshotRecord};
-pub use tokens::NewToken;
+pub use tokens::{NewToken, TokenSummary};
 pub use undo_state::JobWithUndo;
 pub use users::User;
 

@@ -4,6 +4,19 @@ use super::{Store, now_unix};
 use crate::Result;
 use crate::store::User;
 
+/// A token as its owner sees it (never the secret, never the hash).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenSummary {
+    /// Row id, for revoking.
+    pub id: i64,
+    /// The label given at creation.
+    pub label: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, to the minute; `None` until first used.
+    pub last_used_at: Option<i64>,
+}
+
 /// How precisely a token's last use is recorded.
 const LAST_USE_RESOLUTION_SECS: i64 = 60;
 
@@ -68,5 +81,27 @@ impl Store {
             name,
             created_at,
         }))
+    }
+
+    /// The user's tokens, newest first.
+    pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenSummary>> {
+        Ok(sqlx::query_as::<_, TokenSummary>(
+            "SELECT id, label, created_at, last_used_at FROM api_tokens
+             WHERE user_id = ? ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Deletes one of the user's tokens; true when it existed. A request
+    /// with it gets 401 from then on (tokens are looked up on every request).
+    pub async fn revoke_token(&self, user_id: i64, id: i64) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE id = ? AND user_id = ?")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

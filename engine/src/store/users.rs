@@ -90,4 +90,37 @@ impl Store {
                 .await?,
         )
     }
+
+    /// The user's session epoch: a session made in an older one is over.
+    pub async fn session_epoch(&self, user_id: i64) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    /// Starts a new session epoch (every existing session ends); returns it.
+    pub async fn bump_session_epoch(&self, user_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ? RETURNING session_epoch",
+        )
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Replaces the password hash and starts a new session epoch; returns it.
+    pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1
+             WHERE id = ? RETURNING session_epoch",
+        )
+        .bind(password_hash)
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
 }

@@ -1,5 +1,6 @@
 //! Test cases and the shared harness.
 
+mod access;
 mod ask;
 mod auth;
 mod aws;

@@ -1,0 +1,115 @@
+//! Access on the Settings page: API tokens (create, shown once; list with
+//! last use; revoke), the password, and signing out other sessions.
+
+use leptos::prelude::*;
+
+use crate::dto::{NewTokenView, TokenView};
+use crate::error::AppError;
+
+/// "just now", "5 minutes ago", "3 days ago".
+#[cfg(feature = "ssr")]
+fn ago(now: i64, then: i64) -> String {
+    let secs = (now - then).max(0);
+    let (count, unit) = match secs {
+        0..60 => return "just now".to_owned(),
+        60..3_600 => (secs / 60, "minute"),
+        3_600..86_400 => (secs / 3_600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("{count} {unit}{} ago", if count == 1 { "" } else { "s" })
+}
+
+/// The user's API tokens, newest first.
+#[server(endpoint = "access/tokens")]
+pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    let now = engine::store::now_unix();
+    let tokens = app_context()?.store.list_tokens(user.id).await?;
+    Ok(tokens
+        .into_iter()
+        .map(|token| TokenView {
+            id: token.id,
+            label: token.label,
+            created: ago(now, token.created_at),
+            last_used: token.last_used_at.map_or_else(
+                || "never used".to_owned(),
+                |at| format!("used {}", ago(now, at)),
+            ),
+        })
+        .collect())
+}
+
+/// Mints a token; its secret is in the answer and nowhere else, ever.
+#[server(endpoint = "access/create_token")]
+pub async fn create_token(label: String) -> Result<NewTokenView, AppError> {
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 64 {
+        return Err(AppError::Invalid(
+            "give the token a label of 1 to 64 characters".into(),
+        ));
+    }
+    let secret = engine::auth::create_token(&app_context()?.store, &user.name, label).await?;
+    Ok(NewTokenView {
+        label: label.to_owned(),
+        secret,
+    })
+}
+
+/// Revokes a token: requests with it get 401 from now on.
+#[server(endpoint = "access/revoke_token")]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    if app_context()?.store.revoke_token(user.id, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("token {id}")))
+    }
+}
+
+/// Changes the password; every other session of the user ends.
+#[server(endpoint = "access/change_password")]
+pub async fn change_password(
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<String, AppError> {
+    use crate::server::{app_context, keep_session_in_epoch, require_user};
+    let user = require_user().await?;
+    if new != confirm {
+        return Err(AppError::Invalid("the two new passwords differ".into()));
+    }
+    let ctx = app_context()?;
+    let max_failures = ctx.config.server.login_failures_before_lockout;
+    let epoch =
+        engine::auth::change_password(&ctx.store, &user, &current, &new, max_failures).await?;
+    keep_session_in_epoch(epoch).await?;
+    Ok("password changed; your other sessions are signed out".to_owned())
+}
+
+/// Ends every session of the user but this one.
+#[server(endpoint = "access/sign_out_others")]
+pub async fn sign_out_other_sessions() -> Result<String, AppError> {
+    use crate::server::{app_context, keep_session_in_epoch, require_user};
+    let user = require_user().await?;
+    let epoch = app_context()?.store.bump_session_epoch(user.id).await?;
+    keep_session_in_epoch(epoch).await?;
+    Ok("every other session is signed out".to_owned())
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::ago;
+
+    #[test]
+    fn ages_read_like_speech() {
+        assert_eq!(ago(100, 100), "just now");
+        assert_eq!(ago(160, 100), "1 minute ago");
+        assert_eq!(ago(100 + 7_200, 100), "2 hours ago");
+        assert_eq!(ago(100 + 3 * 86_400, 100), "3 days ago");
+        assert_eq!(ago(100, 200), "just now");
+    }
+}
