@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `user add|unlock`, `token create`,
+//! The command line: `serve` (default), `user add|unlock`, `token create|list|revoke`,
 //! `check-command`, `ask`, `eval`, and the hidden `reap` helper.
 //! Output meant for the user is written to stdout/stderr with `writeln!`.
 
@@ -119,6 +119,20 @@ pub enum TokenAction {
         #[arg(long)]
         save: bool,
     },
+    /// List a user's tokens: id, label, created, last used (never secrets).
+    List {
+        /// Whose tokens.
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a token by id (from `devos token list`); it is refused at once.
+    Revoke {
+        /// Whose token.
+        #[arg(long)]
+        user: String,
+        /// The token's id.
+        id: i64,
+    },
 }
 
 /// `devos reap`: blocks until stdin closes, then kills the listed groups.
@@ -223,6 +237,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Eval { file, only } => crate::commands::eval(&file, only.as_deref()).await?,
         Command::Token {
+            action: TokenAction::List { user },
+        } => {
+            let store = open_store(&config).await?;
+            let owner = find_user(&store, &user).await?;
+            let mut out = std::io::stdout().lock();
+            for token in store.list_tokens(owner.id).await? {
+                let last = token.last_used_at.map_or_else(
+                    || "never used".to_owned(),
+                    |at| format!("last used {}", unix_date(at)),
+                );
+                writeln!(
+                    out,
+                    "{}\t{}\tcreated {}\t{last}",
+                    token.id,
+                    token.label,
+                    unix_date(token.created_at)
+                )?;
+            }
+        }
+        Command::Token {
+            action: TokenAction::Revoke { user, id },
+        } => {
+            let store = open_store(&config).await?;
+            let owner = find_user(&store, &user).await?;
+            if !store.revoke_token(owner.id, id).await? {
+                bail!("{user} has no token {id} (see `devos token list --user {user}`)");
+            }
+            writeln!(
+                std::io::stdout().lock(),
+                "revoked token {id}; requests with it get 401 now"
+            )?;
+        }
+        Command::Token {
             action: TokenAction::Create { user, label, save },
         } => {
             let store = open_store(&config).await?;
@@ -245,6 +292,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn find_user(store: &Store, name: &str) -> anyhow::Result<engine::store::User> {
+    store
+        .user_by_name(name)
+        .await?
+        .with_context(|| format!("no user named `{name}`"))
+}
+
+/// `2026-12-02 14:05 UTC`.
+fn unix_date(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| at.to_string())
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {

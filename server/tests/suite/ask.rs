@@ -25,7 +25,7 @@ async fn ask(server: &LiveServer, args: &[&str], stdin: &str) -> Output {
     output_with_stdin(server.devos().arg("ask").args(args), stdin).await
 }
 
-fn text(bytes: &[u8]) -> String {
+fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -44,12 +44,12 @@ async fn an_approval_answered_on_stdin_runs_the_job_on_the_server() {
         "n\n",
     )
     .await;
-    let out = text(&refused.stdout);
+    let out = text_of(&refused.stdout);
     assert_eq!(
         refused.status.code(),
         Some(3),
         "{out}\n{}",
-        text(&refused.stderr)
+        text_of(&refused.stderr)
     );
     assert!(out.contains("Run this? [y/N]"), "{out}");
     assert!(out.contains("rejected"), "{out}");
@@ -61,12 +61,12 @@ async fn an_approval_answered_on_stdin_runs_the_job_on_the_server() {
         "y\n",
     )
     .await;
-    let out = text(&approved.stdout);
+    let out = text_of(&approved.stdout);
     assert_eq!(
         approved.status.code(),
         Some(0),
         "{out}\n{}",
-        text(&approved.stderr)
+        text_of(&approved.stderr)
     );
     assert!(out.contains("completed"), "{out}");
     assert!(!work.path().join("old.tmp").exists(), "{out}");
@@ -96,12 +96,12 @@ async fn json_output_is_the_final_status_and_the_log_streams_to_stdout() {
         streamed.status.code(),
         Some(0),
         "{}",
-        text(&streamed.stderr)
+        text_of(&streamed.stderr)
     );
     assert!(
-        text(&streamed.stdout).contains("notes.md"),
+        text_of(&streamed.stdout).contains("notes.md"),
         "{}",
-        text(&streamed.stdout)
+        text_of(&streamed.stdout)
     );
 
     let output = ask(
@@ -110,11 +110,11 @@ async fn json_output_is_the_final_status_and_the_log_streams_to_stdout() {
         "",
     )
     .await;
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{}", text_of(&output.stderr));
     let job: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
     assert_eq!(job["status"], "completed", "{job}");
     assert!(
-        text(&output.stderr).contains("job "),
+        text_of(&output.stderr).contains("job "),
         "the plan goes to stderr"
     );
 }
@@ -125,18 +125,69 @@ async fn without_a_server_or_a_token_ask_says_what_to_do() {
     let no_token = ask(&server, &["list the files"], "").await;
     assert_eq!(no_token.status.code(), Some(2));
     assert!(
-        text(&no_token.stderr).contains("devos token create"),
+        text_of(&no_token.stderr).contains("devos token create"),
         "{}",
-        text(&no_token.stderr)
+        text_of(&no_token.stderr)
     );
 
     save_token(&server).await;
     server.stop_with("TERM").await;
     let stopped = ask(&server, &["list the files"], "").await;
     assert_eq!(stopped.status.code(), Some(2));
-    let message = text(&stopped.stderr);
+    let message = text_of(&stopped.stderr);
     assert!(
         message.contains("not running") && message.contains("--local"),
         "{message}"
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_listed_and_revoked_from_the_terminal() {
+    let server = LiveServer::start().await;
+    save_token(&server).await;
+    let listed = output_with_stdin(
+        server.devos().args(["token", "list", "--user", "tester"]),
+        "",
+    )
+    .await;
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+    // The harness's token and the saved one.
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(!text.contains("dvs_"), "never a secret: {text}");
+    let newest = text
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+    let revoked = output_with_stdin(
+        server
+            .devos()
+            .args(["token", "revoke", "--user", "tester", &newest]),
+        "",
+    )
+    .await;
+    assert!(revoked.status.success(), "{revoked:?}");
+    let refused = ask(&server, &["list the files"], "").await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text_of(&refused.stderr).contains("refused the saved token"),
+        "{}",
+        text_of(&refused.stderr)
+    );
+    let again = output_with_stdin(
+        server
+            .devos()
+            .args(["token", "revoke", "--user", "tester", &newest]),
+        "",
+    )
+    .await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text_of(&again.stderr).starts_with("devos: tester has no token"),
+        "{}",
+        text_of(&again.stderr)
     );
 }
