@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{ApprovalDecision, Engine, JobDetail};
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
-use crate::store::now_unix;
+use crate::store::{Outcome, now_unix};
 use crate::{Error, Result};
 
 impl Engine {
@@ -38,7 +38,16 @@ impl Engine {
         } else {
             JobStatus::Rejected
         };
-        if !self.store.transition(job, JobStatus::Pending, next).await? {
+        let note = if decision.note.trim().is_empty() {
+            "rejected".to_owned()
+        } else {
+            format!("rejected: {}", decision.note.trim())
+        };
+        let outcome = (!decision.approved).then(|| Outcome::error(&note));
+        if !self
+            .set_status(job, JobStatus::Pending, next, outcome)
+            .await?
+        {
             return Err(Error::Conflict(format!(
                 "job {job} changed while deciding; reload it"
             )));
@@ -55,15 +64,6 @@ impl Engine {
         if decision.remember {
             self.remember(user_id, &record, decision.approved).await?;
         }
-        if !decision.approved {
-            let note = if decision.note.trim().is_empty() {
-                "rejected".to_owned()
-            } else {
-                format!("rejected: {}", decision.note.trim())
-            };
-            self.store.set_outcome(job, None, Some(&note)).await?;
-        }
-        self.publish_status(job).await?;
         if decision.approved {
             self.spawn_run(job, user_id);
         }
@@ -105,13 +105,14 @@ impl Engine {
             if finished.is_err() {
                 tracing::warn!(%job, "cancelled job did not stop within 15 s");
             }
-        } else if self
-            .store
-            .transition(job, record.status, JobStatus::Cancelled)
-            .await?
-        {
-            self.store.set_outcome(job, None, Some("cancelled")).await?;
-            self.publish_status(job).await?;
+        } else {
+            self.set_status(
+                job,
+                record.status,
+                JobStatus::Cancelled,
+                Some(Outcome::error("cancelled")),
+            )
+            .await?;
         }
         self.detail(job, user_id).await
     }

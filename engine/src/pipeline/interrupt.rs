@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::Engine;
 use crate::job::JobStatus;
+use crate::store::Outcome;
 use crate::{Error, Result};
 
 /// Logged at the running step when a shutdown stopped it.
@@ -93,19 +94,22 @@ impl Engine {
                 tracing::warn!(%job, step = idx, stopped, "stopped a step left by the last run");
                 notes.push((idx, restart_note(stopped)));
             }
+            let message = interrupted_message(status);
             if self
-                .store
-                .transition(job, status, JobStatus::Interrupted)
+                .set_status(
+                    job,
+                    status,
+                    JobStatus::Interrupted,
+                    Some(Outcome::error(&message)),
+                )
                 .await?
             {
                 for (idx, note) in &notes {
                     self.store.append_logs(job, *idx, &[("info", note)]).await?;
                 }
-                let message = interrupted_message(status);
                 self.store
                     .append_logs(job, 0, &[("info", &message)])
                     .await?;
-                self.store.set_outcome(job, None, Some(&message)).await?;
                 tracing::warn!(%job, "job marked interrupted at start-up");
             }
         }

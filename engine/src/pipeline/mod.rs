@@ -41,8 +41,8 @@ use crate::risk::Scope;
 use crate::sandbox;
 use crate::snapshot::SnapshotStore;
 use crate::store::{
-    JobFilter, JobRecord, JobWithUndo, LogLine, SavedPlan, StepRecord, Store, UserSettings,
-    now_unix,
+    JobFilter, JobRecord, JobWithUndo, LogLine, Outcome, SavedPlan, StepRecord, Store,
+    UserSettings, now_unix,
 };
 use crate::{Error, Result};
 
@@ -249,20 +249,16 @@ impl Engine {
     async fn expire_due(&self) -> Result<()> {
         let now = now_unix();
         for (job, _, deadline) in self.store.jobs_in(&[JobStatus::Pending]).await? {
-            if deadline.is_some_and(|d| d <= now)
-                && self
-                    .store
-                    .transition(job, JobStatus::Pending, JobStatus::Expired)
-                    .await?
-            {
-                self.store
-                    .set_outcome(
-                        job,
-                        None,
-                        Some("nobody approved this job before its approval timeout"),
-                    )
-                    .await?;
-                self.publish_status(job).await?;
+            if deadline.is_some_and(|d| d <= now) {
+                self.set_status(
+                    job,
+                    JobStatus::Pending,
+                    JobStatus::Expired,
+                    Some(Outcome::error(
+                        "nobody approved this job before its approval timeout",
+                    )),
+                )
+                .await?;
             }
         }
         Ok(())
@@ -492,11 +488,9 @@ impl Engine {
             }
             Decision::Prompt => {
                 if self
-                    .store
-                    .transition(job, JobStatus::Planning, JobStatus::Pending)
+                    .set_status(job, JobStatus::Planning, JobStatus::Pending, None)
                     .await?
                 {
-                    self.publish_status(job).await?;
                     self.events.publish(Event::ApprovalRequest {
                         job_id: job,
                         user_id,
@@ -508,11 +502,9 @@ impl Engine {
             }
             Decision::Allow => {
                 if self
-                    .store
-                    .transition(job, JobStatus::Planning, JobStatus::Approved)
+                    .set_status(job, JobStatus::Planning, JobStatus::Approved, None)
                     .await?
                 {
-                    self.publish_status(job).await?;
                     self.spawn_run(job, user_id);
                 }
                 Ok(())
@@ -521,11 +513,27 @@ impl Engine {
     }
 
     async fn fail(&self, job: JobId, from: JobStatus, message: &str) -> Result<()> {
-        if self.store.transition(job, from, JobStatus::Failed).await? {
-            self.store.set_outcome(job, None, Some(message)).await?;
+        self.set_status(job, from, JobStatus::Failed, Some(Outcome::error(message)))
+            .await?;
+        Ok(())
+    }
+
+    /// The one way a job changes status: persisted with its outcome in one
+    /// write, then published to the live streams. False when the job was no
+    /// longer `from` (another decision, a cancel or the expiry got there
+    /// first); nothing is published then.
+    async fn set_status(
+        &self,
+        job: JobId,
+        from: JobStatus,
+        to: JobStatus,
+        outcome: Option<Outcome<'_>>,
+    ) -> Result<bool> {
+        let changed = self.store.transition(job, from, to, outcome).await?;
+        if changed {
             self.publish_status(job).await?;
         }
-        Ok(())
+        Ok(changed)
     }
 
     async fn owned(&self, job: JobId, user_id: i64) -> Result<JobRecord> {

@@ -16,7 +16,7 @@ use crate::fsops::{self, FileOp};
 use crate::job::{JobId, JobStatus};
 use crate::plan::{SafetyLevel, StepAction};
 use crate::sandbox::{self, ResourceLimits, SandboxPolicy};
-use crate::store::StepRecord;
+use crate::store::{Outcome, StepRecord};
 use crate::{Error, Result};
 
 /// Largest `result` text kept for a job.
@@ -74,13 +74,11 @@ impl Engine {
 
     async fn run_job(&self, job: JobId, user_id: i64, cancel: &CancellationToken) -> Result<()> {
         if !self
-            .store
-            .transition(job, JobStatus::Approved, JobStatus::Executing)
+            .set_status(job, JobStatus::Approved, JobStatus::Executing, None)
             .await?
         {
             return Ok(());
         }
-        self.publish_status(job).await?;
         let record = self.owned(job, user_id).await?;
         let steps = self.store.steps(job).await?;
         let tmp_dir = self.job_tmp_dir(job);
@@ -120,10 +118,9 @@ impl Engine {
                         .await?;
                     self.skip_rest(job, &steps, step.idx).await?;
                     let message = format!("step {} failed: {error}", step.idx + 1);
-                    self.store
-                        .set_outcome(job, Some(&result), Some(&message))
-                        .await?;
-                    return self.finish(job, JobStatus::Failed).await;
+                    return self
+                        .finish(job, JobStatus::Failed, &result, Some(&message))
+                        .await;
                 }
                 StepEnd::Cancelled if self.is_shutting_down() => {
                     self.store
@@ -132,29 +129,28 @@ impl Engine {
                     self.skip_rest(job, &steps, step.idx).await?;
                     self.log_info(job, user_id, step.idx, interrupt::SHUTDOWN_NOTE)
                         .await?;
-                    self.store
-                        .set_outcome(
-                            job,
-                            Some(&result),
-                            Some(&interrupt::interrupted_message(JobStatus::Executing)),
-                        )
-                        .await?;
-                    return self.finish(job, JobStatus::Interrupted).await;
+                    let message = interrupt::interrupted_message(JobStatus::Executing);
+                    return self
+                        .finish(job, JobStatus::Interrupted, &result, Some(&message))
+                        .await;
                 }
                 StepEnd::Cancelled => {
                     self.store
                         .set_step_status(job, step.idx, "failed", None)
                         .await?;
                     self.skip_rest(job, &steps, step.idx).await?;
-                    self.store
-                        .set_outcome(job, Some(&result), Some("cancelled while running"))
-                        .await?;
-                    return self.finish(job, JobStatus::Cancelled).await;
+                    return self
+                        .finish(
+                            job,
+                            JobStatus::Cancelled,
+                            &result,
+                            Some("cancelled while running"),
+                        )
+                        .await;
                 }
             }
         }
-        self.store.set_outcome(job, Some(&result), None).await?;
-        self.finish(job, JobStatus::Completed).await
+        self.finish(job, JobStatus::Completed, &result, None).await
     }
 
     /// Runs one step: a process for bash/python, the engine itself for file ops.
@@ -175,16 +171,27 @@ impl Engine {
         })
     }
 
-    async fn finish(&self, job: JobId, status: JobStatus) -> Result<()> {
+    /// Ends an executing job with what its steps printed and, unless it
+    /// completed, why.
+    async fn finish(
+        &self,
+        job: JobId,
+        status: JobStatus,
+        result: &str,
+        error: Option<&str>,
+    ) -> Result<()> {
         self.snapshot_after(job).await;
-        self.store
-            .transition(job, JobStatus::Executing, status)
-            .await?;
         let tmp_dir = self.job_tmp_dir(job);
         if let Err(error) = std::fs::remove_dir_all(&tmp_dir) {
             tracing::debug!(%job, %error, "job temp dir not removed");
         }
-        self.publish_status(job).await
+        let outcome = Outcome {
+            result: Some(result),
+            error,
+        };
+        self.set_status(job, JobStatus::Executing, status, Some(outcome))
+            .await?;
+        Ok(())
     }
 
     async fn skip_rest(&self, job: JobId, steps: &[StepRecord], failed: usize) -> Result<()> {

@@ -139,6 +139,25 @@ pub struct SavedPlan<'a> {
     pub steps: &'a [StepRecord],
 }
 
+/// What a job ended with: its output, and why it did not complete.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome<'a> {
+    /// What the steps printed (capped).
+    pub result: Option<&'a str>,
+    /// Why it failed, was rejected, cancelled, expired or interrupted.
+    pub error: Option<&'a str>,
+}
+
+impl<'a> Outcome<'a> {
+    /// An outcome with only a reason.
+    pub fn error(error: &'a str) -> Self {
+        Self {
+            result: None,
+            error: Some(error),
+        }
+    }
+}
+
 pub(super) const JOB_COLUMNS: &str = "id, user_id, request, cwd, status, planner, interpretation, explanation, \
      risks, requires_approval, estimated_cost_micros, model_used, result, error, \
      approval_deadline_at, created_at, updated_at, started_at, finished_at, context";
@@ -252,19 +271,31 @@ impl Store {
         Ok(())
     }
 
-    /// Moves a job from `from` to `to`; `Ok(false)` when it is no longer in `from`.
-    /// An illegal transition is an error, whatever the current state.
-    pub async fn transition(&self, job: JobId, from: JobStatus, to: JobStatus) -> Result<bool> {
+    /// Moves a job from `from` to `to` and records its outcome in the same
+    /// write (so a crash never leaves a final status without its reason);
+    /// false when the job was no longer `from`. Callers go through
+    /// `Engine::set_status`, which also publishes the change.
+    pub async fn transition(
+        &self,
+        job: JobId,
+        from: JobStatus,
+        to: JobStatus,
+        outcome: Option<Outcome<'_>>,
+    ) -> Result<bool> {
         if !from.can_become(to) {
             return Err(Error::Conflict(format!(
                 "a job cannot go from {from} to {to}"
             )));
         }
         let now = now_unix();
+        let (set_outcome, result, error) =
+            outcome.map_or((false, None, None), |o| (true, o.result, o.error));
         let changed = sqlx::query(
             "UPDATE jobs SET status = ?, updated_at = ?,
                 started_at = CASE WHEN ? = 'executing' THEN ? ELSE started_at END,
-                finished_at = CASE WHEN ? THEN ? ELSE finished_at END
+                finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
+                result = CASE WHEN ? THEN ? ELSE result END,
+                error = CASE WHEN ? THEN ? ELSE error END
              WHERE id = ? AND status = ?",
         )
         .bind(to.as_str())
@@ -273,6 +304,10 @@ impl Store {
         .bind(now)
         .bind(to.is_final())
         .bind(now)
+        .bind(set_outcome)
+        .bind(result)
+        .bind(set_outcome)
+        .bind(error)
         .bind(job.0)
         .bind(from.as_str())
         .execute(&self.pool)
@@ -285,23 +320,6 @@ impl Store {
     pub async fn set_job_context(&self, job: JobId, context: &str) -> Result<()> {
         sqlx::query("UPDATE jobs SET context = ? WHERE id = ?")
             .bind(context)
-            .bind(job.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Records the outcome text of a job.
-    pub async fn set_outcome(
-        &self,
-        job: JobId,
-        result: Option<&str>,
-        error: Option<&str>,
-    ) -> Result<()> {
-        sqlx::query("UPDATE jobs SET result = ?, error = ?, updated_at = ? WHERE id = ?")
-            .bind(result)
-            .bind(error)
-            .bind(now_unix())
             .bind(job.0)
             .execute(&self.pool)
             .await?;

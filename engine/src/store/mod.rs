@@ -24,7 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use audit::AuditEvent;
 pub use backup::{DataDirLock, Restored, database_path, inspect_database, restore};
-pub use jobs::{JobFilter, JobRecord, LogLine, SavedPlan, StepRecord};
+pub use jobs::{JobFilter, JobRecord, LogLine, Outcome, SavedPlan, StepRecord};
 pub use logins::LoginAttempt;
 pub use reserve::{DiskReserve, is_disk_full};
 pub use settings::UserSettings;
