@@ -212,7 +212,7 @@ mod convert {
                 reasons: step.reasons,
                 preview: step.preview,
                 undoable: step.undoable,
-                status: step.status,
+                status: step.status.as_str().to_owned(),
             }
         }
     }

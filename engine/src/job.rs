@@ -126,6 +126,74 @@ impl FromStr for JobStatus {
     }
 }
 
+/// Where one step of a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    /// Not started.
+    Pending,
+    /// Running now.
+    Running,
+    /// Finished successfully.
+    Done,
+    /// Finished with an error (exit code, timeout, refusal).
+    Failed,
+    /// Not run because an earlier step ended the job.
+    Skipped,
+    /// Stopped by a person's cancel.
+    Cancelled,
+    /// Stopped because DevOS shut down.
+    Interrupted,
+}
+
+impl StepStatus {
+    /// Every status, in the order a step can reach them.
+    pub const ALL: [Self; 7] = [
+        Self::Pending,
+        Self::Running,
+        Self::Done,
+        Self::Failed,
+        Self::Skipped,
+        Self::Cancelled,
+        Self::Interrupted,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Cancelled => "cancelled",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    /// Whether the step will not change again.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Pending | Self::Running)
+    }
+}
+
+impl fmt::Display for StepStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for StepStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| format!("unknown step status `{text}`"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

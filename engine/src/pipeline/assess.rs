@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::aws;
 use crate::fsops;
+use crate::job::StepStatus;
 use crate::plan::{Decision, Plan, SafetyLevel, StepAction};
 use crate::policy::Policy;
 use crate::risk::{self, Scope};
@@ -62,7 +63,7 @@ pub fn assess_plan(
             preview: String::new(),
             undoable: false,
             network: false,
-            status: "pending".into(),
+            status: StepStatus::Pending,
             exit_code: None,
         };
         let mut subjects = None;

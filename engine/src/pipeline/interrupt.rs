@@ -104,6 +104,7 @@ impl Engine {
                 )
                 .await?
             {
+                self.store.settle_interrupted_steps(job).await?;
                 for (idx, note) in &notes {
                     self.store.append_logs(job, *idx, &[("info", note)]).await?;
                 }

@@ -101,10 +101,7 @@ fn progress(steps: &[StepRecord]) -> f32 {
     if steps.is_empty() {
         return 0.0;
     }
-    let done = steps
-        .iter()
-        .filter(|s| matches!(s.status.as_str(), "done" | "failed" | "skipped"))
-        .count();
+    let done = steps.iter().filter(|s| s.status.is_final()).count();
     #[expect(clippy::cast_precision_loss, reason = "step counts are tiny")]
     let fraction = done as f32 / steps.len() as f32;
     fraction

@@ -13,7 +13,7 @@ use super::{Engine, interrupt};
 use crate::events::Event;
 use crate::executor::{self, ExecLimits, Interpreter, OutcomeKind, OutputStream, StepCommand};
 use crate::fsops::{self, FileOp};
-use crate::job::{JobId, JobStatus};
+use crate::job::{JobId, JobStatus, StepStatus};
 use crate::plan::{SafetyLevel, StepAction};
 use crate::sandbox::{self, ResourceLimits, SandboxPolicy};
 use crate::store::{Outcome, StepRecord};
@@ -94,7 +94,7 @@ impl Engine {
         let mut result = String::new();
         for step in &steps {
             self.store
-                .set_step_status(job, step.idx, "running", None)
+                .set_step_status(job, step.idx, StepStatus::Running, None)
                 .await?;
             self.publish_status(job).await?;
             // Typed file steps do not watch the token, so check between steps.
@@ -108,13 +108,13 @@ impl Engine {
             match end {
                 StepEnd::Done(output) => {
                     self.store
-                        .set_step_status(job, step.idx, "done", Some(0))
+                        .set_step_status(job, step.idx, StepStatus::Done, Some(0))
                         .await?;
                     push_capped(&mut result, &output);
                 }
                 StepEnd::Failed(error, code) => {
                     self.store
-                        .set_step_status(job, step.idx, "failed", code)
+                        .set_step_status(job, step.idx, StepStatus::Failed, code)
                         .await?;
                     self.skip_rest(job, &steps, step.idx).await?;
                     let message = format!("step {} failed: {error}", step.idx + 1);
@@ -124,7 +124,7 @@ impl Engine {
                 }
                 StepEnd::Cancelled if self.is_shutting_down() => {
                     self.store
-                        .set_step_status(job, step.idx, "failed", None)
+                        .set_step_status(job, step.idx, StepStatus::Interrupted, None)
                         .await?;
                     self.skip_rest(job, &steps, step.idx).await?;
                     self.log_info(job, user_id, step.idx, interrupt::SHUTDOWN_NOTE)
@@ -136,7 +136,7 @@ impl Engine {
                 }
                 StepEnd::Cancelled => {
                     self.store
-                        .set_step_status(job, step.idx, "failed", None)
+                        .set_step_status(job, step.idx, StepStatus::Cancelled, None)
                         .await?;
                     self.skip_rest(job, &steps, step.idx).await?;
                     return self
@@ -197,7 +197,7 @@ impl Engine {
     async fn skip_rest(&self, job: JobId, steps: &[StepRecord], failed: usize) -> Result<()> {
         for step in steps.iter().filter(|s| s.idx > failed) {
             self.store
-                .set_step_status(job, step.idx, "skipped", None)
+                .set_step_status(job, step.idx, StepStatus::Skipped, None)
                 .await?;
         }
         Ok(())

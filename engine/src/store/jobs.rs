@@ -10,7 +10,7 @@ use sqlx::Row as _;
 
 use super::{Store, now_unix};
 use crate::fsops::FileOp;
-use crate::job::{JobId, JobStatus};
+use crate::job::{JobId, JobStatus, StepStatus};
 use crate::lifetime::{Process, StepProcess};
 use crate::plan::{Decision, SafetyLevel, StepAction};
 use crate::{Error, Result};
@@ -84,8 +84,8 @@ pub struct StepRecord {
     /// Whether it reaches the network (the sandbox lets it connect out).
     #[serde(default)]
     pub network: bool,
-    /// `pending`, `running`, `done`, `failed`, `skipped`.
-    pub status: String,
+    /// Where the step is.
+    pub status: StepStatus,
     /// Exit code of a finished process step.
     pub exit_code: Option<i32>,
 }
@@ -426,11 +426,30 @@ impl Store {
                     preview: row.try_get("preview")?,
                     undoable: row.try_get("undoable")?,
                     network: row.try_get("network")?,
-                    status: row.try_get("status")?,
+                    status: row
+                        .try_get::<String, _>("status")?
+                        .parse()
+                        .map_err(Error::Invalid)?,
                     exit_code: row.try_get("exit_code")?,
                 })
             })
             .collect()
+    }
+
+    /// After a crash: the job's running step becomes `interrupted` and the
+    /// steps after it `skipped`.
+    pub async fn settle_interrupted_steps(&self, job: JobId) -> Result<()> {
+        sqlx::query(
+            "UPDATE steps SET
+                status = CASE status WHEN 'running' THEN 'interrupted' ELSE 'skipped' END,
+                finished_at = ?
+             WHERE job_id = ? AND status IN ('running', 'pending')",
+        )
+        .bind(now_unix())
+        .bind(job.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Updates one step's status (and exit code).
@@ -438,14 +457,15 @@ impl Store {
         &self,
         job: JobId,
         idx: usize,
-        status: &str,
+        status: StepStatus,
         exit_code: Option<i32>,
     ) -> Result<()> {
         let now = now_unix();
+        let status = status.as_str();
         sqlx::query(
             "UPDATE steps SET status = ?, exit_code = COALESCE(?, exit_code),
                 started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END,
-                finished_at = CASE WHEN ? IN ('done', 'failed') THEN ? ELSE finished_at END
+                finished_at = CASE WHEN ? IN ('done', 'failed', 'cancelled', 'interrupted') THEN ? ELSE finished_at END
              WHERE job_id = ? AND idx = ?",
         )
         .bind(status)

@@ -78,8 +78,8 @@ pub struct StepView {
     pub preview: String,
     /// Whether undo can revert it.
     pub undoable: bool,
-    /// `pending`, `running`, `done`, `failed`, `skipped`.
-    pub status: String,
+    /// `pending`, `running`, `done`, `failed`, `skipped`, `cancelled`, `interrupted`.
+    pub status: engine::job::StepStatus,
     /// Exit code of a process step.
     pub exit_code: Option<i32>,
 }

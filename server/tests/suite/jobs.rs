@@ -200,6 +200,7 @@ async fn cancelling_a_running_step_kills_it() {
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "cancelled", "{body}");
+    assert_eq!(body["steps"][0]["status"], "cancelled", "{body}");
     let (again, _) = server
         .post(
             &format!("/api/v1/command/{}/cancel", job["job_id"]),

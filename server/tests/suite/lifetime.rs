@@ -124,6 +124,7 @@ fn log_lines(detail: &Value) -> Vec<String> {
 async fn assert_interrupted_with_note(server: &LiveServer, step: &RunningStep, note: &str) {
     let after = server.status(&step.job_id).await;
     assert_eq!(after["status"], "interrupted", "{after}");
+    assert_eq!(after["steps"][0]["status"], "interrupted", "{after}");
     assert!(
         after["error"].as_str().unwrap().contains("not resumed"),
         "{after}"
