@@ -57,7 +57,16 @@ impl Engine {
         tokio::spawn(async move {
             if let Err(error) = engine.run_job(job, user_id, &token).await {
                 tracing::error!(%job, %error, "job execution failed");
-                let message = format!("execution failed: {error}");
+                let message = if crate::store::is_disk_full(&error) {
+                    // Room to record the failure itself.
+                    engine.disk_reserve.release();
+                    format!(
+                        "the disk holding DevOS's data ({}) is full: {error}; free some space and run the job again",
+                        engine.disk_reserve.dir().display()
+                    )
+                } else {
+                    format!("execution failed: {error}")
+                };
                 // Only the transition from the job's actual state succeeds.
                 for from in [JobStatus::Executing, JobStatus::Approved] {
                     if let Err(error) = engine.fail(job, from, &message).await {
