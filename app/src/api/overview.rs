@@ -120,3 +120,29 @@ pub async fn costs_overview() -> Result<CostsView, AppError> {
         budgets: (budgets.per_job_usd, budgets.daily_usd, budgets.monthly_usd),
     })
 }
+
+/// Makes one tiny real call to each enabled model provider and says how it
+/// went: latency, or the error.
+#[server(endpoint = "settings/test_providers")]
+pub async fn test_providers() -> Result<Vec<String>, AppError> {
+    use crate::server::{app_context, require_user};
+    require_user().await?;
+    let results = app_context()?.engine.probe_models().await;
+    if results.is_empty() {
+        return Ok(vec![
+            "no model provider is enabled: the built-in planner plans alone".to_owned(),
+        ]);
+    }
+    Ok(results
+        .into_iter()
+        .map(|probe| match probe.outcome {
+            Ok(latency) => format!(
+                "{} ({}): answered in {} ms",
+                probe.provider.as_str(),
+                probe.model,
+                latency.as_millis()
+            ),
+            Err(error) => format!("{} ({}): {error}", probe.provider.as_str(), probe.model),
+        })
+        .collect())
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::jobs::UndoJob;
-use crate::api::overview::settings_overview;
+use crate::api::overview::{TestProviders, settings_overview};
 use crate::api::snapshots::{DropSnapshots, snapshot_usage};
 use crate::api::trash::{EmptyTrash, list_trash};
 use crate::routes::settings_access::AccessSection;
@@ -34,7 +34,8 @@ pub fn SettingsPage() -> impl IntoView {
                                 <dt>"Models"</dt>
                                 <dd>{if s.models.is_empty() {
                                     "built-in planner only (set DEVOS_PROVIDERS to add Bedrock or a local model)".to_owned()
-                                } else { s.models.join(", ") }}</dd>
+                                } else { s.models.join(", ") }}
+                                    <ProviderTest/></dd>
                                 <dt>"Budgets"</dt>
                                 <dd>{format!("${:.4} per job · ${:.2} per day · ${:.2} per month", s.budgets.0, s.budgets.1, s.budgets.2)}</dd>
                                 <dt>"Data directory"</dt><dd><code>{s.data_dir}</code></dd>
@@ -50,6 +51,27 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "Test providers": one tiny real call each, latency or error per line.
+#[component]
+fn ProviderTest() -> impl IntoView {
+    let test = ServerAction::<TestProviders>::new();
+    view! {
+        <div class="trash__empty">
+            <button class="button button--ghost" type="button" disabled=move || test.pending().get()
+                on:click=move |_| { test.dispatch(TestProviders {}); }>"Test providers"</button>
+            {move || test.pending().get().then(|| view! { <span class="muted">"calling…"</span> })}
+        </div>
+        {move || test.value().get().map(|result| match result {
+            Ok(lines) => view! {
+                <ul class="settings__list" data-testid="provider-test">
+                    {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+        })}
+    }
 }
 
 /// Trashed files by job: restore (undo the job) or empty older ones.

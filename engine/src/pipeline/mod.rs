@@ -233,6 +233,15 @@ impl Engine {
         })
     }
 
+    /// One tiny real call to each enabled provider (Settings' test button,
+    /// `devos doctor`); empty without providers.
+    pub async fn probe_models(&self) -> Vec<crate::models::ProbeResult> {
+        match &self.models {
+            Some(router) => router.probe().await,
+            None => Vec::new(),
+        }
+    }
+
     /// The context engine, when one runs.
     pub fn context(&self) -> Option<&Arc<ContextEngine>> {
         self.context.as_ref()

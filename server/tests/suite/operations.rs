@@ -104,3 +104,54 @@ async fn doctor_makes_one_tiny_call_to_each_provider() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("FAIL  provider"), "{out}");
 }
+
+#[tokio::test]
+async fn the_settings_test_button_calls_each_provider_once() {
+    use super::fake_bedrock::{FakeBedrock, Reply};
+
+    let fake = FakeBedrock::start(vec![Reply::Tool {
+        input: serde_json::json!({ "ok": true }),
+        tokens: (20, 3),
+    }])
+    .await;
+    let server = LiveServer::start_with(super::models::bedrock_env(&fake, &[])).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let origin = server.base.clone();
+    let login = client
+        .post(server.url("/api/auth/login"))
+        .header("origin", &origin)
+        .header("accept", "application/json")
+        .form(&[("username", "tester"), ("password", "long enough password")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("devos_session=")))
+        .expect("a session cookie")
+        .to_owned();
+    let answer: serde_json::Value = client
+        .post(server.url("/api/settings/test_providers"))
+        .header("origin", &origin)
+        .header("accept", "application/json")
+        .header("cookie", cookie)
+        .form(&[("", "")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lines = answer.to_string();
+    assert!(
+        lines.contains("bedrock (") && lines.contains("answered in"),
+        "{lines}"
+    );
+    assert_eq!(fake.requests().len(), 1, "exactly one call");
+}
