@@ -133,7 +133,11 @@ async fn the_settings_test_button_calls_each_provider_once() {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("devos_session=")))
+        .find_map(|v| {
+            v.split(';')
+                .next()
+                .filter(|c| c.starts_with("devos_session="))
+        })
         .expect("a session cookie")
         .to_owned();
     let answer: serde_json::Value = client
