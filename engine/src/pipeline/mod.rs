@@ -162,6 +162,9 @@ pub struct Engine {
     disk_reserve: crate::store::DiskReserve,
 }
 
+/// How often the trash and snapshot keepers apply their age and size limits.
+const KEEPER_PERIOD: Duration = Duration::from_secs(3600);
+
 impl Engine {
     /// Builds the engine and settles jobs a previous run left behind.
     pub async fn start(setup: EngineSetup) -> Result<Arc<Self>> {
@@ -188,22 +191,45 @@ impl Engine {
         });
         tracing::info!(landlock = ?sandbox::landlock_status(), "sandbox");
         engine.recover().await?;
-        engine.spawn_trash_keeper();
-        engine.spawn_snapshot_keeper();
-        let expiry = Arc::downgrade(&engine);
+        engine.spawn_every(
+            Duration::from_secs(2),
+            "expiring pending jobs",
+            |engine| async move { engine.expire_due().await },
+        );
+        engine.spawn_every(
+            KEEPER_PERIOD,
+            "applying the trash limits",
+            |engine| async move { engine.enforce_trash_limits().await.map(drop) },
+        );
+        engine.spawn_every(
+            KEEPER_PERIOD,
+            "applying the snapshot limits",
+            |engine| async move { engine.enforce_snapshot_limits().await.map(drop) },
+        );
+        Ok(engine)
+    }
+
+    /// Runs `work` at once, then every `period`, while the engine lives
+    /// (the task holds only a weak reference between rounds). A failure is
+    /// logged as `what` and the next round tries again.
+    fn spawn_every<F, Fut>(self: &Arc<Self>, period: Duration, what: &'static str, work: F)
+    where
+        F: Fn(Arc<Self>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<()>> + Send,
+    {
+        let engine = Arc::downgrade(self);
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(2));
+            let mut every = tokio::time::interval(period);
             loop {
                 every.tick().await;
-                let Some(engine) = expiry.upgrade() else {
+                let Some(engine) = engine.upgrade() else {
                     break;
                 };
-                if let Err(error) = engine.expire_due().await {
-                    tracing::warn!(%error, "expiring pending jobs failed");
+                if let Err(error) = work(engine).await {
+                    tracing::warn!(%error, "{what} failed");
                 }
             }
         });
-        Ok(engine)
     }
 
     /// The database.

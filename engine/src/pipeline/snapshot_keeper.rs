@@ -5,7 +5,6 @@
 //! and the job's undo trash goes with them.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use git2::Oid;
 use serde::Serialize;
@@ -125,22 +124,5 @@ impl Engine {
                 tracing::warn!(%job, %error, "undo trash not removed");
             }
         }
-    }
-
-    /// Runs [`Self::enforce_snapshot_limits`] now and every hour while the engine lives.
-    pub(super) fn spawn_snapshot_keeper(self: &Arc<Self>) {
-        let engine = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                every.tick().await;
-                let Some(engine) = engine.upgrade() else {
-                    break;
-                };
-                if let Err(error) = engine.enforce_snapshot_limits().await {
-                    tracing::warn!(%error, "applying the snapshot limits failed");
-                }
-            }
-        });
     }
 }

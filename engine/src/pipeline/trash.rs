@@ -3,7 +3,6 @@
 //! only place DevOS removes files for good, and only inside its own trash.
 
 use std::path::Path;
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -128,22 +127,5 @@ impl Engine {
             total = total.saturating_sub(size);
         }
         Ok(emptied)
-    }
-
-    /// Runs [`Self::enforce_trash_limits`] now and every hour while the engine lives.
-    pub(super) fn spawn_trash_keeper(self: &std::sync::Arc<Self>) {
-        let engine = std::sync::Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                every.tick().await;
-                let Some(engine) = engine.upgrade() else {
-                    break;
-                };
-                if let Err(error) = engine.enforce_trash_limits().await {
-                    tracing::warn!(%error, "applying the trash limits failed");
-                }
-            }
-        });
     }
 }
