@@ -79,10 +79,11 @@ pub async fn user_of_session(
         .await
         .map_err(internal)?
         .unwrap_or(0);
-    if epoch != ctx.store.session_epoch(user_id).await? {
-        return Ok(None);
-    }
-    Ok(ctx.store.user_by_id(user_id).await?)
+    Ok(ctx
+        .store
+        .user_with_session_epoch(user_id)
+        .await?
+        .and_then(|(user, current)| (current == epoch).then_some(user)))
 }
 
 /// The user of the current session, if any.

@@ -91,6 +91,26 @@ impl Store {
         )
     }
 
+    /// A user by id with their session epoch, in one query (every
+    /// session-authenticated request asks this).
+    pub async fn user_with_session_epoch(&self, id: i64) -> Result<Option<(User, i64)>> {
+        let row: Option<(i64, String, i64, i64)> =
+            sqlx::query_as("SELECT id, name, created_at, session_epoch FROM users WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(id, name, created_at, epoch)| {
+            (
+                User {
+                    id,
+                    name,
+                    created_at,
+                },
+                epoch,
+            )
+        }))
+    }
+
     /// The user's session epoch: a session made in an older one is over.
     pub async fn session_epoch(&self, user_id: i64) -> Result<i64> {
         Ok(
