@@ -61,21 +61,11 @@ async fn organizing_by_type_moves_files_and_journals_them_and_undo_restores() {
     assert!(dir.path().join("other/misc.xyz").is_file());
     assert_eq!(done["can_undo"], true);
 
-    let (status, report) = server
-        .post(
-            &format!("/api/v1/command/{}/undo", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (status, report) = server.act(&job["job_id"], "undo", &json!({})).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["refused"], json!([]), "{report}");
     assert_eq!(listing(dir.path()), before);
-    let (again, _) = server
-        .post(
-            &format!("/api/v1/command/{}/undo", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (again, _) = server.act(&job["job_id"], "undo", &json!({})).await;
     assert_eq!(again, 409);
 }
 
@@ -124,8 +114,9 @@ async fn deleting_temporary_files_waits_for_approval_then_trashes_only_them() {
     );
 
     let (status, _) = server
-        .post(
-            &format!("/api/v1/command/{}/approve", job["job_id"]),
+        .act(
+            &job["job_id"],
+            "approve",
             &json!({ "approved": true, "note": "yes, clean up" }),
         )
         .await;
@@ -146,10 +137,7 @@ async fn deleting_temporary_files_waits_for_approval_then_trashes_only_them() {
     assert_eq!(trashed.len(), 3, "{trashed:?}");
 
     let (conflict, body) = server
-        .post(
-            &format!("/api/v1/command/{}/approve", job["job_id"]),
-            &json!({ "approved": true }),
-        )
+        .act(&job["job_id"], "approve", &json!({ "approved": true }))
         .await;
     assert_eq!(conflict, 409, "{body}");
     assert_eq!(body["error"]["code"], "conflict");
@@ -165,8 +153,9 @@ async fn rejecting_leaves_everything_in_place() {
         .submit("delete all temporary files", dir.path())
         .await;
     let (status, body) = server
-        .post(
-            &format!("/api/v1/command/{}/approve", job["job_id"]),
+        .act(
+            &job["job_id"],
+            "approve",
             &json!({ "approved": false, "note": "not now" }),
         )
         .await;
@@ -192,21 +181,11 @@ async fn cancelling_a_running_step_kills_it() {
     never_ending_input(dir.path());
     let job = server.submit("count lines in pipe.txt", dir.path()).await;
     server.wait_for(&job["job_id"], |s| s == "executing").await;
-    let (status, body) = server
-        .post(
-            &format!("/api/v1/command/{}/cancel", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (status, body) = server.act(&job["job_id"], "cancel", &json!({})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "cancelled", "{body}");
     assert_eq!(body["steps"][0]["status"], "cancelled", "{body}");
-    let (again, _) = server
-        .post(
-            &format!("/api/v1/command/{}/cancel", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (again, _) = server.act(&job["job_id"], "cancel", &json!({})).await;
     assert_eq!(again, 409);
 }
 

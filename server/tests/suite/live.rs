@@ -177,6 +177,12 @@ impl LiveServer {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// `POST /api/v1/command/{job}/{action}`: `approve`, `cancel`, `undo`, `redo`.
+    pub async fn act(&self, job_id: &Value, action: &str, body: &Value) -> (u16, Value) {
+        self.post(&format!("/api/v1/command/{job_id}/{action}"), body)
+            .await
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let response = self
             .client

@@ -51,10 +51,7 @@ fn without(
 async fn approve_and_finish(server: &LiveServer, job: &Value) -> Value {
     assert_eq!(job["requires_approval"], true, "{job}");
     let (status, body) = server
-        .post(
-            &format!("/api/v1/command/{}/approve", job["job_id"]),
-            &json!({ "approved": true }),
-        )
+        .act(&job["job_id"], "approve", &json!({ "approved": true }))
         .await;
     assert_eq!(status, 200, "{body}");
     server.wait_final(&job["job_id"]).await
@@ -102,12 +99,7 @@ async fn a_bash_step_is_undone_byte_for_byte_a_hand_edit_is_kept_and_redo_brings
     // Someone edits one of the job's files by hand afterwards.
     fs::write(root.join("notes.txt"), "my own words\n").unwrap();
 
-    let (status, report) = server
-        .post(
-            &format!("/api/v1/command/{}/undo", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (status, report) = server.act(&job["job_id"], "undo", &json!({})).await;
     assert_eq!(status, 200, "{report}");
     let notes = root.join("notes.txt").display().to_string();
     assert_eq!(
@@ -143,20 +135,10 @@ async fn a_bash_step_is_undone_byte_for_byte_a_hand_edit_is_kept_and_redo_brings
         (status["can_undo"].clone(), status["can_redo"].clone()),
         (json!(false), json!(true))
     );
-    let (again, _) = server
-        .post(
-            &format!("/api/v1/command/{}/undo", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (again, _) = server.act(&job["job_id"], "undo", &json!({})).await;
     assert_eq!(again, 409, "nothing left to undo");
 
-    let (status, redone) = server
-        .post(
-            &format!("/api/v1/command/{}/redo", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (status, redone) = server.act(&job["job_id"], "redo", &json!({})).await;
     assert_eq!(status, 200, "{redone}");
     assert_eq!(
         redone["refused"],
@@ -208,12 +190,7 @@ async fn a_python_step_that_rewrites_a_json_file_is_undone() {
     let rewritten = fs::read_to_string(dir.path().join("settings.json")).unwrap();
     assert!(rewritten.contains("\"debug\": true"), "{rewritten}");
 
-    let (status, report) = server
-        .post(
-            &format!("/api/v1/command/{}/undo", job["job_id"]),
-            &json!({}),
-        )
-        .await;
+    let (status, report) = server.act(&job["job_id"], "undo", &json!({})).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["refused"], json!([]), "{report}");
     assert_eq!(
