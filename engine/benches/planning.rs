@@ -67,6 +67,7 @@ fn main() {
         cwd: cwd.to_path_buf(),
         home: home.to_path_buf(),
         write_roots: vec![cwd.to_path_buf()],
+        temp_dir: None,
         auto_approve_safe: true,
     };
     let commands = corpus_commands();

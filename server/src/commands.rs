@@ -24,6 +24,7 @@ pub fn check_commands(config: &Config, host: &Host, cwd: Option<PathBuf>) -> any
     let cwd = current_dir(cwd)?;
     let scope = Scope {
         write_roots: vec![cwd.clone()],
+        temp_dir: None,
         cwd,
         home: host.home.clone(),
         auto_approve_safe: config.approval.auto_approve_safe,

@@ -54,6 +54,33 @@ pub fn check_contained(op: &FileOp, roots: &[std::path::PathBuf]) -> crate::Resu
     }
 }
 
+/// Where `op` would move something into `temp_dir` — the job's own, which
+/// is deleted when the job ends, so whatever went there would be lost.
+/// Symlinks are resolved: a link into the temp dir counts as the temp dir.
+pub(crate) fn moves_into<'a>(
+    op: &'a FileOp,
+    temp_dir: &std::path::Path,
+) -> Option<&'a std::path::Path> {
+    match op {
+        FileOp::Move { to, .. } if paths::real_path(to).starts_with(paths::real_path(temp_dir)) => {
+            Some(to)
+        }
+        _ => None,
+    }
+}
+
+/// Refuses `op` when it moves something into the job's `temp_dir`; checked
+/// again right before it runs, since a symlink planted after planning could
+/// now lead there.
+pub fn check_not_into_temp(op: &FileOp, temp_dir: &std::path::Path) -> crate::Result<()> {
+    moves_into(op, temp_dir).map_or(Ok(()), |to| {
+        Err(crate::Error::Conflict(format!(
+            "{} is in the job's temp dir, which is deleted when the job ends; nothing was moved",
+            to.display()
+        )))
+    })
+}
+
 /// One concrete file change, with absolute paths. Produced by [`resolve`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]

@@ -89,8 +89,14 @@ fn is_protected(path: &Path, home: &Path) -> bool {
 /// Rates `ops`: creating, moving and copying inside `write_roots` is
 /// `Moderate` and runs without approval; trashing, overwriting with `write`,
 /// and touching any path outside the roots (source or destination) is
-/// `Destructive` and needs approval.
-pub fn rate(ops: &[FileOp], write_roots: &[PathBuf], home: &Path) -> Rating {
+/// `Destructive` and needs approval. Moving anything into the job's
+/// `temp_dir`, which is deleted when the job ends, is forbidden.
+pub fn rate(
+    ops: &[FileOp],
+    write_roots: &[PathBuf],
+    home: &Path,
+    temp_dir: Option<&Path>,
+) -> Rating {
     let roots: Vec<PathBuf> = write_roots.iter().map(|r| real_path(r)).collect();
     let is_inside = |path: &Path| {
         let real = real_path(path);
@@ -111,6 +117,14 @@ pub fn rate(ops: &[FileOp], write_roots: &[PathBuf], home: &Path) -> Rating {
             reasons.push(format!(
                 "{} is a home, system or credentials directory and is never moved or trashed",
                 path.display()
+            ));
+        }
+        if let Some(to) = temp_dir.and_then(|temp| super::moves_into(op, temp)) {
+            forbidden = true;
+            reasons.push(format!(
+                "{} is in the job's temp dir, which is deleted when the job ends; \
+                 what is moved there would be lost",
+                to.display()
             ));
         }
         if let Some(path) = op.destination()

@@ -115,7 +115,12 @@ pub fn assess_plan(
                             message: e.to_string(),
                         }
                     })?;
-                let rating = fsops::rate(&ops, &scope.write_roots, &scope.home);
+                let rating = fsops::rate(
+                    &ops,
+                    &scope.write_roots,
+                    &scope.home,
+                    scope.temp_dir.as_deref(),
+                );
                 record.level = record.level.max(rating.level);
                 record.decision = if rating.forbidden {
                     Decision::Forbid
@@ -349,6 +354,7 @@ mod tests {
             cwd: "/home/u/p".into(),
             home: "/home/u".into(),
             write_roots: vec!["/home/u/p".into()],
+            temp_dir: None,
             auto_approve_safe: true,
         };
         let plan = Plan {

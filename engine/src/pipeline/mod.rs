@@ -369,12 +369,14 @@ impl Engine {
     /// user's extra write roots; the user's auto-approve preference wins over
     /// the config.
     fn scope(&self, job: JobId, cwd: &Path, settings: &UserSettings) -> Scope {
-        let mut write_roots = assess::write_roots(cwd, &self.job_tmp_dir(job));
+        let temp_dir = self.job_tmp_dir(job);
+        let mut write_roots = assess::write_roots(cwd, &temp_dir);
         write_roots.extend(settings.write_roots.iter().cloned());
         Scope {
             cwd: cwd.to_path_buf(),
             home: self.home.clone(),
             write_roots,
+            temp_dir: Some(temp_dir),
             auto_approve_safe: settings
                 .auto_approve_safe
                 .unwrap_or(self.config.approval.auto_approve_safe),

@@ -360,7 +360,8 @@ impl Engine {
         }
         let ops = step.ops.clone();
         let trash_dir = self.job_trash_dir(job);
-        let mut roots = sandbox::job_write_roots(run.cwd, &self.job_tmp_dir(job), false);
+        let temp_dir = self.job_tmp_dir(job);
+        let mut roots = sandbox::job_write_roots(run.cwd, &temp_dir, false);
         roots.extend(run.extra_roots.iter().cloned());
         let store = self.store.clone();
         let idx = step.idx;
@@ -370,7 +371,9 @@ impl Engine {
             for op in &ops {
                 // Checked again now: a symlink planted since planning must not
                 // redirect a write, move or trash out of the write roots.
-                if let Err(error) = fsops::check_contained(op, &roots) {
+                let checked = fsops::check_contained(op, &roots)
+                    .and_then(|()| fsops::check_not_into_temp(op, &temp_dir));
+                if let Err(error) = checked {
                     return (done, Some(error.to_string()));
                 }
                 let mut journal = |entry: &fsops::JournalEntry| {

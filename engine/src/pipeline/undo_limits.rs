@@ -183,6 +183,7 @@ mod tests {
             cwd: "/w/p".into(),
             home: "/w".into(),
             write_roots: vec!["/w/p".into()],
+            temp_dir: None,
             auto_approve_safe: true,
         };
         let plan = Plan {

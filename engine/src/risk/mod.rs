@@ -40,6 +40,9 @@ pub struct Scope {
     pub home: PathBuf,
     /// Directories the job may change.
     pub write_roots: Vec<PathBuf>,
+    /// The job's private temp dir (one of the write roots), deleted when the
+    /// job ends: nothing may be moved into it. `None` outside a job.
+    pub temp_dir: Option<PathBuf>,
     /// Run safe (read-only) scripts without asking.
     pub auto_approve_safe: bool,
 }
@@ -237,6 +240,7 @@ pub(crate) mod tests {
             cwd: "/home/u/project".into(),
             home: "/home/u".into(),
             write_roots: vec!["/home/u/project".into(), "/tmp/devos-job".into()],
+            temp_dir: Some("/tmp/devos-job".into()),
             auto_approve_safe: true,
         }
     }

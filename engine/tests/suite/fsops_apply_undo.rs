@@ -284,6 +284,27 @@ fn a_symlink_planted_after_planning_does_not_redirect_a_write() {
 }
 
 #[test]
+fn a_symlink_planted_after_planning_does_not_lead_a_move_into_the_temp_dir() {
+    let (root, temp) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    touch(root.path(), "report.txt", "keep me");
+    let op = FileOp::Move {
+        from: root.path().join("report.txt"),
+        to: root.path().join("archive/report.txt"),
+    };
+    assert!(engine::fsops::check_not_into_temp(&op, temp.path()).is_ok());
+    std::os::unix::fs::symlink(temp.path(), root.path().join("archive")).unwrap();
+    let refused = engine::fsops::check_not_into_temp(&op, temp.path());
+    assert!(
+        matches!(&refused, Err(engine::Error::Conflict(m)) if m.contains("temp dir")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.path().join("report.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
 fn an_overwrite_keeps_the_original_mode() {
     use std::os::unix::fs::PermissionsExt as _;
     let root = TempDir::new().unwrap();

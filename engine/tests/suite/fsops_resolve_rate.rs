@@ -287,7 +287,12 @@ fn rate_table_for_inside_and_outside_the_write_roots() {
             reasons,
             needs_approval,
             forbidden,
-        } = rate(std::slice::from_ref(&op), &roots, Path::new("/home/nobody"));
+        } = rate(
+            std::slice::from_ref(&op),
+            &roots,
+            Path::new("/home/nobody"),
+            None,
+        );
         assert!(!forbidden, "{op:?}");
         assert_eq!(
             (got, needs_approval),
@@ -297,7 +302,7 @@ fn rate_table_for_inside_and_outside_the_write_roots() {
         assert!(!reasons.is_empty(), "{op:?}");
     }
     assert_eq!(
-        rate(&[], &roots, Path::new("/home/nobody")).level,
+        rate(&[], &roots, Path::new("/home/nobody"), None).level,
         SafetyLevel::Safe
     );
 }
@@ -323,6 +328,7 @@ fn trashing_or_moving_homes_system_and_credential_dirs_is_forbidden() {
                 std::slice::from_ref(&op),
                 &[PathBuf::from("/home/u/project")],
                 home,
+                None,
             );
             assert!(rating.forbidden, "{op:?}: {:?}", rating.reasons);
         }
@@ -330,7 +336,42 @@ fn trashing_or_moving_homes_system_and_credential_dirs_is_forbidden() {
     let harmless = FileOp::Trash {
         path: "/home/u/project/build".into(),
     };
-    assert!(!rate(&[harmless], &[PathBuf::from("/home/u/project")], home).forbidden);
+    assert!(!rate(&[harmless], &[PathBuf::from("/home/u/project")], home, None).forbidden);
+}
+
+#[test]
+fn nothing_is_moved_into_the_job_temp_dir_which_is_deleted_with_the_job() {
+    let home = Path::new("/home/u");
+    let temp = Path::new("/data/tmp/job-7");
+    let roots = [PathBuf::from("/home/u/project"), temp.to_path_buf()];
+    let into_temp = FileOp::Move {
+        from: "/home/u/project/report.txt".into(),
+        to: temp.join("report.txt"),
+    };
+    let rating = rate(std::slice::from_ref(&into_temp), &roots, home, Some(temp));
+    assert!(rating.forbidden, "{:?}", rating.reasons);
+    assert!(
+        rating.reasons.iter().any(|r| r.contains("temp dir")),
+        "{:?}",
+        rating.reasons
+    );
+    // Without a job (check-command) there is no temp dir to protect.
+    assert!(!rate(&[into_temp], &roots, home, None).forbidden);
+    // Out of the temp dir, or copying into it, loses nothing.
+    let out_of_temp = FileOp::Move {
+        from: temp.join("draft.txt"),
+        to: "/home/u/project/draft.txt".into(),
+    };
+    let copy_in = FileOp::Copy {
+        from: "/home/u/project/report.txt".into(),
+        to: temp.join("copy.txt"),
+    };
+    for op in [out_of_temp, copy_in] {
+        assert!(
+            !rate(std::slice::from_ref(&op), &roots, home, Some(temp)).forbidden,
+            "{op:?}"
+        );
+    }
 }
 
 #[test]
@@ -348,7 +389,7 @@ fn files_that_tools_run_later_need_approval() {
             path: path.into(),
             content: String::new(),
         };
-        let rating = rate(&[op], &roots, home);
+        let rating = rate(&[op], &roots, home, None);
         assert!(rating.needs_approval, "{path}: {:?}", rating.reasons);
         assert!(
             rating

@@ -40,6 +40,7 @@ fn read_only_builtin_plans_are_rated_safe_and_allowed() {
         cwd: cwd.to_path_buf(),
         home: home.to_path_buf(),
         write_roots: vec![cwd.to_path_buf()],
+        temp_dir: None,
         auto_approve_safe: true,
     };
     let mut asking = Vec::new();

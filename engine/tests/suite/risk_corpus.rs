@@ -28,6 +28,7 @@ pub(super) fn scope() -> Scope {
         cwd: "/home/u/project".into(),
         home: "/home/u".into(),
         write_roots: vec!["/home/u/project".into(), "/tmp/devos-job".into()],
+        temp_dir: Some("/tmp/devos-job".into()),
         auto_approve_safe: true,
     }
 }
