@@ -53,6 +53,19 @@ impl Store {
     }
 }
 
+/// How long [`DataDirLock::acquire`] waits for a lock whose recorded DevOS
+/// has exited to be released by the children it was starting.
+const HOLDER_EXIT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether the process whose pid the lock file records still exists (a
+/// file without a pid counts as alive: there is nothing to wait for).
+fn holder_is_alive(lock_file: &Path) -> bool {
+    std::fs::read_to_string(lock_file)
+        .ok()
+        .and_then(|pid| pid.trim().parse::<u32>().ok())
+        .is_none_or(|pid| Path::new(&format!("/proc/{pid}")).exists())
+}
+
 /// Exclusive hold on a data dir: `devos serve` keeps one for its lifetime;
 /// `devos restore` takes one for the time of the swap.
 #[derive(Debug)]
@@ -72,7 +85,19 @@ impl DataDirLock {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
+        let deadline = std::time::Instant::now() + HOLDER_EXIT_WAIT;
+        let mut locked = file.try_lock();
+        // The DevOS that wrote its pid is gone, yet the lock is held: a child
+        // it was forking when it died holds a copy of the descriptor until
+        // the kernel has finished killing it. That takes moments; wait.
+        while matches!(locked, Err(std::fs::TryLockError::WouldBlock))
+            && !holder_is_alive(&path)
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            locked = file.try_lock();
+        }
+        match locked {
             Ok(()) => {
                 // The pid is only for the message another process shows.
                 let _ = file.set_len(0);
