@@ -349,6 +349,9 @@ RestartSec=2s
 # interrupted; whatever is left gets SIGKILL when TimeoutStopSec runs out.
 KillMode=mixed
 TimeoutStopSec=20s
+# DevOS makes a control group per step (setsid cannot escape the timeout,
+# sandbox.job_memory_mb caps a job's memory) inside the unit's own group.
+Delegate=yes
 MemoryMax=$memory_max
 # A step that runs out of memory is killed; DevOS keeps serving.
 OOMPolicy=continue

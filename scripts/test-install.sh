@@ -113,7 +113,7 @@ check "workspace root created ($root)" test -d "$root"
 check "unit installed, mode 644" mode_is 644 "$unit"
 for line in \
   "Type=notify" "NotifyAccess=main" "WatchdogSec=30" "Restart=on-failure" \
-  "NoNewPrivileges=yes" "PrivateTmp=yes" "ProtectSystem=strict" "MemoryMax=2G" \
+  "NoNewPrivileges=yes" "PrivateTmp=yes" "ProtectSystem=strict" "MemoryMax=2G" "Delegate=yes" \
   "ExecStart=$bin serve" "Environment=DEVOS_CONFIG=$config" \
   "Environment=LEPTOS_SITE_ROOT=$site" "Environment=DEVOS_DATA_DIR=$data" \
   "ReadWritePaths=$data -$root" "WantedBy=default.target"; do

@@ -348,6 +348,10 @@ pub struct SettingsView {
     pub sandbox: String,
     /// Whether steps are confined by Landlock.
     pub sandbox_ok: bool,
+    /// How a step's processes are ended and limited together, in words.
+    pub step_control: String,
+    /// Whether nothing a step starts can outlive it (a control group per step).
+    pub step_control_ok: bool,
     /// Workspace roots with their watch state and file count.
     pub roots: Vec<String>,
     /// Files in the context index.

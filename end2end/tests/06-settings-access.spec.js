@@ -1,5 +1,5 @@
 // Settings → Access: a token is shown once, works against REST v1, and is
-// refused as soon as it is revoked.
+// refused as soon as it is revoked. Settings also says how steps are ended.
 const { test, expect } = require('@playwright/test');
 const { login, watchPageErrors, waitForHydration } = require('./helpers');
 
@@ -8,6 +8,8 @@ test('a token made in Settings works until it is revoked', async ({ page, reques
   await login(page);
   await page.goto('/settings');
   await waitForHydration(page);
+  // How steps are ended is stated, not implied (this machine gives each a control group).
+  await expect(page.getByTestId('step-control')).toContainText('a control group per step');
   await page.getByLabel('Token label').fill('e2e laptop');
   await page.getByRole('button', { name: 'Create token' }).click();
   const secret = (await page.getByTestId('token-secret').textContent()).trim();

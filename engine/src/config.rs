@@ -96,6 +96,9 @@ pub struct SandboxConfig {
     pub file_size_mb: u64,
     /// Processes per step.
     pub max_processes: u64,
+    /// Memory of all of a running job's processes together, in MiB (where
+    /// the kernel offers a control group; see Settings).
+    pub job_memory_mb: u64,
     /// Refuse to run process steps when the kernel lacks Landlock. When
     /// false, they run with rlimits only and every non-safe step needs approval.
     pub require_landlock: bool,
@@ -306,6 +309,7 @@ impl Config {
             ("sandbox.memory_mb", self.sandbox.memory_mb),
             ("sandbox.file_size_mb", self.sandbox.file_size_mb),
             ("sandbox.max_processes", self.sandbox.max_processes),
+            ("sandbox.job_memory_mb", self.sandbox.job_memory_mb),
             (
                 "server.session_idle_hours",
                 u64::from(self.server.session_idle_hours),

@@ -29,6 +29,7 @@ use tokio::sync::oneshot;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+use crate::lifetime::cgroup::{GroupLimits, StepCgroup};
 use crate::lifetime::{self, Process, StepProcess, reaper};
 use crate::sandbox::{self, Enforcement, PreparedSandbox, SandboxPolicy};
 
@@ -242,8 +243,13 @@ pub async fn run_step_reporting(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    // First, so that the child is tied to DevOS before anything else runs.
+    // First, so that the child is tied to DevOS before anything else runs;
+    // then into its control group, which Landlock would no longer allow.
     sandbox::tie_to_devos(&mut command);
+    let cgroup = StepCgroup::create(group_limits(step.sandbox.as_ref()));
+    if let Some(cgroup) = &cgroup {
+        cgroup.install(&mut command);
+    }
     if let Some(prepared) = prepared {
         let enforcement = prepared.enforcement();
         tracing::debug!(?enforcement, "step sandboxed");
@@ -263,7 +269,7 @@ pub async fn run_step_reporting(
     // Kills whatever is left of the group when this function returns or its
     // future is dropped.
     let pid = child.id().and_then(|id| i32::try_from(id).ok());
-    let group = GroupGuard::new(pid);
+    let mut group = GroupGuard::new(pid, cgroup);
     if let Some(process) = group.leader.and_then(StepProcess::started_by_us) {
         // The receiver may be gone (nobody records it); the step still runs.
         let _ = started_process.send(process);
@@ -320,7 +326,29 @@ pub async fn run_step_reporting(
         group.signal(Signal::SIGKILL);
         status = child.wait().await.ok();
     }
+    if let Some(cgroup) = group.cgroup.take() {
+        let oom_kills = cgroup.oom_kills();
+        if oom_kills > 0 {
+            capture.push(
+                OutputStream::Stderr,
+                format!(
+                    "devos: the step reached its memory ceiling (sandbox.job_memory_mb); \
+                     the kernel killed {oom_kills} of its processes"
+                ),
+            );
+        }
+        cgroup.remove().await;
+    }
     capture.finish(kind, status, started)
+}
+
+/// What a step's control group limits for all its processes together; an
+/// unconfined step's group only ends it.
+fn group_limits(sandbox: Option<&SandboxPolicy>) -> GroupLimits {
+    sandbox.map_or_else(GroupLimits::default, |policy| GroupLimits {
+        memory_bytes: Some(policy.limits.job_memory_bytes),
+        processes: Some(policy.limits.max_processes),
+    })
 }
 
 /// Where the supervision loop is.
@@ -355,27 +383,35 @@ impl Phase {
     }
 }
 
-/// The child's process group; sent SIGKILL when dropped. Listed with the
-/// reaper while it lives.
+/// The child's process group and control group; sent SIGKILL when
+/// dropped. Listed with the reaper while it lives.
 struct GroupGuard {
     pgid: Option<Pid>,
     leader: Option<Process>,
+    /// Also killed with SIGKILL: it holds what left the process group.
+    cgroup: Option<StepCgroup>,
 }
 
 impl GroupGuard {
-    fn new(pid: Option<i32>) -> Self {
+    fn new(pid: Option<i32>, cgroup: Option<StepCgroup>) -> Self {
         // The child has exec'd and is not reaped yet, so `/proc` knows it.
         let leader = pid.and_then(Process::find);
         if let Some(leader) = &leader {
-            reaper::track(leader);
+            reaper::track(leader, cgroup.as_ref().and_then(StepCgroup::kill_dir));
         }
         Self {
             pgid: pid.map(Pid::from_raw),
             leader,
+            cgroup,
         }
     }
 
     fn signal(&self, signal: Signal) {
+        if signal == Signal::SIGKILL
+            && let Some(cgroup) = &self.cgroup
+        {
+            cgroup.kill();
+        }
         if let Some(pgid) = self.pgid {
             // ESRCH (group already empty) is the normal case after a clean exit.
             if let Err(err) = killpg(pgid, signal)

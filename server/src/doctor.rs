@@ -105,6 +105,7 @@ pub async fn run_checks(overrides: &Overrides) -> Vec<Check> {
     checks.push(address(&config));
     checks.extend(data_dir(&config.storage.data_dir).await);
     checks.push(sandbox());
+    checks.push(step_processes());
     checks.extend(providers(&config, overrides).await);
     checks.push(git());
     checks.push(disk_space(&config.storage.data_dir));
@@ -177,6 +178,17 @@ async fn data_dir(dir: &Path) -> Vec<Check> {
         },
     ));
     checks
+}
+
+fn step_processes() -> Check {
+    match engine::lifetime::cgroup::support().summary() {
+        (detail, true) => Check::ok("steps", detail),
+        (detail, false) => Check::warn(
+            "steps",
+            detail,
+            "run DevOS where it may make control groups: the installed service unit has Delegate=yes",
+        ),
+    }
 }
 
 fn sandbox() -> Check {

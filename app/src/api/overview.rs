@@ -50,12 +50,15 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
             (roots, status.indexed_files)
         },
     );
+    let (step_control, step_control_ok) = engine::lifetime::cgroup::support().summary();
     let models = ctx.engine.model_ids();
     let budgets = &config.budgets;
     let sandbox_config = &config.sandbox;
     Ok(SettingsView {
         sandbox,
         sandbox_ok,
+        step_control,
+        step_control_ok,
         roots,
         indexed_files,
         models,
@@ -64,10 +67,12 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
         approval_timeout_secs: config.approval.timeout_secs,
         auto_approve_safe: config.approval.auto_approve_safe,
         limits: format!(
-            "{} s wall clock, {} s CPU, {} MiB memory, {} MiB files, {} processes, {} output",
+            "{} s wall clock, {} s CPU, {} MiB memory per process, {} MiB per job, {} MiB files, \
+             {} processes, {} output",
             sandbox_config.timeout_secs,
             sandbox_config.cpu_secs,
             sandbox_config.memory_mb,
+            sandbox_config.job_memory_mb,
             sandbox_config.file_size_mb,
             sandbox_config.max_processes,
             engine::fsops::human_bytes(sandbox_config.output_cap_bytes)

@@ -24,6 +24,8 @@ pub fn SettingsPage() -> impl IntoView {
                             <dl class="settings">
                                 <dt>"Sandbox"</dt>
                                 <dd class:settings__warn=!s.sandbox_ok data-testid="sandbox-status">{s.sandbox}</dd>
+                                <dt>"Step processes"</dt>
+                                <dd class:settings__warn=!s.step_control_ok data-testid="step-control">{s.step_control}</dd>
                                 <dt>"Step limits"</dt><dd>{s.limits}</dd>
                                 <dt>"Approvals"</dt>
                                 <dd>{format!("pending jobs expire after {} s; safe steps {}", s.approval_timeout_secs,

@@ -23,9 +23,12 @@
 //!    alive before marking the job `interrupted`. A recycled pid is never
 //!    signalled: the start time and the boot must match.
 //!
-//! What escapes all three: a process that leaves the step's group
-//! (`setsid`, `setpgid`), as with the timeout and cancellation.
+//! What escapes all three — a process that leaves the step's group
+//! (`setsid`, `setpgid`) — is caught where the kernel lets DevOS make a
+//! control group per step ([`cgroup`]): the timeout, a cancellation, the
+//! end of the step and the reaper then kill the whole control group.
 
+pub mod cgroup;
 mod procfs;
 pub mod reaper;
 mod spawner;

@@ -1,15 +1,16 @@
 //! The reaper: a helper process (`devos reap`) that exists to outlive a
-//! crashed DevOS. DevOS writes `+ PGID START_TICKS` when a step's process
-//! group starts and `- PGID` when it has been killed; when the pipe closes —
-//! DevOS exited, cleanly or by `kill -9` — the reaper kills every group still
-//! listed (checking the leader's start time, so a recycled id is left alone)
-//! and exits. It runs in its own process group, so a Ctrl+C in the terminal
+//! crashed DevOS. DevOS writes `+ PGID START_TICKS [CGROUP_DIR]` when a
+//! step's process group starts (with its control group, when it has one)
+//! and `- PGID` when it has been killed; when the pipe closes — DevOS
+//! exited, cleanly or by `kill -9` — the reaper kills every group still
+//! listed (checking the leader's start time, so a recycled id is left
+//! alone; a control group is killed whole) and exits. It runs in its own process group, so a Ctrl+C in the terminal
 //! reaches DevOS (which shuts down cleanly) but not the reaper.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write as _};
 use std::os::unix::process::CommandExt as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -51,9 +52,18 @@ pub fn start(program: &Path, args: &[&str]) -> io::Result<()> {
     Ok(())
 }
 
-/// Tells the reaper that the group `leader` leads is a step's.
-pub(crate) fn track(leader: &Process) {
-    send(&format!("+ {} {}\n", leader.pid, leader.start_ticks));
+/// Tells the reaper that the group `leader` leads is a step's, and which
+/// control group (`cgroup.kill`) holds it, if any.
+pub(crate) fn track(leader: &Process, cgroup: Option<&Path>) {
+    let cgroup = cgroup
+        .and_then(Path::to_str)
+        .filter(|dir| !dir.contains('\n'))
+        .map(|dir| format!(" {dir}"))
+        .unwrap_or_default();
+    send(&format!(
+        "+ {} {}{cgroup}\n",
+        leader.pid, leader.start_ticks
+    ));
 }
 
 /// Tells the reaper that the group `leader` led was killed.
@@ -89,17 +99,33 @@ pub fn run(input: impl BufRead) -> usize {
     }
     tracked
         .into_iter()
-        .map(|(pid, start_ticks)| Process { pid, start_ticks }.stop_group())
+        .map(|(pid, (start_ticks, cgroup))| {
+            let stopped = Process { pid, start_ticks }.stop_group();
+            if let Some(dir) = cgroup {
+                super::cgroup::kill_and_remove(&dir);
+            }
+            stopped
+        })
         .sum()
 }
 
-/// Applies one line; anything malformed is ignored.
-fn apply(line: &str, tracked: &mut HashMap<i32, u64>) {
-    let words: Vec<&str> = line.split_whitespace().collect();
+/// What the reaper keeps per group: the leader's start time and the
+/// step's control group.
+type Tracked = HashMap<i32, (u64, Option<PathBuf>)>;
+
+/// Applies one line; anything malformed is ignored. A control group's
+/// directory is the rest of the line (it may hold spaces).
+fn apply(line: &str, tracked: &mut Tracked) {
+    let words: Vec<&str> = line.splitn(4, ' ').collect();
     match words.as_slice() {
-        ["+", pid, ticks] => {
+        ["+", pid, ticks, rest @ ..] => {
+            let cgroup = match rest {
+                [] => None,
+                [dir] if dir.starts_with('/') => Some(PathBuf::from(dir)),
+                _ => return,
+            };
             if let (Ok(pid), Ok(ticks)) = (pid.parse(), ticks.parse()) {
-                tracked.insert(pid, ticks);
+                tracked.insert(pid, (ticks, cgroup));
             }
         }
         ["-", pid] => {
@@ -120,11 +146,33 @@ mod tests {
     fn lines_add_and_remove_groups() {
         let mut tracked = HashMap::new();
         for line in [
-            "+ 10 500", "+ 11 600", "- 10", "+ x 1", "+ 12", "junk", "- 99",
+            "+ 10 500",
+            "+ 11 600",
+            "- 10",
+            "+ x 1",
+            "+ 12",
+            "junk",
+            "- 99",
+            "+ 13 700 /sys/fs/cgroup/app/devos-step-1-2-3",
+            "+ 14 800 /sys/fs/cgroup/a b",
+            "+ 15 900 relative",
         ] {
             apply(line, &mut tracked);
         }
-        assert_eq!(tracked, HashMap::from([(11, 600)]));
+        assert_eq!(
+            tracked,
+            HashMap::from([
+                (11, (600, None)),
+                (
+                    13,
+                    (
+                        700,
+                        Some(PathBuf::from("/sys/fs/cgroup/app/devos-step-1-2-3"))
+                    )
+                ),
+                (14, (800, Some(PathBuf::from("/sys/fs/cgroup/a b")))),
+            ])
+        );
     }
 
     #[test]

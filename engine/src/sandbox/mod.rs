@@ -60,8 +60,13 @@ pub struct ResourceLimits {
     pub address_space_bytes: u64,
     /// Largest file the step may write, in bytes; writing past it raises SIGXFSZ.
     pub file_size_bytes: u64,
-    /// Processes the user may have while the step runs (`RLIMIT_NPROC`).
+    /// Processes the user may have while the step runs (`RLIMIT_NPROC`);
+    /// also the step's own process count where it has a control group.
     pub max_processes: u64,
+    /// Memory of all the step's processes together, in bytes, where the step
+    /// has a control group with the memory controller
+    /// ([`crate::lifetime::cgroup`]); beyond it the kernel kills one of them.
+    pub job_memory_bytes: u64,
 }
 
 impl ResourceLimits {
@@ -73,6 +78,7 @@ impl ResourceLimits {
             address_space_bytes: config.memory_mb.saturating_mul(MIB),
             file_size_bytes: config.file_size_mb.saturating_mul(MIB),
             max_processes: config.max_processes,
+            job_memory_bytes: config.job_memory_mb.saturating_mul(MIB),
         }
     }
 }
@@ -149,6 +155,7 @@ mod tests {
                 address_space_bytes: 4096 * 1024 * 1024,
                 file_size_bytes: 1024 * 1024 * 1024,
                 max_processes: 512,
+                job_memory_bytes: 4096 * 1024 * 1024,
             }
         );
     }

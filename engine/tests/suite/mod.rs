@@ -19,6 +19,7 @@ mod proc_support;
 mod risk_corpus;
 mod risk_properties;
 mod rules_corpus;
+mod sandbox_cgroup;
 mod sandbox_files;
 mod sandbox_git;
 mod sandbox_limits;

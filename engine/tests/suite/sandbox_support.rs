@@ -18,6 +18,7 @@ pub const LIMITS: ResourceLimits = ResourceLimits {
     address_space_bytes: 4 * 1024 * 1024 * 1024,
     file_size_bytes: 64 * 1024 * 1024,
     max_processes: 4096,
+    job_memory_bytes: 8 * 1024 * 1024 * 1024,
 };
 
 /// Whether Landlock is available; prints why the calling test is skipped when not.

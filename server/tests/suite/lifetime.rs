@@ -214,7 +214,10 @@ async fn a_restart_kills_what_a_crash_left_when_the_reaper_was_gone_too() {
     server.stop_with("KILL").await;
 
     // The parent-death signal ends bash; its child, with nobody left to
-    // kill the group, lives on until DevOS starts again.
+    // kill the group, lives on until a DevOS starts again: this one's
+    // restart, or — where steps get control groups — any DevOS starting on
+    // this machine (other tests start servers meanwhile), which removes the
+    // groups of DevOS processes that are gone.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
     while !is_gone(step.leader) {
         assert!(
@@ -223,14 +226,22 @@ async fn a_restart_kills_what_a_crash_left_when_the_reaper_was_gone_too() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(group_members(step.leader), vec![step.child]);
+    let left = group_members(step.leader);
+    assert!(
+        left == vec![step.child] || left.is_empty(),
+        "only the child may be left: {left:?}"
+    );
 
     server.restart().await;
     assert_gone_within_a_second(&step).await;
+    // Who killed the child depends on the machine: the restart's recovery
+    // (its process group), or — where steps get control groups — any DevOS
+    // starting on this machine, which removes the groups of DevOS processes
+    // that are gone. Either way it is gone and the job says why.
     assert_interrupted_with_note(
         &server,
         &step,
-        "the step's processes were stopped when DevOS restarted (1 was still running and was killed)",
+        "the step's processes were stopped when DevOS restarted (",
     )
     .await;
 }

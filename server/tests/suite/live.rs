@@ -258,12 +258,14 @@ async fn spawn(data_dir: &Path, home: &Path, env: &[(String, String)]) -> (Child
 pub async fn listening_base(child: &mut Child) -> String {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let base = tokio::time::timeout(Duration::from_secs(30), async {
+        let mut said = Vec::new();
         while let Some(line) = lines.next_line().await.unwrap() {
             if let Some(rest) = line.split("listening on ").nth(1) {
                 return rest.split_whitespace().next().unwrap().to_owned();
             }
+            said.push(line);
         }
-        panic!("server exited before listening");
+        panic!("server exited before listening:\n{}", said.join("\n"));
     })
     .await
     .expect("server did not start within 30 s");

@@ -81,6 +81,12 @@ async fn doctor_reports_a_broken_config_and_still_checks_the_rest() {
     let (code, out, _) = run(server.devos().arg("doctor")).await;
     assert_eq!(code, Some(0), "a sound setup passes: {out}");
     assert!(out.contains("0 failed"), "{out}");
+    // This machine lets DevOS give each step a control group.
+    assert!(
+        out.lines()
+            .any(|line| line.contains("steps") && line.contains("a control group per step")),
+        "{out}"
+    );
 }
 
 #[tokio::test]
