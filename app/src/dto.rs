@@ -337,8 +337,11 @@ pub struct ContextPanelView {
     pub recent: Vec<String>,
     /// Busiest processes.
     pub processes: Vec<String>,
-    /// Why the panel is empty, when it is.
+    /// Why the panel is empty, or how it was read, when that matters.
     pub note: Option<String>,
+    /// The folder is read on demand (outside the workspace roots) and can be
+    /// made a root ("Watch this folder").
+    pub can_watch: bool,
 }
 
 /// The Settings page.

@@ -221,14 +221,15 @@ pub fn context_panel_view(
             }
         })
         .collect();
-    let note = if directory.is_none() && repo.is_none() {
-        Some("DevOS cannot read this directory.".to_owned())
-    } else {
+    let is_readable = directory.is_some() || repo.is_some();
+    let note = if is_readable {
         snapshot.is_read_on_demand.then(|| {
             "Outside the watched workspace roots: read on demand for each job (bounded, \
-             reused briefly). Add it to [workspace] roots in devos.toml to watch it."
+             reused briefly). Watch it to index it and follow its changes."
                 .to_owned()
         })
+    } else {
+        Some("DevOS cannot read this directory.".to_owned())
     };
     // Profile and region only: the environment probe never reads keys.
     let aws = snapshot
@@ -251,6 +252,7 @@ pub fn context_panel_view(
         recent,
         processes,
         note,
+        can_watch: is_readable && snapshot.is_read_on_demand,
     }
 }
 

@@ -2,7 +2,9 @@
 // for the approval card, is approved and completes; another is rejected; an
 // organize job is undone from its card, leaving the folder as it was; so is a
 // bash step that edits and creates files (from the snapshot taken before it).
+// A folder outside the workspace roots can be watched from the context panel.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
 const { login, watchPageErrors, freshDir, listing, ask } = require('./helpers');
@@ -91,4 +93,22 @@ test('cd changes the console directory; requests then run there', async ({ page 
   await input.press('Enter');
   const card = page.getByTestId('job-card').filter({ hasText: 'list the files here' }).first();
   await expect(card.getByTestId('job-log')).toContainText('inside.txt');
+});
+
+test('a folder outside the workspace roots is watched from the context panel', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  await login(page);
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-outside-')));
+  fs.writeFileSync(path.join(dir, 'notes.md'), 'notes');
+  const input = page.getByLabel('What should DevOS do?');
+  await input.fill(`cd ${dir}`);
+  await input.press('Enter');
+  const panel = page.getByRole('complementary', { name: 'Context' });
+  await expect(panel).toContainText('read on demand');
+  await panel.getByRole('button', { name: 'Watch this folder' }).click();
+  await expect(panel.getByTestId('watch-result')).toContainText(`Watching ${dir}`);
+  // Once indexed the panel comes from the index: no more on-demand note or button.
+  await expect(panel.getByRole('button', { name: 'Watch this folder' })).toHaveCount(0);
+  await expect(panel).not.toContainText('read on demand');
+  expect(errors).toEqual([]);
 });

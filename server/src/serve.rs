@@ -87,7 +87,7 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
         home: host.home,
         parent_env: std::env::vars_os().collect(),
         models,
-        context: start_context(&config),
+        context: start_context(&config, store.workspace_roots().await?),
     })
     .await?;
     let ctx = AppContext {
@@ -106,17 +106,27 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
     ))
 }
 
-/// Starts the context engine over the workspace roots; DevOS works without
-/// it (plans just lack context), so a failure is logged, not fatal.
-fn start_context(config: &Config) -> Option<Arc<ContextEngine>> {
-    match ContextEngine::start(ContextSettings::from_config(config)) {
+/// Starts the context engine over the workspace roots of the config and
+/// those added from the console (`added`); DevOS works without it (plans
+/// just lack context), so a failure is logged, not fatal.
+fn start_context(config: &Config, added: Vec<std::path::PathBuf>) -> Option<Arc<ContextEngine>> {
+    let mut settings = ContextSettings::from_config(config);
+    for root in added {
+        let overlaps = settings
+            .roots
+            .iter()
+            .any(|known| root.starts_with(known) || known.starts_with(&root));
+        if !overlaps {
+            settings.roots.push(root);
+        }
+    }
+    let roots: Vec<String> = settings
+        .roots
+        .iter()
+        .map(|r| r.display().to_string())
+        .collect();
+    match ContextEngine::start(settings) {
         Ok(engine) => {
-            let roots: Vec<String> = config
-                .workspace
-                .roots
-                .iter()
-                .map(|r| r.display().to_string())
-                .collect();
             tracing::info!(?roots, "context engine watching the workspace roots");
             Some(engine)
         }

@@ -38,6 +38,22 @@ pub async fn context_panel(cwd: String) -> Result<ContextPanelView, AppError> {
     Ok(crate::server::context_panel_view(&cwd, &snapshot))
 }
 
+/// Makes `cwd` a workspace root (watched and indexed from now on, and after
+/// restarts); answers the folder as followed.
+#[server(endpoint = "context/watch")]
+pub async fn watch_folder(cwd: String) -> Result<String, AppError> {
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    let ctx = app_context()?;
+    let dir = if cwd.trim().is_empty() {
+        ctx.config.default_cwd().to_path_buf()
+    } else {
+        crate::server::expand_home(cwd.trim(), ctx.engine.home())
+    };
+    let root = ctx.engine.add_workspace_root(user.id, &dir).await?;
+    Ok(root.display().to_string())
+}
+
 /// Resolves `target` (absolute, `~/…` or relative to `current`) to an
 /// existing directory, for `cd` in the console.
 #[server(endpoint = "context/cd")]

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::context::context_panel;
+use crate::api::context::{WatchFolder, context_panel};
 
 /// The panel for the directory in `cwd` (empty: the default workspace root).
 #[component]
@@ -18,6 +18,12 @@ pub fn ContextPanel(
         move || (cwd.get(), version.get()),
         |(dir, _)| context_panel(dir),
     );
+    let watch = ServerAction::<WatchFolder>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = watch.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
     view! {
         <aside class="context-panel" aria-label="Context">
             <h2 class="context-panel__title">"Context"</h2>
@@ -27,6 +33,20 @@ pub fn ContextPanel(
                         Ok(view) => view! {
                             <p class="context-panel__cwd"><code>{view.cwd}</code></p>
                             {view.note.map(|note| view! { <p class="muted">{note}</p> })}
+                            {view.can_watch.then(|| view! {
+                                <button class="button button--ghost" disabled=move || watch.pending().get()
+                                    on:click=move |_| { watch.dispatch(WatchFolder { cwd: cwd.get_untracked() }); }>
+                                    "Watch this folder"
+                                </button>
+                            })}
+                            {move || watch.value().get().map(|result| match result {
+                                Ok(root) => view! {
+                                    <p class="muted" role="status" data-testid="watch-result">
+                                        {format!("Watching {root}: it is indexed now and followed from here on, after restarts too.")}
+                                    </p>
+                                }.into_any(),
+                                Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                            })}
                             {view.directory.map(|line| view! { <p data-testid="context-directory">{line}</p> })}
                             {view.repo.map(|line| view! { <p data-testid="context-repo">{line}</p> })}
                             {view.aws.map(|line| view! { <p data-testid="context-aws">{line}</p> })}

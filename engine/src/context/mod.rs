@@ -40,7 +40,7 @@ use crate::{Error, Result};
 use environment::EnvironmentCache;
 use fresh::WalkCache;
 use process::ProcessMonitor;
-use state::{Shared, read};
+use state::{Shared, read, write};
 
 pub use category::FileCategory;
 pub use environment::{AwsContext, EnvironmentInfo, EnvironmentProbe, TOOLS};
@@ -190,6 +190,7 @@ pub struct ContextEngine {
     environment: EnvironmentCache,
     process_wait: Duration,
     scan_limit: usize,
+    root_adder: watch::RootAdder,
 }
 
 impl ContextEngine {
@@ -216,7 +217,8 @@ impl ContextEngine {
         };
         let (git_tx, git_rx) = mpsc::channel();
         git::spawn(Arc::clone(&shared), git_rx, settings.debounce).map_err(thread_error)?;
-        watch::spawn(Arc::clone(&shared), &settings, git_tx).map_err(thread_error)?;
+        let root_adder =
+            watch::spawn(Arc::clone(&shared), &settings, git_tx).map_err(thread_error)?;
         let processes = ProcessMonitor::spawn(settings.process_interval).map_err(thread_error)?;
         Ok(Arc::new(Self {
             shared,
@@ -229,7 +231,46 @@ impl ContextEngine {
             environment: EnvironmentCache::new(settings.environment.clone()),
             process_wait: settings.process_wait,
             scan_limit: settings.walk_limits.entries,
+            root_adder,
         }))
+    }
+
+    /// Starts watching and indexing one more root, `dir`, now. Refuses a
+    /// relative path, a path that is not a directory, and one that is inside
+    /// or contains a root already followed (its files are indexed already,
+    /// or would be twice). Returns at once; the index fills in the
+    /// background and a [`ContextChanged`] for `dir` says when it is there.
+    pub fn add_root(&self, dir: &Path) -> Result<()> {
+        if dir.is_relative() || !dir.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{} is not an existing absolute directory",
+                dir.display()
+            )));
+        }
+        let mut roots = write(&self.shared.roots);
+        let overlapping = roots
+            .iter()
+            .map(|(root, _)| root.clone())
+            .find(|root| dir.starts_with(root) || root.starts_with(dir));
+        if let Some(root) = overlapping {
+            let how = if dir.starts_with(&root) {
+                "is already inside the workspace root"
+            } else {
+                "contains the workspace root"
+            };
+            return Err(Error::Conflict(format!(
+                "{} {how} {}",
+                dir.display(),
+                root.display()
+            )));
+        }
+        self.root_adder
+            .add(dir.to_path_buf())
+            .map_err(|why| Error::Task(why.to_owned()))?;
+        // Listed at once (under the same lock as the check), so a second add
+        // of the same folder is refused even before the thread has taken it.
+        roots.push((dir.to_path_buf(), WatchStatus::Missing));
+        Ok(())
     }
 
     /// The context of `cwd` from the caches only, trimmed to `token_budget`

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
@@ -44,8 +44,33 @@ const QUEUE_LIMIT: usize = 8192;
 const PUBLISH_LIMIT: usize = 32;
 
 enum Message {
-    Event { root: usize, event: Event },
-    Failed { root: usize, error: notify::Error },
+    Event {
+        root: usize,
+        event: Event,
+    },
+    Failed {
+        root: usize,
+        error: notify::Error,
+    },
+    /// Start following one more root (added at run time).
+    AddRoot(PathBuf),
+}
+
+/// Hands roots added at run time to the monitor thread.
+#[derive(Debug, Clone)]
+pub(crate) struct RootAdder(SyncSender<Message>);
+
+impl RootAdder {
+    /// Queues `path` to be watched and indexed, never blocking; says why
+    /// when it cannot (the queue is full of events, or the thread stopped).
+    pub(crate) fn add(&self, path: PathBuf) -> Result<(), &'static str> {
+        self.0
+            .try_send(Message::AddRoot(path))
+            .map_err(|error| match error {
+                TrySendError::Full(_) => "the file monitor is busy; try again in a moment",
+                TrySendError::Disconnected(_) => "the context engine has stopped",
+            })
+    }
 }
 
 struct Root {
@@ -56,24 +81,32 @@ struct Root {
     is_overflowed: Arc<AtomicBool>,
 }
 
+impl Root {
+    /// A root not looked at yet (`check_roots` or `activate` does that).
+    fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            watcher: None,
+            status: WatchStatus::Missing,
+            next_rescan: Instant::now(),
+            is_overflowed: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
 /// Starts the monitor thread.
 pub(crate) fn spawn(
     shared: Arc<Shared>,
     settings: &ContextSettings,
     git: mpsc::Sender<GitMessage>,
-) -> std::io::Result<()> {
+) -> std::io::Result<RootAdder> {
     let (tx, rx) = sync_channel(QUEUE_LIMIT);
+    let adder = RootAdder(tx.clone());
     let worker = Worker {
         roots: settings
             .roots
             .iter()
-            .map(|path| Root {
-                path: path.clone(),
-                watcher: None,
-                status: WatchStatus::Missing,
-                next_rescan: Instant::now(),
-                is_overflowed: Arc::new(AtomicBool::new(false)),
-            })
+            .map(|path| Root::new(path.clone()))
             .collect(),
         shared,
         is_watch_enabled: settings.watch,
@@ -90,7 +123,7 @@ pub(crate) fn spawn(
     std::thread::Builder::new()
         .name("context-files".into())
         .spawn(move || worker.run())
-        .map(drop)
+        .map(|_| adder)
 }
 
 struct Worker {
@@ -183,6 +216,17 @@ impl Worker {
 
     fn handle(&mut self, message: Message) {
         match message {
+            Message::AddRoot(path) => {
+                if self.roots.iter().any(|root| root.path == path) {
+                    return;
+                }
+                self.roots.push(Root::new(path));
+                let root = self.roots.len() - 1;
+                if self.roots[root].path.is_dir() {
+                    self.activate(root);
+                }
+                self.publish_statuses();
+            }
             Message::Event { root, event } => {
                 if event.need_rescan() {
                     self.roots[root]

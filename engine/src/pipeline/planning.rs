@@ -54,6 +54,37 @@ impl Engine {
         Ok(Some(snapshot))
     }
 
+    /// Makes `dir` a workspace root for everyone on this DevOS: watched and
+    /// indexed from now on, and after a restart (it is recorded, with
+    /// `user` as the one who added it). Refuses `/`, system directories,
+    /// paths that are not UTF-8 and folders inside or around a root already
+    /// followed. Returns the folder as followed (symlinks resolved).
+    pub async fn add_workspace_root(&self, user: i64, dir: &Path) -> Result<std::path::PathBuf> {
+        let Some(context) = &self.context else {
+            return Err(Error::Conflict(
+                "the context engine is not running, so no folder can be watched".to_owned(),
+            ));
+        };
+        let dir = std::fs::canonicalize(dir)
+            .map_err(|error| Error::Invalid(format!("{}: {error}", dir.display())))?;
+        if dir.to_str().is_none() {
+            return Err(Error::Invalid(format!(
+                "{} is not valid UTF-8 and cannot be recorded",
+                dir.display()
+            )));
+        }
+        if dir == Path::new("/") || crate::risk::is_system_dir(&dir) {
+            return Err(Error::Invalid(format!(
+                "{} is a system directory; watch a project folder instead",
+                dir.display()
+            )));
+        }
+        context.add_root(&dir)?;
+        self.store.add_workspace_root(&dir, user).await?;
+        tracing::info!(root = %dir.display(), user, "workspace root added");
+        Ok(dir)
+    }
+
     /// The redacted, budget-trimmed context snapshot for a job, stored with it
     /// so the card can show exactly what a planner saw.
     async fn context_for(

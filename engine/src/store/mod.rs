@@ -14,6 +14,7 @@ mod undo;
 mod undo_state;
 pub mod usage;
 mod users;
+mod workspace_roots;
 
 use std::path::Path;
 use std::str::FromStr;

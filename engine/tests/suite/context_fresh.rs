@@ -274,3 +274,40 @@ fn the_environment_names_tools_on_path_and_the_aws_region() {
         (Some("work"), Some("eu-north-1"))
     );
 }
+
+#[test]
+fn a_root_added_at_run_time_is_indexed_then_followed_and_overlaps_are_refused() {
+    let watched = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let added = std::fs::canonicalize(dir.path()).unwrap();
+    file(&added, "readme.md", 10, 1);
+    let engine = engine_outside(watched.path(), |_| {});
+    assert!(ask(&engine, &added, "list", 100_000).is_read_on_demand);
+
+    engine.add_root(&added).unwrap();
+    super::context_support::wait_for("the added root indexed", || {
+        (!ask(&engine, &added, "list", 100_000).is_read_on_demand).then_some(())
+    });
+    assert!(engine.status().roots.iter().any(|root| root.path == added));
+    // Followed, not just read once: a new file reaches the index.
+    file(&added, "later.txt", 10, 0);
+    super::context_support::wait_for("the new file indexed", || {
+        let snapshot = ask(&engine, &added, "list", 100_000);
+        names(&snapshot.entries)
+            .contains(&"later.txt")
+            .then_some(())
+    });
+
+    let inside = added.join("sub");
+    std::fs::create_dir(&inside).unwrap();
+    for (dir, why) in [
+        (inside.as_path(), "is already inside the workspace root"),
+        (added.as_path(), "is already inside the workspace root"),
+        (added.parent().unwrap(), "contains the workspace root"),
+    ] {
+        let refused = engine.add_root(dir).unwrap_err().to_string();
+        assert!(refused.contains(why), "{}: {refused}", dir.display());
+    }
+    let relative = engine.add_root(Path::new("relative/dir")).unwrap_err();
+    assert!(matches!(relative, engine::Error::Invalid(_)), "{relative}");
+}

@@ -145,3 +145,90 @@ async fn a_request_about_a_server_sends_fresh_listeners_and_top_processes() {
         "the key reached the model"
     );
 }
+
+async fn panel_of(server: &super::harness::TestServer, form: &str, cookie: &str) -> Value {
+    let response = server
+        .post_form("/api/context/panel", form, Some(cookie))
+        .await;
+    super::harness::body_json(response).await
+}
+
+async fn alice_cookie(server: &super::harness::TestServer) -> String {
+    let response = server.login("alice", super::harness::PASSWORD).await;
+    super::harness::session_cookie(&response).unwrap()
+}
+
+/// Polls the panel of `form`'s folder until it comes from the index.
+async fn until_indexed(server: &super::harness::TestServer, form: &str, cookie: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let panel = panel_of(server, form, cookie).await;
+        if panel["can_watch"] == false {
+            return panel;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never indexed: {panel}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The console's "Watch this folder": a folder read on demand becomes a
+/// workspace root, indexed at once, and stays one after a restart.
+#[tokio::test]
+async fn a_folder_watched_from_the_console_is_indexed_and_stays_a_root() {
+    use super::harness::{TestServer, body_json, body_text, urlencode};
+
+    let mut server = TestServer::new().await;
+    server.add_user("alice").await;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("notes.md"), "notes").unwrap();
+    let form = format!("cwd={}", urlencode(&folder.path().display().to_string()));
+    let cookie = alice_cookie(&server).await;
+    let before = panel_of(&server, &form, &cookie).await;
+    assert_eq!(before["can_watch"], true, "{before}");
+
+    let watched = body_json(
+        server
+            .post_form("/api/context/watch", &form, Some(&cookie))
+            .await,
+    )
+    .await;
+    let root = std::fs::canonicalize(folder.path()).unwrap();
+    assert_eq!(watched, root.display().to_string());
+    let indexed = until_indexed(&server, &form, &cookie).await;
+    assert!(
+        indexed["directory"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1 file"),
+        "{indexed}"
+    );
+    // A second time, or a system directory, is refused with the reason.
+    let again = server
+        .post_form("/api/context/watch", &form, Some(&cookie))
+        .await;
+    assert!(!again.status().is_success());
+    let refused = body_text(again).await;
+    assert!(
+        refused.contains("already inside the workspace root"),
+        "{refused}"
+    );
+    let system = server
+        .post_form("/api/context/watch", "cwd=%2Fusr", Some(&cookie))
+        .await;
+    assert!(!system.status().is_success());
+    let refused = body_text(system).await;
+    assert!(refused.contains("is a system directory"), "{refused}");
+
+    server = server.restarted().await;
+    let status = server.state.ctx.engine.context().unwrap().status();
+    assert!(
+        status.roots.iter().any(|r| r.path == root),
+        "{:?}",
+        status.roots
+    );
+    let cookie = alice_cookie(&server).await;
+    until_indexed(&server, &form, &cookie).await;
+}

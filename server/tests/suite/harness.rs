@@ -31,6 +31,18 @@ impl TestServer {
     pub async fn with_client(client: &str) -> Self {
         let data_dir = tempfile::tempdir().unwrap();
         let home = tempfile::tempdir().unwrap();
+        Self::build(data_dir, home, client).await
+    }
+
+    /// The same data dir and home served anew, as after a restart.
+    pub async fn restarted(self) -> Self {
+        let Self {
+            _data_dir, _home, ..
+        } = self;
+        Self::build(_data_dir, _home, "127.0.0.1:40000").await
+    }
+
+    async fn build(data_dir: TempDir, home: TempDir, client: &str) -> Self {
         let config = Config::load(&Overrides {
             data_dir: Some(data_dir.path().to_path_buf()),
             home: Some(home.path().to_path_buf()),
