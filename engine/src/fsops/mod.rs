@@ -28,7 +28,7 @@ pub use preview::{Preview, preview};
 pub use rate::{Rating, rate};
 pub use resolve::resolve;
 pub(crate) use transfer::move_no_replace;
-pub use undo::{UndoReport, undo};
+pub use undo::{UndoReport, redo, undo};
 
 /// Refuses `op` when a path inside `roots` that it writes, moves or trashes
 /// now leads out of them through a symlink (checked right before it runs).

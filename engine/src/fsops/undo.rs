@@ -1,7 +1,9 @@
-//! Reverts a job's journal, newest entry first. Undo never overwrites and
-//! never deletes anything it cannot prove it made: an item whose result
-//! changed since (size or mtime) or whose original place is taken again is
-//! refused with a reason, and the rest still proceeds.
+//! Reverts a job's journal, newest entry first, and redoes an undone one,
+//! oldest first. Neither overwrites, and undo deletes nothing the job made:
+//! new files, new contents and copies go to the job's trash, where redo
+//! finds them. An item whose state changed since (size or mtime) or whose
+//! place is taken again is refused with a reason, and the rest still
+//! proceeds.
 
 use std::fs;
 use std::path::Path;
@@ -21,11 +23,13 @@ pub struct UndoReport {
     pub refused: Vec<String>,
 }
 
-/// Reverts `entries` (in journal order) from last to first.
-pub fn undo(entries: &[JournalEntry]) -> UndoReport {
+/// Reverts `entries` (in journal order) from last to first. What the job
+/// wrote or copied is not deleted but kept in `stash` (the job's trash), so
+/// that [`redo`] can bring it back.
+pub fn undo(entries: &[JournalEntry], stash: &Path) -> UndoReport {
     let mut report = UndoReport::default();
-    for entry in entries.iter().rev() {
-        match revert(entry) {
+    for (index, entry) in entries.iter().enumerate().rev() {
+        match revert(entry, &kept_for_redo(stash, index)) {
             Ok(done) => report.reverted.push(done),
             Err(reason) => report.refused.push(reason),
         }
@@ -33,8 +37,26 @@ pub fn undo(entries: &[JournalEntry]) -> UndoReport {
     report
 }
 
+/// Applies undone `entries` again, in journal order, wherever things are
+/// still as the undo left them; anything changed since is refused.
+pub fn redo(entries: &[JournalEntry], stash: &Path) -> UndoReport {
+    let mut report = UndoReport::default();
+    for (index, entry) in entries.iter().enumerate() {
+        match reapply(entry, &kept_for_redo(stash, index)) {
+            Ok(done) => report.reverted.push(done),
+            Err(reason) => report.refused.push(reason),
+        }
+    }
+    report
+}
+
+/// Where the undo of journal entry `index` keeps what the job had made.
+fn kept_for_redo(stash: &Path, index: usize) -> std::path::PathBuf {
+    stash.join(".redo").join(index.to_string())
+}
+
 /// Reverts one entry; `Ok` describes what happened, `Err` why it was refused.
-fn revert(entry: &JournalEntry) -> Result<String, String> {
+fn revert(entry: &JournalEntry, kept: &Path) -> Result<String, String> {
     match entry {
         JournalEntry::CreatedDir { path } => {
             if !exists(path) {
@@ -58,10 +80,8 @@ fn revert(entry: &JournalEntry) -> Result<String, String> {
             if !exists(to) {
                 return Ok(format!("{}: copy never made", to.display()));
             }
-            unchanged(to, *fingerprint)?;
-            fs::remove_file(to)
-                .map(|()| format!("removed copy {}", to.display()))
-                .map_err(|e| format!("{}: could not remove copy ({e})", to.display()))
+            move_back(to, kept, *fingerprint)
+                .map(|_| format!("removed copy {} (kept for redo)", to.display()))
         }
         JournalEntry::Wrote {
             path,
@@ -76,21 +96,58 @@ fn revert(entry: &JournalEntry) -> Result<String, String> {
                     "{}: still has its previous content",
                     path.display()
                 )),
-                None => {
-                    unchanged(path, *fingerprint)?;
-                    fs::remove_file(path)
-                        .map(|()| format!("removed new file {}", path.display()))
-                        .map_err(|e| format!("{}: could not remove ({e})", path.display()))
-                }
+                None => move_back(path, kept, *fingerprint)
+                    .map(|_| format!("removed new file {} (kept for redo)", path.display())),
                 Some(saved) => {
-                    unchanged(path, *fingerprint)?;
                     unchanged(saved, *previous_fingerprint)?;
-                    // Replacing our own write with the saved previous content.
-                    fs::rename(saved, path)
+                    move_back(path, kept, *fingerprint)?;
+                    move_no_replace(saved, path)
                         .map(|()| format!("restored previous content of {}", path.display()))
                         .map_err(|e| format!("{}: could not restore ({e})", path.display()))
                 }
             }
+        }
+    }
+}
+
+/// Applies one undone entry again; `Ok` describes it, `Err` why not.
+fn reapply(entry: &JournalEntry, kept: &Path) -> Result<String, String> {
+    match entry {
+        JournalEntry::CreatedDir { path } => {
+            if path.is_dir() {
+                return Ok(format!("{}: already there", path.display()));
+            }
+            fs::create_dir_all(path)
+                .map(|()| format!("created directory {}", path.display()))
+                .map_err(|e| format!("{}: could not create ({e})", path.display()))
+        }
+        JournalEntry::Moved {
+            from,
+            to,
+            fingerprint,
+        } => move_back(from, to, *fingerprint)
+            .map(|_| format!("moved {} to {} again", from.display(), to.display())),
+        JournalEntry::Trashed {
+            original,
+            stored,
+            fingerprint,
+        } => move_back(original, stored, *fingerprint)
+            .map(|_| format!("moved {} to the trash again", original.display())),
+        JournalEntry::Copied { to, fingerprint } => {
+            move_back(kept, to, *fingerprint).map(|_| format!("copied {} again", to.display()))
+        }
+        JournalEntry::Wrote {
+            path,
+            previous,
+            previous_fingerprint,
+            fingerprint,
+        } => {
+            if let Some(saved) = previous {
+                unchanged(path, *previous_fingerprint)?;
+                unchanged(kept, *fingerprint)?;
+                move_back(path, saved, *previous_fingerprint)?;
+            }
+            move_back(kept, path, *fingerprint).map(|_| format!("wrote {} again", path.display()))
         }
     }
 }

@@ -584,6 +584,7 @@ impl Engine {
             job: record,
             last_snapshot,
             has_journal,
+            has_undone_journal,
         }) = self.store.job_with_undo_state(job, user_id).await?
         else {
             return Err(Error::NotFound(format!("job {job}")));
@@ -597,7 +598,7 @@ impl Engine {
             steps,
             logs,
             can_undo: is_final && (snapshot_undo == undo::SnapshotUndo::CanUndo || has_journal),
-            can_redo: is_final && snapshot_undo == undo::SnapshotUndo::CanRedo,
+            can_redo: is_final && undo::can_redo(snapshot_undo, has_journal, has_undone_journal),
         })
     }
 

@@ -45,6 +45,16 @@ pub(super) fn snapshot_undo_after(last: Option<SnapshotPhase>) -> SnapshotUndo {
     }
 }
 
+/// Whether a redo is possible: the snapshots were undone, or (a job with
+/// typed file actions only) its journal was undone and not redone since.
+pub(super) fn can_redo(snapshots: SnapshotUndo, has_journal: bool, has_undone: bool) -> bool {
+    match snapshots {
+        SnapshotUndo::CanRedo => true,
+        SnapshotUndo::CanUndo => false,
+        SnapshotUndo::Nothing => has_undone && !has_journal,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Undo,
@@ -86,7 +96,8 @@ impl Engine {
         }
         let mut outcome = UndoOutcome::default();
         if !entries.is_empty() {
-            let report = tokio::task::spawn_blocking(move || crate::fsops::undo(&entries))
+            let stash = self.job_trash_dir(job);
+            let report = tokio::task::spawn_blocking(move || crate::fsops::undo(&entries, &stash))
                 .await
                 .map_err(|e| Error::Task(e.to_string()))?;
             self.store.mark_journal_undone(job).await?;
@@ -102,17 +113,32 @@ impl Engine {
         Ok(outcome)
     }
 
-    /// Redoes an undone job's changes in its snapshotted write roots.
+    /// Redoes an undone job's changes: its typed file changes and its
+    /// snapshotted write roots, wherever they are as the undo left them.
     pub async fn redo(&self, user_id: i64, job: JobId) -> Result<UndoOutcome> {
         self.owned(job, user_id).await?;
         let rows = self.store.snapshots(job).await?;
-        if snapshot_undo(&rows) != SnapshotUndo::CanRedo {
+        let undone = self.store.undone_journal(job).await?;
+        let has_journal = !self.store.journal(job).await?.is_empty();
+        let snapshots = snapshot_undo(&rows);
+        if !can_redo(snapshots, has_journal, !undone.is_empty()) {
             return Err(Error::Conflict(format!(
                 "job {job} has no undo DevOS can redo"
             )));
         }
         let mut outcome = UndoOutcome::default();
-        outcome.add(self.move_roots(job, &rows, Direction::Redo).await?);
+        if !undone.is_empty() && !has_journal {
+            let stash = self.job_trash_dir(job);
+            let report = tokio::task::spawn_blocking(move || crate::fsops::redo(&undone, &stash))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))?;
+            self.store.mark_journal_redone(job).await?;
+            outcome.reverted.extend(report.reverted);
+            outcome.refused.extend(report.refused);
+        }
+        if snapshots == SnapshotUndo::CanRedo {
+            outcome.add(self.move_roots(job, &rows, Direction::Redo).await?);
+        }
         self.report_undo(job, user_id, Direction::Redo, &outcome)
             .await?;
         Ok(outcome)

@@ -27,9 +27,19 @@ impl Store {
 
     /// The journal entries of a job not yet undone, in the order they were written.
     pub async fn journal(&self, job: JobId) -> Result<Vec<JournalEntry>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT entry FROM undo_journal WHERE job_id = ? AND undone_at IS NULL ORDER BY id",
-        )
+        self.journal_where(job, "undone_at IS NULL").await
+    }
+
+    /// The journal entries of a job that were undone (what a redo applies
+    /// again), in the order they were written.
+    pub async fn undone_journal(&self, job: JobId) -> Result<Vec<JournalEntry>> {
+        self.journal_where(job, "undone_at IS NOT NULL").await
+    }
+
+    async fn journal_where(&self, job: JobId, state: &'static str) -> Result<Vec<JournalEntry>> {
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT entry FROM undo_journal WHERE job_id = ? AND {state} ORDER BY id"
+        ))
         .bind(job.0)
         .fetch_all(&self.pool)
         .await?;
@@ -39,6 +49,15 @@ impl Store {
                     .map_err(|e| Error::Invalid(format!("a journal entry is unreadable: {e}")))
             })
             .collect()
+    }
+
+    /// Marks a job's undone journal as applied again (a redo).
+    pub async fn mark_journal_redone(&self, job: JobId) -> Result<()> {
+        sqlx::query("UPDATE undo_journal SET undone_at = NULL WHERE job_id = ?")
+            .bind(job.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Marks a job's journal as undone.

@@ -18,6 +18,8 @@ pub struct JobWithUndo {
     pub last_snapshot: Option<SnapshotPhase>,
     /// Whether typed file actions left journal entries not yet undone.
     pub has_journal: bool,
+    /// Whether typed file actions left journal entries that were undone.
+    pub has_undone_journal: bool,
 }
 
 impl Store {
@@ -33,7 +35,9 @@ impl Store {
                  WHERE job_id = jobs.id AND dropped_at IS NULL
                  ORDER BY id DESC LIMIT 1) AS last_snapshot_phase,
                 EXISTS (SELECT 1 FROM undo_journal
-                        WHERE job_id = jobs.id AND undone_at IS NULL) AS has_journal
+                        WHERE job_id = jobs.id AND undone_at IS NULL) AS has_journal,
+                EXISTS (SELECT 1 FROM undo_journal
+                        WHERE job_id = jobs.id AND undone_at IS NOT NULL) AS has_undone_journal
              FROM jobs WHERE id = ? AND user_id = ?"
         ))
         .bind(job.0)
@@ -48,6 +52,7 @@ impl Store {
             job: job_from_row(&row)?,
             last_snapshot: phase.as_deref().map(SnapshotPhase::parse).transpose()?,
             has_journal: row.try_get("has_journal")?,
+            has_undone_journal: row.try_get("has_undone_journal")?,
         }))
     }
 }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
 
-use engine::fsops::{FileOp, JournalEntry, apply, resolve, undo};
+use engine::fsops::{FileOp, JournalEntry, apply, redo, resolve, undo};
 use engine::plan::FsAction;
 use pretty_assertions::assert_eq;
 use sha2::{Digest, Sha256};
@@ -109,7 +109,7 @@ fn organize_plan_sorts_files_and_undo_restores_byte_for_byte() {
             "other/setup.sh",
         ]
     );
-    let report = undo(&journal);
+    let report = undo(&journal, trash.path());
     assert_eq!(report.refused, Vec::<String>::new());
     assert_eq!(report.reverted.len(), journal.len());
     assert_eq!(listing(root), before);
@@ -169,9 +169,50 @@ fn trash_write_and_copy_are_undone() {
             >= 3,
         "trashed and saved files are kept"
     );
-    let report = undo(&journal);
+    let done = listing(root);
+    let report = undo(&journal, trash.path());
     assert_eq!(report.refused, Vec::<String>::new());
     assert_eq!(listing(root), before);
+
+    // Undo kept what the job made, so redo brings the job's result back,
+    // byte for byte, and a second undo returns to the start again.
+    let report = redo(&journal, trash.path());
+    assert_eq!(report.refused, Vec::<String>::new(), "{report:?}");
+    assert_eq!(listing(root), done);
+    let report = undo(&journal, trash.path());
+    assert_eq!(report.refused, Vec::<String>::new(), "{report:?}");
+    assert_eq!(listing(root), before);
+}
+
+#[test]
+fn redo_refuses_what_changed_since_the_undo_and_redoes_the_rest() {
+    let work = TempDir::new().unwrap();
+    let trash = TempDir::new().unwrap();
+    let root = work.path();
+    touch(root, "config.toml", "old = 1");
+    touch(root, "a.txt", "a");
+    let plan = [
+        FsAction::Write {
+            path: "config.toml".into(),
+            content: "new = 2".into(),
+        },
+        FsAction::Rename {
+            from: "a.txt".into(),
+            to: "b.txt".into(),
+        },
+    ];
+    let journal = run_plan(&plan, root, trash.path());
+    assert_eq!(undo(&journal, trash.path()).refused, Vec::<String>::new());
+    fs::write(root.join("config.toml"), "edited by hand = 3").unwrap();
+    let report = redo(&journal, trash.path());
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert!(report.refused[0].contains("changed since"), "{report:?}");
+    assert_eq!(
+        fs::read_to_string(root.join("config.toml")).unwrap(),
+        "edited by hand = 3",
+        "the hand edit is kept"
+    );
+    assert!(root.join("b.txt").exists() && !root.join("a.txt").exists());
 }
 
 #[test]
@@ -188,7 +229,7 @@ fn undo_refuses_a_file_modified_after_the_move_and_a_taken_original() {
     let journal = run_plan(&plan, root, trash.path());
     fs::write(root.join("moved/a.txt"), "changed by the user").unwrap();
     touch(root, "b.txt", "a new b");
-    let report = undo(&journal);
+    let report = undo(&journal, trash.path());
     assert_eq!(report.refused.len(), 3, "{report:?}");
     assert!(report.refused[0].contains("taken"), "{report:?}");
     assert!(report.refused[1].contains("changed since"), "{report:?}");
@@ -234,7 +275,7 @@ fn undo_after_a_crash_between_journal_and_action_changes_nothing() {
         });
         assert!(crashed.is_err());
     }
-    let report = undo(&journal);
+    let report = undo(&journal, trash.path());
     assert_eq!(
         (report.refused.len(), report.reverted.len()),
         (0, 3),

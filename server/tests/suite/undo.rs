@@ -199,3 +199,48 @@ async fn a_python_step_that_rewrites_a_json_file_is_undone() {
     );
     assert!(!dir.path().join("settings.json.bak").exists());
 }
+
+#[tokio::test]
+async fn a_typed_organize_job_is_undone_and_redone_through_rest() {
+    let server = LiveServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("photo.jpg"), "jpeg").unwrap();
+    fs::write(root.join("report.pdf"), "pdf").unwrap();
+    let before = tree(root);
+    let job = server.submit("organize the files by type", root).await;
+    let done = server.wait_final(&job["job_id"]).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let organized = tree(root);
+    assert_ne!(organized, before, "the job moved something");
+
+    let (status, undone) = server.act(&job["job_id"], "undo", &json!({})).await;
+    assert_eq!(
+        (status, undone["refused"].clone()),
+        (200, json!([])),
+        "{undone}"
+    );
+    assert_eq!(tree(root), before);
+    let state = server.status(&job["job_id"]).await;
+    assert_eq!(
+        (state["can_undo"].clone(), state["can_redo"].clone()),
+        (json!(false), json!(true)),
+        "{state}"
+    );
+
+    let (status, redone) = server.act(&job["job_id"], "redo", &json!({})).await;
+    assert_eq!(
+        (status, redone["refused"].clone()),
+        (200, json!([])),
+        "{redone}"
+    );
+    assert_eq!(tree(root), organized, "redo brings the job's result back");
+    let state = server.status(&job["job_id"]).await;
+    assert_eq!(
+        (state["can_undo"].clone(), state["can_redo"].clone()),
+        (json!(true), json!(false)),
+        "{state}"
+    );
+    let (again, _) = server.act(&job["job_id"], "redo", &json!({})).await;
+    assert_eq!(again, 409, "nothing left to redo");
+}
