@@ -11,6 +11,7 @@ mod estimate;
 mod gc;
 mod manifest;
 mod restore;
+mod scan;
 mod take;
 
 use std::collections::HashMap;

@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Odb, Oid};
 
 use super::manifest::{self, Entry, Kind};
+use super::scan::{self, Contents, Scanned, ScannedDir};
 
 /// Deepest folder nesting walked; deeper trees are refused rather than risking the stack.
-const MAX_DEPTH: usize = 200;
+pub(super) const MAX_DEPTH: usize = 200;
 /// A file changed this close (ns) to the time it was hashed may have changed
 /// again within the same timestamp tick, so it is hashed again next time.
 const RACY_NS: i64 = 1_000_000_000;
@@ -154,18 +155,22 @@ pub fn take(
             root.display()
         )));
     }
+    let scanned = scan::scan(root, limits)?;
     let mut walk = Walk {
         odb,
         limits,
         old: cache,
-        new: RootCache::default(),
+        new: RootCache {
+            files: HashMap::with_capacity(cache.files.len()),
+            dirs: HashMap::with_capacity(cache.dirs.len()),
+        },
         now_ns,
         files: 0,
         bytes: 0,
         hashed: 0,
         skipped: Vec::new(),
     };
-    let manifest = walk.dir(root, Path::new(""), 0)?;
+    let manifest = walk.dir(root, PathBuf::new(), scanned)?;
     walk.skipped.sort();
     let taken = Taken {
         manifest,
@@ -178,7 +183,7 @@ pub fn take(
     Ok(taken)
 }
 
-fn failed(path: &Path, error: impl std::fmt::Display) -> TakeError {
+pub(super) fn failed(path: &Path, error: impl std::fmt::Display) -> TakeError {
     TakeError::Failed(format!("{}: {error}", path.display()))
 }
 
@@ -188,43 +193,36 @@ fn ns(secs: i64, nanos: i64) -> i64 {
 }
 
 impl Walk<'_> {
-    /// Records the folder `abs` (`rel` below the root) and returns its manifest.
-    fn dir(&mut self, abs: &Path, rel: &Path, depth: usize) -> Result<Oid, TakeError> {
-        if depth > MAX_DEPTH {
-            return Err(TakeError::TooDeep);
-        }
-        let mut entries = Vec::new();
-        let listing = fs::read_dir(abs).map_err(|e| failed(abs, e))?;
-        for item in listing {
-            let Ok(item) = item else { continue };
-            let name = item.file_name();
-            let path = item.path();
-            // Vanished since it was listed: not part of this snapshot.
-            let Ok(meta) = item.metadata() else { continue };
+    /// Records the folder `abs` (`rel` below the root), listed as
+    /// `scanned`, and returns its manifest.
+    fn dir(&mut self, abs: &Path, rel: PathBuf, scanned: ScannedDir) -> Result<Oid, TakeError> {
+        let mut entries = Vec::with_capacity(scanned.entries.len());
+        for Scanned {
+            name,
+            meta,
+            contents,
+        } in scanned.entries
+        {
+            // Full paths only where the file system is asked again.
+            let path = || abs.join(&name);
             let child = rel.join(&name);
-            let kind = if meta.is_dir() {
-                if self.limits.skip.contains(&name) {
+            let (kind, oid) = match contents {
+                Contents::Skipped => {
                     self.skipped.push(child);
                     continue;
                 }
-                Kind::Dir
-            } else if meta.is_file() {
-                Kind::File
-            } else if meta.file_type().is_symlink() {
-                Kind::Symlink
-            } else {
-                Kind::Other
-            };
-            let (kind, oid) = match kind {
-                Kind::Dir => match self.dir(&path, &child, depth + 1) {
+                Contents::Folder(Ok(listed)) => match self.dir(&path(), child, listed) {
                     Ok(oid) => (Kind::Dir, oid),
                     // An unreadable folder is recorded but never restored.
                     Err(TakeError::Failed(_)) => (Kind::Other, Oid::ZERO_SHA1),
                     Err(error) => return Err(error),
                 },
-                Kind::File => self.file(&path, &child, &meta)?,
-                Kind::Symlink => {
+                Contents::Folder(Err(TakeError::Failed(_))) => (Kind::Other, Oid::ZERO_SHA1),
+                Contents::Folder(Err(error)) => return Err(error),
+                Contents::Leaf if meta.is_file() => self.file(&path, child, &meta)?,
+                Contents::Leaf if meta.file_type().is_symlink() => {
                     self.count(0)?;
+                    let path = path();
                     let target = fs::read_link(&path).map_err(|e| failed(&path, e))?;
                     let bytes = std::os::unix::ffi::OsStrExt::as_bytes(target.as_os_str());
                     let oid = self
@@ -233,7 +231,7 @@ impl Walk<'_> {
                         .map_err(|e| failed(&path, e.message()))?;
                     (Kind::Symlink, oid)
                 }
-                Kind::Other => (Kind::Other, Oid::ZERO_SHA1),
+                Contents::Leaf => (Kind::Other, Oid::ZERO_SHA1),
             };
             entries.push(Entry {
                 name,
@@ -250,12 +248,12 @@ impl Walk<'_> {
         let oid =
             Oid::hash_object(ObjectType::Blob, &bytes).map_err(|e| failed(abs, e.message()))?;
         // Hashing is cheap; compressing and writing an unchanged folder is not.
-        if self.old.dirs.get(rel) != Some(&oid) {
+        if self.old.dirs.get(&rel) != Some(&oid) {
             self.odb
                 .write(ObjectType::Blob, &bytes)
                 .map_err(|e| failed(abs, e.message()))?;
         }
-        self.new.dirs.insert(rel.to_path_buf(), oid);
+        self.new.dirs.insert(rel, oid);
         Ok(oid)
     }
 
@@ -273,11 +271,16 @@ impl Walk<'_> {
 
     /// Records a regular file: its cached object when nothing about it
     /// changed, else its content read into the store.
-    fn file(&mut self, abs: &Path, rel: &Path, meta: &Metadata) -> Result<(Kind, Oid), TakeError> {
+    fn file(
+        &mut self,
+        abs: &dyn Fn() -> PathBuf,
+        rel: PathBuf,
+        meta: &Metadata,
+    ) -> Result<(Kind, Oid), TakeError> {
         self.count(meta.len())?;
         let mtime_ns = ns(meta.mtime(), meta.mtime_nsec());
         let ctime_ns = ns(meta.ctime(), meta.ctime_nsec());
-        let cached = self.old.files.get(rel).filter(|seen| {
+        let cached = self.old.files.get(&rel).filter(|seen| {
             seen.size == meta.len()
                 && seen.mtime_ns == mtime_ns
                 && seen.ctime_ns == ctime_ns
@@ -286,21 +289,21 @@ impl Walk<'_> {
         });
         let (oid, hashed_at_ns) = match cached {
             Some(seen) => (seen.oid, seen.hashed_at_ns),
-            None => match store_file(self.odb, abs) {
+            None => match store_file(self.odb, &abs()) {
                 Ok(oid) => {
                     self.hashed += 1;
                     (oid, self.now_ns)
                 }
                 // Unreadable (permissions) or vanished: recorded, never restored.
                 Err(error) if error.kind() != io::ErrorKind::Other => {
-                    tracing::debug!(path = %abs.display(), %error, "not snapshotted");
+                    tracing::debug!(path = %abs().display(), %error, "not snapshotted");
                     return Ok((Kind::Other, Oid::ZERO_SHA1));
                 }
-                Err(error) => return Err(failed(abs, error)),
+                Err(error) => return Err(failed(&abs(), error)),
             },
         };
         self.new.files.insert(
-            rel.to_path_buf(),
+            rel,
             Seen {
                 size: meta.len(),
                 mtime_ns,
