@@ -256,6 +256,19 @@ pub fn context_panel_view(
     }
 }
 
+impl AppContext {
+    /// The folder the console's working-directory box names: `~` forms
+    /// resolved against the home, empty meaning the default workspace root.
+    pub fn console_dir(&self, dir: &str) -> std::path::PathBuf {
+        let dir = dir.trim();
+        if dir.is_empty() {
+            self.config.default_cwd().to_path_buf()
+        } else {
+            expand_home(dir, self.engine.home())
+        }
+    }
+}
+
 /// `~` and `~/x` resolved against `home`; other paths as given.
 pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
     match path.strip_prefix('~') {

@@ -14,11 +14,7 @@ pub async fn context_panel(cwd: String) -> Result<ContextPanelView, AppError> {
     const PANEL_BUDGET: usize = 2_000;
     let _user = require_user().await?;
     let ctx = app_context()?;
-    let cwd = if cwd.trim().is_empty() {
-        ctx.config.default_cwd().to_path_buf()
-    } else {
-        crate::server::expand_home(cwd.trim(), ctx.engine.home())
-    };
+    let cwd = ctx.console_dir(&cwd);
     let snapshot = ctx
         .engine
         .context_snapshot(
@@ -45,11 +41,7 @@ pub async fn watch_folder(cwd: String) -> Result<String, AppError> {
     use crate::server::{app_context, require_user};
     let user = require_user().await?;
     let ctx = app_context()?;
-    let dir = if cwd.trim().is_empty() {
-        ctx.config.default_cwd().to_path_buf()
-    } else {
-        crate::server::expand_home(cwd.trim(), ctx.engine.home())
-    };
+    let dir = ctx.console_dir(&cwd);
     let root = ctx.engine.add_workspace_root(user.id, &dir).await?;
     Ok(root.display().to_string())
 }
@@ -61,11 +53,7 @@ pub async fn change_dir(current: String, target: String) -> Result<String, AppEr
     use crate::server::{app_context, require_user};
     let _user = require_user().await?;
     let ctx = app_context()?;
-    let base = if current.trim().is_empty() {
-        ctx.config.default_cwd().to_path_buf()
-    } else {
-        crate::server::expand_home(current.trim(), ctx.engine.home())
-    };
+    let base = ctx.console_dir(&current);
     let target = target.trim();
     let path = match target {
         "" | "~" => ctx.engine.home().to_path_buf(),
@@ -89,11 +77,7 @@ pub async fn list_dirs(cwd: String) -> Result<Vec<String>, AppError> {
     const MAX_DIRS: usize = 50;
     let _user = require_user().await?;
     let ctx = app_context()?;
-    let dir = if cwd.trim().is_empty() {
-        ctx.config.default_cwd().to_path_buf()
-    } else {
-        crate::server::expand_home(cwd.trim(), ctx.engine.home())
-    };
+    let dir = ctx.console_dir(&cwd);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(Vec::new());
     };

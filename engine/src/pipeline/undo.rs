@@ -13,6 +13,7 @@ use git2::Oid;
 
 use super::{Engine, UndoOutcome};
 use crate::events::Event;
+use crate::fsops::{JournalEntry, UndoReport};
 use crate::job::JobId;
 use crate::snapshot::{Flat, Restored, SnapshotStore};
 use crate::store::{SnapshotPhase, SnapshotRecord};
@@ -96,13 +97,9 @@ impl Engine {
         }
         let mut outcome = UndoOutcome::default();
         if !entries.is_empty() {
-            let stash = self.job_trash_dir(job);
-            let report = tokio::task::spawn_blocking(move || crate::fsops::undo(&entries, &stash))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))?;
+            self.replay_journal(job, entries, crate::fsops::undo, &mut outcome)
+                .await?;
             self.store.mark_journal_undone(job).await?;
-            outcome.reverted.extend(report.reverted);
-            outcome.refused.extend(report.refused);
         }
         if from_snapshots {
             let restored = self.move_roots(job, &rows, Direction::Undo).await?;
@@ -128,13 +125,9 @@ impl Engine {
         }
         let mut outcome = UndoOutcome::default();
         if !undone.is_empty() && !has_journal {
-            let stash = self.job_trash_dir(job);
-            let report = tokio::task::spawn_blocking(move || crate::fsops::redo(&undone, &stash))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))?;
+            self.replay_journal(job, undone, crate::fsops::redo, &mut outcome)
+                .await?;
             self.store.mark_journal_redone(job).await?;
-            outcome.reverted.extend(report.reverted);
-            outcome.refused.extend(report.refused);
         }
         if snapshots == SnapshotUndo::CanRedo {
             outcome.add(self.move_roots(job, &rows, Direction::Redo).await?);
@@ -142,6 +135,25 @@ impl Engine {
         self.report_undo(job, user_id, Direction::Redo, &outcome)
             .await?;
         Ok(outcome)
+    }
+
+    /// Runs `replay` (`fsops::undo` or `fsops::redo`) over a job's journal
+    /// `entries` off the async runtime, with the job's trash keeping what
+    /// the other direction will need, and adds what it did to `outcome`.
+    async fn replay_journal(
+        &self,
+        job: JobId,
+        entries: Vec<JournalEntry>,
+        replay: fn(&[JournalEntry], &Path) -> UndoReport,
+        outcome: &mut UndoOutcome,
+    ) -> Result<()> {
+        let stash = self.job_trash_dir(job);
+        let report = tokio::task::spawn_blocking(move || replay(&entries, &stash))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?;
+        outcome.reverted.extend(report.reverted);
+        outcome.refused.extend(report.refused);
+        Ok(())
     }
 
     /// Brings every root with a `before` snapshot to the undo or redo target.
