@@ -205,7 +205,13 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// replaced or deleted binary still works), which kills the steps' process
 /// groups should this process die. A failure is logged: steps still die with
 /// DevOS, only their own children might not.
+///
+/// Control groups are set up first: DevOS may move itself into a leaf group
+/// to hand the memory and pids controllers to its steps, which cgroup v2
+/// allows only once no other process is left beside it, so the reaper must
+/// start after that move, in the leaf.
 pub fn start_reaper() {
+    let _ = engine::lifetime::cgroup::support();
     if let Err(error) =
         engine::lifetime::reaper::start(std::path::Path::new("/proc/self/exe"), &["reap"])
     {
