@@ -6,7 +6,10 @@
 //!
 //! Every step runs in its own process group so that a timeout or a
 //! cancellation reaches grandchildren too (`bash -c 'sleep 30 & …'`), and no
-//! process of a finished step outlives it. Nor does any outlive DevOS: steps
+//! process of a finished step outlives it; where the machine allows, also in
+//! its own control group, which holds even what left the process group
+//! (`setsid`) and carries the job's memory ceiling
+//! ([`crate::lifetime::cgroup`]). Nor does any outlive DevOS: steps
 //! are forked through [`crate::lifetime`] (parent-death signal, the reaper). With a [`SandboxPolicy`] the child
 //! is confined (Landlock, rlimits, `no_new_privs`) before the interpreter
 //! starts; see [`crate::sandbox`]. The process-group timeout is also what

@@ -589,11 +589,12 @@ fn enable_controllers(dir: &Path, is_root: bool) -> Vec<Controller> {
         .copied()
         .filter(|c| !enabled.iter().any(|e| e == c.name()))
         .collect();
-    if !missing.is_empty() {
+    // The root of a hierarchy (a container's, DevOS running as root) is the
+    // machine's to configure: what it enables is used, nothing is changed.
+    if !missing.is_empty() && !is_root {
         let leaf = dir.join("devos-server");
-        let moved = is_root
-            || ((leaf.is_dir() || fs::create_dir(&leaf).is_ok())
-                && fs::write(leaf.join("cgroup.procs"), std::process::id().to_string()).is_ok());
+        let moved = (leaf.is_dir() || fs::create_dir(&leaf).is_ok())
+            && fs::write(leaf.join("cgroup.procs"), std::process::id().to_string()).is_ok();
         if moved {
             for controller in &missing {
                 let _ = fs::write(

@@ -4,8 +4,9 @@
 //! and `- PGID` when it has been killed; when the pipe closes — DevOS
 //! exited, cleanly or by `kill -9` — the reaper kills every group still
 //! listed (checking the leader's start time, so a recycled id is left
-//! alone; a control group is killed whole) and exits. It runs in its own process group, so a Ctrl+C in the terminal
-//! reaches DevOS (which shuts down cleanly) but not the reaper.
+//! alone; a control group is killed whole) and exits. It runs in its own
+//! process group, so a Ctrl+C in the terminal reaches DevOS (which shuts
+//! down cleanly) but not the reaper.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write as _};
