@@ -546,17 +546,18 @@ fn v2_home(membership: &str, mounts: &[Mount]) -> Result<Home, String> {
         .ok_or("no cgroup v2 file system is mounted")?;
     let dir = group_dir(mount, path);
     let controllers = enable_controllers(&dir, path == "/");
-    let probe = dir.join(format!("{STEP_PREFIX}probe-{}", std::process::id()));
-    fs::create_dir(&probe).map_err(|error| {
+    let can_kill = probe(&dir, "cgroup.kill").map_err(|error| {
         format!(
             "cannot make a control group in {} ({error}); under systemd, give the unit Delegate=yes",
             dir.display()
         )
     })?;
-    let can_kill = probe.join("cgroup.kill").exists();
-    let _ = fs::remove_dir(&probe);
     if !can_kill {
-        return Err("the kernel has no cgroup.kill (Linux 5.14 or later is needed)".to_owned());
+        return Err(format!(
+            "the kernel has no cgroup.kill (Linux 5.14 or later is needed), or DevOS may not \
+             move processes in {}",
+            dir.display()
+        ));
     }
     Ok(Home {
         version: Version::V2,
@@ -621,16 +622,27 @@ fn v1_home(controller: Controller, membership: &str, mounts: &[Mount]) -> Option
         .iter()
         .find(|mount| mount.fstype == "cgroup" && mount.options.iter().any(|o| o == name))?;
     let dir = group_dir(mount, path);
-    let probe = dir.join(format!("{STEP_PREFIX}probe-{}", std::process::id()));
-    fs::create_dir(&probe).ok()?;
-    let usable = probe.join(controller.limit_file(Version::V1)).exists();
-    let _ = fs::remove_dir(&probe);
+    let usable = probe(&dir, controller.limit_file(Version::V1)).ok()?;
     usable.then(|| Home {
         version: Version::V1,
         dir,
         controllers: vec![controller],
         can_kill: false,
     })
+}
+
+/// Makes and removes a trial group in `dir`: whether it has `file`, and
+/// whether this process may move processes into it (write access to its
+/// `cgroup.procs` and to that of `dir`, the common ancestor of DevOS's group
+/// and its steps'). `Err` when no group can be made there at all.
+fn probe(dir: &Path, file: &str) -> io::Result<bool> {
+    use nix::unistd::{AccessFlags, access};
+    let trial = dir.join(format!("{STEP_PREFIX}probe-{}", std::process::id()));
+    fs::create_dir(&trial)?;
+    let may_move = |group: &Path| access(&group.join("cgroup.procs"), AccessFlags::W_OK).is_ok();
+    let usable = trial.join(file).exists() && may_move(&trial) && may_move(dir);
+    let _ = fs::remove_dir(&trial);
+    Ok(usable)
 }
 
 /// Removes step groups whose DevOS process is gone (a crash that took the
