@@ -48,7 +48,10 @@ pub(super) fn scan(root: &Path, limits: &Limits) -> Result<ScannedDir, TakeError
         .filter(|(_, entry)| matches!(entry.contents, Contents::Folder(_)))
         .map(|(index, _)| index)
         .collect();
-    let (odd, even): (Vec<usize>, Vec<usize>) = folders.iter().partition(|i| *i % 2 == 1);
+    // Every other folder to each thread, so both get a share whatever the
+    // order of files and folders in the listing.
+    let even: Vec<usize> = folders.iter().step_by(2).copied().collect();
+    let odd: Vec<usize> = folders.iter().skip(1).step_by(2).copied().collect();
     let scan_all =
         |indices: &[usize], entries: &[Scanned]| -> Vec<(usize, Result<ScannedDir, TakeError>)> {
             indices
