@@ -113,23 +113,25 @@ impl Engine {
     /// Redoes an undone job's changes: its typed file changes and its
     /// snapshotted write roots, wherever they are as the undo left them.
     pub async fn redo(&self, user_id: i64, job: JobId) -> Result<UndoOutcome> {
-        self.owned(job, user_id).await?;
-        let rows = self.store.snapshots(job).await?;
-        let undone = self.store.undone_journal(job).await?;
-        let has_journal = !self.store.journal(job).await?.is_empty();
-        let snapshots = snapshot_undo(&rows);
-        if !can_redo(snapshots, has_journal, !undone.is_empty()) {
+        let Some(state) = self.store.job_with_undo_state(job, user_id).await? else {
+            return Err(Error::NotFound(format!("job {job}")));
+        };
+        let snapshots = snapshot_undo_after(state.last_snapshot);
+        if !can_redo(snapshots, state.has_journal, state.has_undone_journal) {
             return Err(Error::Conflict(format!(
                 "job {job} has no undo DevOS can redo"
             )));
         }
         let mut outcome = UndoOutcome::default();
-        if !undone.is_empty() && !has_journal {
+        // A journal is replayed only once all of it was undone.
+        if state.has_undone_journal && !state.has_journal {
+            let undone = self.store.undone_journal(job).await?;
             self.replay_journal(job, undone, crate::fsops::redo, &mut outcome)
                 .await?;
             self.store.mark_journal_redone(job).await?;
         }
         if snapshots == SnapshotUndo::CanRedo {
+            let rows = self.store.snapshots(job).await?;
             outcome.add(self.move_roots(job, &rows, Direction::Redo).await?);
         }
         self.report_undo(job, user_id, Direction::Redo, &outcome)
