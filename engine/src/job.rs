@@ -113,16 +113,7 @@ impl FromStr for JobStatus {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == text)
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|s| s.as_str()).collect();
-                format!(
-                    "unknown status `{text}`; expected one of {}",
-                    names.join(", ")
-                )
-            })
+        by_name(&Self::ALL, Self::as_str, "status", text)
     }
 }
 
@@ -187,11 +178,28 @@ impl FromStr for StepStatus {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == text)
-            .ok_or_else(|| format!("unknown step status `{text}`"))
+        by_name(&Self::ALL, Self::as_str, "step status", text)
     }
+}
+
+/// The member of `all` whose stored name is `text`; otherwise an error that
+/// names the `kind` and lists the names it accepts.
+fn by_name<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    kind: &str,
+    text: &str,
+) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|&item| name(item) == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|&item| name(item)).collect();
+            format!(
+                "unknown {kind} `{text}`; expected one of {}",
+                names.join(", ")
+            )
+        })
 }
 
 #[cfg(test)]
