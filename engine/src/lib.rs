@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod aws;
+pub mod calendar;
 pub mod config;
 pub mod context;
 pub mod error;

@@ -176,25 +176,6 @@ pub fn format_usd(micros: i64) -> String {
     format!("{sign}${whole}.{shown}")
 }
 
-/// Start (Unix seconds) of the UTC day holding `now_at`.
-pub fn day_start(now_at: i64) -> i64 {
-    now_at - now_at.rem_euclid(86_400)
-}
-
-/// Start (Unix seconds) of the UTC month holding `now_at`.
-pub fn month_start(now_at: i64) -> i64 {
-    let days = now_at.div_euclid(86_400);
-    // Days-from-civil arithmetic (H. Hinnant), enough to find the 1st of the month.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day_of_month = doy - (153 * mp + 2) / 5; // 0-based
-    (days - day_of_month) * 86_400
-}
-
 #[cfg(test)]
 mod tests {
     use pretty_assertions::assert_eq;
@@ -262,16 +243,6 @@ mod tests {
         let refusal = check_budgets("nova-micro", 35, spent, roomy).unwrap_err();
         assert_eq!(refusal.kind, BudgetKind::Daily);
         assert_eq!(check_budgets("nova-micro", 10, spent, roomy), Ok(()));
-    }
-
-    #[test]
-    fn finds_day_and_month_starts() {
-        // 2026-11-25T13:14:15Z; 2026-11-25T00:00Z; 2026-11-01T00:00Z.
-        assert_eq!(day_start(1_795_612_455), 1_795_564_800);
-        assert_eq!(month_start(1_795_612_455), 1_793_491_200);
-        // 2024-03-01 is a month start itself (leap year February before it).
-        assert_eq!(month_start(1_709_251_200), 1_709_251_200);
-        assert_eq!(month_start(1_709_251_199), 1_706_745_600);
     }
 
     #[test]

@@ -10,14 +10,15 @@
 
 use std::sync::Arc;
 
+use crate::calendar::{day_start, month_start};
 use crate::plan::Plan;
 use crate::store::Store;
 use crate::store::usage::{NewUsage, UsageOutcome};
 
 use super::config::{ModelSpec, ModelsConfig, ProviderKind, Tier};
 use super::cost::{
-    BudgetRefusal, Budgets, Spent, check_budgets, cost_micros, day_start, estimate_input_tokens,
-    estimate_micros, month_start,
+    BudgetRefusal, Budgets, Spent, check_budgets, cost_micros, estimate_input_tokens,
+    estimate_micros,
 };
 use super::prompt::{PromptInput, build_prompt, with_correction};
 use super::provider::{ModelProvider, Prompt, ProviderError, TextSink};
@@ -227,6 +228,8 @@ pub struct PlanningRequest<'a> {
     pub prompt: PromptInput<'a>,
     /// Now, Unix seconds (usage rows and the day/month budgets use it).
     pub now_at: i64,
+    /// The person's own budgets; the router's (from the config) when `None`.
+    pub budgets: Option<Budgets>,
 }
 
 /// A plan a model made, and what it cost.
@@ -331,7 +334,8 @@ pub async fn plan_with_models(
             day_micros: store.usage_cost_since(day_start(request.now_at)).await?,
             month_micros: store.usage_cost_since(month_start(request.now_at)).await?,
         };
-        if let Err(refusal) = check_budgets(&model.id, estimate, spent, router.budgets) {
+        let budgets = request.budgets.unwrap_or(router.budgets);
+        if let Err(refusal) = check_budgets(&model.id, estimate, spent, budgets) {
             let detail = refusal.message();
             store
                 .insert_usage(&NewUsage {

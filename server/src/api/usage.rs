@@ -1,7 +1,12 @@
-//! `GET /api/v1/usage?from=&to=&group=day|model`: the model usage ledger.
+//! `GET /api/v1/usage?from=&to=&group=day|model|provider`: the model usage
+//! ledger in totals; `GET /api/v1/usage/export`: every row of it as CSV.
+
+use std::fmt::Write as _;
 
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse as _, Response};
 use engine::models::cost::micros_to_usd;
 use engine::store::now_unix;
 use engine::store::usage::UsageGroup;
@@ -54,38 +59,14 @@ pub struct UsageReport {
 
 /// Parses Unix seconds or a `YYYY-MM-DD` UTC date.
 pub fn parse_time(name: &str, raw: &str) -> Result<i64, ApiError> {
-    if let Ok(seconds) = raw.parse::<i64>() {
-        return Ok(seconds);
-    }
-    let parts: Vec<&str> = raw.split('-').collect();
-    let invalid = || {
-        ApiError::Invalid(format!(
-            "`{name}` must be Unix seconds or YYYY-MM-DD, not `{raw}`"
-        ))
-    };
-    let [year, month, day] = parts.as_slice() else {
-        return Err(invalid());
-    };
-    let (year, month, day): (i64, i64, i64) = (
-        year.parse().map_err(|_| invalid())?,
-        month.parse().map_err(|_| invalid())?,
-        day.parse().map_err(|_| invalid())?,
-    );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(invalid());
-    }
-    Ok(days_from_civil(year, month, day) * 86_400)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    raw.parse::<i64>()
+        .ok()
+        .or_else(|| engine::calendar::parse_date(raw))
+        .ok_or_else(|| {
+            ApiError::Invalid(format!(
+                "`{name}` must be Unix seconds or YYYY-MM-DD, not `{raw}`"
+            ))
+        })
 }
 
 /// `GET /api/v1/usage`
@@ -106,9 +87,10 @@ pub async fn usage(
     let (group, name) = match query.group.as_deref() {
         None | Some("day") => (UsageGroup::Day, "day"),
         Some("model") => (UsageGroup::Model, "model"),
+        Some("provider") => (UsageGroup::Provider, "provider"),
         Some(other) => {
             return Err(ApiError::Invalid(format!(
-                "`group` must be `day` or `model`, not `{other}`"
+                "`group` must be `day`, `model` or `provider`, not `{other}`"
             )));
         }
     };
@@ -134,6 +116,69 @@ pub async fn usage(
     }))
 }
 
+/// A CSV field: quoted when it holds a comma, quote or line break, and
+/// prefixed with `'` when a spreadsheet would read it as a formula.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// `GET /api/v1/usage/export`: the whole usage ledger as a CSV download.
+pub async fn export(
+    State(ctx): State<AppContext>,
+    ApiUser(_user): ApiUser,
+) -> Result<Response, ApiError> {
+    /// Rows read per query.
+    const SLICE: u32 = 5_000;
+    let store = ctx.engine.store();
+    let mut csv = String::from(
+        "id,time_utc,job_id,provider,model,input_tokens,output_tokens,estimated_usd,actual_usd,latency_ms,outcome,detail\n",
+    );
+    let mut after = 0;
+    loop {
+        let rows = store.ledger_after(after, SLICE).await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.id;
+        for row in rows {
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{},{},{:.6},{:.6},{},{},{}",
+                row.id,
+                engine::calendar::format_minute(row.created_at),
+                row.job_id.map(|id| id.to_string()).unwrap_or_default(),
+                csv_field(&row.provider),
+                csv_field(&row.model),
+                row.input_tokens,
+                row.output_tokens,
+                micros_to_usd(row.estimated_cost_micros),
+                micros_to_usd(row.actual_cost_micros),
+                row.latency_ms,
+                csv_field(&row.outcome),
+                csv_field(&row.detail),
+            );
+        }
+    }
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"devos-usage.csv\"",
+        ),
+    ];
+    Ok((headers, csv).into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +190,16 @@ mod tests {
         assert_eq!(parse_time("from", "2000-03-01").unwrap(), 951_868_800);
         assert_eq!(parse_time("from", "12345").unwrap(), 12345);
         assert!(parse_time("from", "2026-13-01").is_err());
+        assert!(parse_time("from", "2026-02-30").is_err());
         assert!(parse_time("from", "yesterday").is_err());
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("nova-micro"), "nova-micro");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
     }
 }
