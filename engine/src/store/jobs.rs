@@ -103,6 +103,21 @@ pub struct LogLine {
     pub at: i64,
 }
 
+/// A decision on a pending job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalRecord {
+    /// Who decided (user name).
+    pub by: String,
+    /// Approved, or rejected.
+    pub approved: bool,
+    /// Whether they asked DevOS to remember it as a rule.
+    pub remembered: bool,
+    /// Their note.
+    pub note: String,
+    /// When (Unix seconds).
+    pub at: i64,
+}
+
 /// Filters for listing jobs.
 #[derive(Debug, Clone, Default)]
 pub struct JobFilter {
@@ -584,6 +599,40 @@ impl Store {
             .collect())
     }
 
+    /// Up to `limit` output lines of a job stored after line `after_id`
+    /// (0 for the first), oldest first, each with its row id to continue from.
+    pub async fn logs_after(
+        &self,
+        job: JobId,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, LogLine)>> {
+        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, step, stream, line, at FROM job_logs
+             WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(job.0)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, step, stream, line, at)| {
+                let step = usize::try_from(step).unwrap_or(0);
+                (
+                    id,
+                    LogLine {
+                        step,
+                        stream,
+                        line,
+                        at,
+                    },
+                )
+            })
+            .collect())
+    }
+
     /// Records who decided on a pending job.
     pub async fn insert_approval(
         &self,
@@ -608,13 +657,25 @@ impl Store {
         Ok(())
     }
 
-    /// Approvals of a job: (user id, approved, remember, note).
-    pub async fn approvals(&self, job: JobId) -> Result<Vec<(i64, bool, bool, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT user_id, approved, remember, note FROM approvals WHERE job_id = ? ORDER BY id",
+    /// Decisions on a job, oldest first, with the name of who made them.
+    pub async fn approvals(&self, job: JobId) -> Result<Vec<ApprovalRecord>> {
+        let rows: Vec<(String, bool, bool, String, i64)> = sqlx::query_as(
+            "SELECT u.name, a.approved, a.remember, a.note, a.at
+             FROM approvals a JOIN users u ON u.id = a.user_id
+             WHERE a.job_id = ? ORDER BY a.id",
         )
         .bind(job.0)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(by, approved, remembered, note, at)| ApprovalRecord {
+                by,
+                approved,
+                remembered,
+                note,
+                at,
+            })
+            .collect())
     }
 }

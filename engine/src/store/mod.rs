@@ -3,12 +3,14 @@
 
 mod audit;
 mod backup;
+mod history;
 mod jobs;
 mod logins;
 mod reserve;
 mod rules;
 mod settings;
 mod snapshots;
+mod spending;
 mod tokens;
 mod undo;
 mod undo_state;
@@ -25,11 +27,15 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use audit::AuditEvent;
 pub use backup::{DataDirLock, Restored, database_path, inspect_database, restore};
-pub use jobs::{JobFilter, JobRecord, LogLine, Outcome, SavedPlan, StepRecord};
+pub use history::{
+    HistoryPage, HistoryQuery, JobSummary, MATCH_END, MATCH_START, MAX_PAGE, PageAt, fts_query,
+};
+pub use jobs::{ApprovalRecord, JobFilter, JobRecord, LogLine, Outcome, SavedPlan, StepRecord};
 pub use logins::LoginAttempt;
 pub use reserve::{DiskReserve, is_disk_full};
 pub use settings::UserSettings;
 pub use snapshots::{SnapshotPhase, SnapshotRecord};
+pub use spending::{CostlyJob, LedgerRow};
 pub use tokens::{NewToken, TokenSummary};
 pub use undo_state::JobWithUndo;
 pub use users::User;

@@ -26,3 +26,4 @@ mod sandbox_limits;
 mod sandbox_network;
 mod sandbox_support;
 mod shell_parse;
+mod store_history;
