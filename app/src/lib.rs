@@ -17,8 +17,9 @@ use leptos_router::path;
 
 use crate::components::shell::Shell;
 use crate::routes::{
-    console::ConsolePage, costs::CostsPage, history::HistoryPage, login::LoginPage,
-    preferences::PreferencesPage, settings::SettingsPage, setup::SetupPage,
+    console::ConsolePage, costs::CostsPage, history::HistoryPage, job::JobPage,
+    job_log::JobLogPage, login::LoginPage, preferences::PreferencesPage, settings::SettingsPage,
+    setup::SetupPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/") view=|| view! { <Shell><ConsolePage/></Shell> }/>
                 <Route path=path!("/history") view=|| view! { <Shell><HistoryPage/></Shell> }/>
+                <Route path=path!("/jobs/:id") view=|| view! { <Shell><JobPage/></Shell> }/>
+                <Route path=path!("/jobs/:id/log") view=|| view! { <Shell><JobLogPage/></Shell> }/>
                 <Route path=path!("/costs") view=|| view! { <Shell><CostsPage/></Shell> }/>
                 <Route
                     path=path!("/preferences")
@@ -69,10 +72,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    routes::set_not_found();
     view! {
         <main class="centered">
             <div class="panel">

@@ -276,3 +276,29 @@ pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
         None => std::path::PathBuf::from(path),
     }
 }
+
+/// "just now", "5 minutes ago", "3 days ago".
+pub fn ago(now: i64, then: i64) -> String {
+    let secs = (now - then).max(0);
+    let (count, unit) = match secs {
+        0..60 => return "just now".to_owned(),
+        60..3_600 => (secs / 60, "minute"),
+        3_600..86_400 => (secs / 3_600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("{count} {unit}{} ago", if count == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ago;
+
+    #[test]
+    fn ages_read_like_speech() {
+        assert_eq!(ago(100, 100), "just now");
+        assert_eq!(ago(160, 100), "1 minute ago");
+        assert_eq!(ago(100 + 7_200, 100), "2 hours ago");
+        assert_eq!(ago(100 + 3 * 86_400, 100), "3 days ago");
+        assert_eq!(ago(100, 200), "just now");
+    }
+}

@@ -18,7 +18,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 use app::{App, shell};
 
 use crate::api::json::MAX_BODY_BYTES;
-use crate::api::{commands, events::events, health::health, me::me, rules, usage::usage};
+use crate::api::{commands, events::events, health::health, me::me, rules, usage};
 use crate::auth::require_page_session;
 use crate::security::{AllowedHosts, check_host_and_origin, security_headers};
 use crate::state::AppState;
@@ -50,13 +50,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/command/{id}/cancel", post(commands::cancel))
         .route("/api/v1/command/{id}/undo", post(commands::undo))
         .route("/api/v1/command/{id}/redo", post(commands::redo))
+        .route("/api/v1/command/{id}/log", get(commands::log))
         .route("/api/v1/jobs", get(commands::list))
         .route("/api/v1/rules", get(rules::list).post(rules::create))
         .route(
             "/api/v1/rules/{id}",
             patch(rules::update).delete(rules::delete),
         )
-        .route("/api/v1/usage", get(usage))
+        .route("/api/v1/usage", get(usage::usage))
+        .route("/api/v1/usage/export", get(usage::export))
         .route("/ws/events", get(events))
         .route(
             "/api/{*fn_name}",

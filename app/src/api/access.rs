@@ -6,23 +6,10 @@ use leptos::prelude::*;
 use crate::dto::{NewTokenView, TokenView};
 use crate::error::AppError;
 
-/// "just now", "5 minutes ago", "3 days ago".
-#[cfg(feature = "ssr")]
-fn ago(now: i64, then: i64) -> String {
-    let secs = (now - then).max(0);
-    let (count, unit) = match secs {
-        0..60 => return "just now".to_owned(),
-        60..3_600 => (secs / 60, "minute"),
-        3_600..86_400 => (secs / 3_600, "hour"),
-        _ => (secs / 86_400, "day"),
-    };
-    format!("{count} {unit}{} ago", if count == 1 { "" } else { "s" })
-}
-
 /// The user's API tokens, newest first.
 #[server(endpoint = "access/tokens")]
 pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
-    use crate::server::{app_context, require_user};
+    use crate::server::{ago, app_context, require_user};
     let user = require_user().await?;
     let now = engine::store::now_unix();
     let tokens = app_context()?.store.list_tokens(user.id).await?;
@@ -98,18 +85,4 @@ pub async fn sign_out_other_sessions() -> Result<String, AppError> {
     let epoch = app_context()?.store.bump_session_epoch(user.id).await?;
     keep_session_in_epoch(epoch).await?;
     Ok("every other session is signed out".to_owned())
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::ago;
-
-    #[test]
-    fn ages_read_like_speech() {
-        assert_eq!(ago(100, 100), "just now");
-        assert_eq!(ago(160, 100), "1 minute ago");
-        assert_eq!(ago(100 + 7_200, 100), "2 hours ago");
-        assert_eq!(ago(100 + 3 * 86_400, 100), "3 days ago");
-        assert_eq!(ago(100, 200), "just now");
-    }
 }

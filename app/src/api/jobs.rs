@@ -108,23 +108,3 @@ pub async fn redo_job(id: i64) -> Result<UndoView, AppError> {
         .await?;
     Ok(outcome.into())
 }
-
-/// Past jobs whose request or output contains `q`, optionally of one status.
-#[server(endpoint = "job/search")]
-pub async fn search_jobs(q: String, status: String) -> Result<Vec<JobView>, AppError> {
-    use crate::server::{app_context, require_user};
-    let user = require_user().await?;
-    let status = if status.is_empty() {
-        None
-    } else {
-        Some(status.parse().map_err(AppError::Invalid)?)
-    };
-    let filter = engine::store::JobFilter {
-        status,
-        query: (!q.trim().is_empty()).then(|| q.trim().to_owned()),
-        before: None,
-        limit: 100,
-    };
-    let jobs = app_context()?.engine.list(user.id, &filter).await?;
-    Ok(jobs.into_iter().map(JobView::from).collect())
-}

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod auth;
 pub mod context;
+pub mod history;
 pub mod jobs;
 pub mod overview;
 pub mod preferences;

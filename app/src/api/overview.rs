@@ -1,4 +1,5 @@
-//! Read-only overviews: the Settings and Costs pages.
+//! The Settings and Costs pages: how DevOS is set up, what it spent, and
+//! the one thing Costs edits, the person's budgets.
 
 use leptos::prelude::*;
 
@@ -11,7 +12,7 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
     use engine::sandbox::{LandlockStatus, landlock_status};
 
     use crate::server::{app_context, require_user};
-    let _user = require_user().await?;
+    let user = require_user().await?;
     let ctx = app_context()?;
     let config = &ctx.config;
     let (sandbox, sandbox_ok) = match landlock_status() {
@@ -52,7 +53,8 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
     );
     let (step_control, step_control_ok) = engine::lifetime::cgroup::support().summary();
     let models = ctx.engine.model_ids();
-    let budgets = &config.budgets;
+    let budgets = ctx.engine.budgets_for(user.id).await?;
+    let usd = engine::models::cost::micros_to_usd;
     let sandbox_config = &config.sandbox;
     Ok(SettingsView {
         sandbox,
@@ -62,7 +64,11 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
         roots,
         indexed_files,
         models,
-        budgets: (budgets.per_job_usd, budgets.daily_usd, budgets.monthly_usd),
+        budgets: (
+            usd(budgets.per_job_micros),
+            usd(budgets.daily_micros),
+            usd(budgets.monthly_micros),
+        ),
         data_dir: config.storage.data_dir.display().to_string(),
         approval_timeout_secs: config.approval.timeout_secs,
         auto_approve_safe: config.approval.auto_approve_safe,
@@ -80,50 +86,164 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
     })
 }
 
-/// Model spending by day and by model, against the budgets.
+/// Spending against the budgets, per day, model and provider, the costliest
+/// jobs and what the built-in planner saved.
 #[server(endpoint = "costs/overview")]
 pub async fn costs_overview() -> Result<CostsView, AppError> {
-    use engine::models::cost::{day_start, micros_to_usd, month_start};
+    use engine::calendar::{day_start, format_date, month_start};
+    use engine::models::cost::format_usd;
     use engine::store::now_unix;
-    use engine::store::usage::UsageGroup;
+    use engine::store::usage::{UsageGroup, UsageTotal};
 
+    use crate::dto::{
+        BudgetBarView, BudgetsView, CostlyJobView, DaySpendView, SavingsView, SpendRowView,
+    };
     use crate::server::{app_context, require_user};
-    let _user = require_user().await?;
+    /// Days the chart shows.
+    const DAYS: i64 = 30;
+    let user = require_user().await?;
     let ctx = app_context()?;
     let store = ctx.engine.store();
     let now = now_unix();
-    let rows = |totals: Vec<engine::store::usage::UsageTotal>| {
+    let rows = |totals: Vec<UsageTotal>| -> Vec<SpendRowView> {
         totals
             .into_iter()
-            .map(|t| {
-                (
-                    t.key,
-                    t.calls,
-                    t.input_tokens,
-                    t.output_tokens,
-                    micros_to_usd(t.actual_cost_micros),
-                )
+            .map(|t| SpendRowView {
+                key: t.key,
+                calls: t.calls,
+                input_tokens: t.input_tokens,
+                output_tokens: t.output_tokens,
+                cost: format_usd(t.actual_cost_micros),
             })
             .collect()
     };
-    let by_day = rows(
-        store
-            .usage_report(now - 30 * 86_400, now + 1, UsageGroup::Day)
-            .await?,
-    );
+    let first_day = day_start(now) - (DAYS - 1) * 86_400;
+    let per_day = store
+        .usage_report(first_day, now + 1, UsageGroup::Day)
+        .await?;
+    let days = (0..DAYS)
+        .map(|n| {
+            let day = format_date(first_day + n * 86_400);
+            let total = per_day.iter().find(|t| t.key == day);
+            let micros = total.map_or(0, |t| t.actual_cost_micros);
+            DaySpendView {
+                cost: format_usd(micros),
+                calls: total.map_or(0, |t| t.calls),
+                micros,
+                day,
+            }
+        })
+        .collect();
+    let month = month_start(now);
     let by_model = rows(
         store
-            .usage_report(month_start(now), now + 1, UsageGroup::Model)
+            .usage_report(month, now + 1, UsageGroup::Model)
             .await?,
     );
-    let budgets = &ctx.config.budgets;
+    let by_provider = rows(
+        store
+            .usage_report(month, now + 1, UsageGroup::Provider)
+            .await?,
+    );
+    let costliest = store.costliest_jobs(user.id, 10).await?;
+    let budgets = ctx.engine.budgets_for(user.id).await?;
+    let own = store.user_budgets(user.id).await?.is_some();
+    let bar = |label: &str, spent: i64, limit: i64| BudgetBarView {
+        label: label.to_owned(),
+        spent: format_usd(spent),
+        limit: format_usd(limit),
+        percent: match (spent, limit) {
+            (0, _) => 0,
+            (_, 0) => 100,
+            _ => u32::try_from((spent.saturating_mul(100) / limit).clamp(0, 100)).unwrap_or(100),
+        },
+    };
+    let bars = vec![
+        bar(
+            "Today",
+            store.usage_cost_since(day_start(now)).await?,
+            budgets.daily_micros,
+        ),
+        bar(
+            "This month",
+            store.usage_cost_since(month).await?,
+            budgets.monthly_micros,
+        ),
+        bar(
+            "Costliest job",
+            costliest.first().map_or(0, |job| job.cost_micros),
+            budgets.per_job_micros,
+        ),
+    ];
+    let savings = ctx.engine.builtin_savings(user.id, now).await?;
+    let saved = |jobs: i64| format_usd(jobs.saturating_mul(savings.per_request_micros));
+    let dollars = |micros: i64| format!("{:.2}", engine::models::cost::micros_to_usd(micros));
     Ok(CostsView {
-        by_day,
+        bars,
+        all_time: format_usd(store.usage_cost_since(0).await?),
+        days,
         by_model,
-        today: micros_to_usd(store.usage_cost_since(day_start(now)).await?),
-        month: micros_to_usd(store.usage_cost_since(month_start(now)).await?),
-        budgets: (budgets.per_job_usd, budgets.daily_usd, budgets.monthly_usd),
+        by_provider,
+        costliest: costliest
+            .into_iter()
+            .map(|job| CostlyJobView {
+                id: job.id.0,
+                request: job.request,
+                cost: format_usd(job.cost_micros),
+            })
+            .collect(),
+        savings: SavingsView {
+            jobs: savings.jobs,
+            jobs_this_month: savings.jobs_this_month,
+            saved: saved(savings.jobs),
+            saved_this_month: saved(savings.jobs_this_month),
+            basis: format!(
+                "each priced at {} ({} input and {} output tokens: {}), {} a request",
+                savings.model,
+                savings.tokens.0,
+                savings.tokens.1,
+                savings.tokens_from,
+                format_usd(savings.per_request_micros)
+            ),
+        },
+        budgets: BudgetsView {
+            per_job: dollars(budgets.per_job_micros),
+            daily: dollars(budgets.daily_micros),
+            monthly: dollars(budgets.monthly_micros),
+            own,
+        },
     })
+}
+
+/// Saves the user's budgets (US dollars); the next model call is held to them.
+#[server(endpoint = "costs/budgets")]
+pub async fn save_budgets(
+    per_job: String,
+    daily: String,
+    monthly: String,
+) -> Result<String, AppError> {
+    use engine::models::config::usd_to_micros;
+
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    let micros = |name: &str, value: &str| -> Result<i64, AppError> {
+        let text = value.trim().trim_start_matches('$');
+        text.parse::<f64>()
+            .ok()
+            .and_then(usd_to_micros)
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "the {name} budget must be an amount of US dollars like 0.50, not {value:?}"
+                ))
+            })
+    };
+    let budgets = engine::models::Budgets {
+        per_job_micros: micros("per-job", &per_job)?,
+        daily_micros: micros("daily", &daily)?,
+        monthly_micros: micros("monthly", &monthly)?,
+    };
+    app_context()?.engine.set_budgets(user.id, budgets).await?;
+    Ok("Budgets saved: the next model call is held to them.".to_owned())
 }
 
 /// Makes one tiny real call to each enabled model provider and says how it

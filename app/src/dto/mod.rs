@@ -2,6 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+mod costs;
+mod history;
+
+pub use costs::{
+    BudgetBarView, BudgetsView, CostlyJobView, CostsView, DaySpendView, SavingsView, SpendRowView,
+};
+pub use history::{
+    ApprovalView, HistoryRowView, HistoryView, JobPageView, LogLineView, LogPageView,
+    ModelCallView, TextPart,
+};
+
 /// The logged-in user, as pages show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {
@@ -371,21 +382,6 @@ pub struct SettingsView {
     pub auto_approve_safe: bool,
     /// Per-step limits in words.
     pub limits: String,
-}
-
-/// The Costs page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CostsView {
-    /// (day, calls, input tokens, output tokens, cost USD), last 30 days.
-    pub by_day: Vec<(String, i64, i64, i64, f64)>,
-    /// (model, calls, input tokens, output tokens, cost USD), this month.
-    pub by_model: Vec<(String, i64, i64, i64, f64)>,
-    /// Spent today / this month, US dollars.
-    pub today: f64,
-    /// Spent this month.
-    pub month: f64,
-    /// Budgets (per job, day, month).
-    pub budgets: (f64, f64, f64),
 }
 
 /// Trashed files of one job, on the Settings page.

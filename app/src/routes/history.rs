@@ -1,10 +1,13 @@
-//! History: every past job, searchable by request and output, filterable by status.
+//! History: one compact row per past job, newest first, paged by id,
+//! filtered by status, date, folder and planner, and searched over
+//! requests, plans and output with the matches highlighted. The form is a
+//! plain GET, so every search and page is a link.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::jobs::search_jobs;
-use crate::components::job_card::JobCard;
+use crate::api::history::{HistoryFilters, history_page};
+use crate::dto::{HistoryRowView, TextPart};
 
 /// Statuses offered in the filter.
 const STATUSES: [&str; 10] = [
@@ -20,44 +23,225 @@ const STATUSES: [&str; 10] = [
     "interrupted",
 ];
 
-/// The History page; the form is a plain GET so searches are links.
+/// Percent-encodes a query-string value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `/history?…` for `filters`, leaving out what is empty.
+fn history_href(filters: &HistoryFilters) -> String {
+    let pairs = [
+        ("q", &filters.q),
+        ("status", &filters.status),
+        ("from", &filters.from),
+        ("to", &filters.to),
+        ("dir", &filters.dir),
+        ("model", &filters.model),
+        ("before", &filters.before),
+        ("after", &filters.after),
+    ];
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode(value)))
+        .collect();
+    if query.is_empty() {
+        "/history".to_owned()
+    } else {
+        format!("/history?{}", query.join("&"))
+    }
+}
+
+/// Text with its matched parts in `<mark>`.
+pub fn marked(parts: Vec<TextPart>) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|part| {
+            if part.matched {
+                view! { <mark>{part.text}</mark> }.into_any()
+            } else {
+                part.text.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// The History page.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let status = move || query.read().get("status").unwrap_or_default();
-    let results = Resource::new(
-        move || (q(), status()),
-        |(q, status)| search_jobs(q, status),
-    );
+    let filters = move || {
+        query.with(|q| {
+            let get = |key: &str| q.get(key).unwrap_or_default();
+            HistoryFilters {
+                q: get("q"),
+                status: get("status"),
+                from: get("from"),
+                to: get("to"),
+                dir: get("dir"),
+                model: get("model"),
+                before: get("before"),
+                after: get("after"),
+            }
+        })
+    };
+    let page = Resource::new(filters, history_page);
     view! {
-        <section class="page">
+        <section class="page history">
             <h1 class="page__title">"History"</h1>
-            <form class="history__form" method="get" action="/history">
-                <input class="form__input" type="search" name="q" aria-label="Search jobs"
-                    placeholder="Search requests and output" value=q/>
-                <select class="form__input" name="status" aria-label="Status">
-                    <option value="">"any status"</option>
-                    {STATUSES.into_iter().map(|s| view! { <option value=s selected=move || status() == s>{s}</option> }).collect_view()}
-                </select>
-                <button class="button" type="submit">"Search"</button>
-            </form>
-            <Transition fallback=|| view! { <p class="muted">"Searching…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match results.await {
-                        Ok(jobs) if jobs.is_empty() => view! { <p class="muted">"No jobs match."</p> }.into_any(),
-                        Ok(jobs) => view! {
-                            <div class="feed">
-                                {jobs.into_iter().map(|job| view! {
-                                    <JobCard job=Signal::stored(job) on_change=Callback::new(|_| {})/>
-                                }).collect_view()}
-                            </div>
+                    let shown = filters();
+                    match page.await {
+                        Ok(found) => view! {
+                            <FilterForm filters=shown.clone() planners=found.planners/>
+                            <Rows rows=found.rows searching=!shown.q.trim().is_empty()/>
+                            <Pager filters=shown older=found.older newer=found.newer/>
                         }.into_any(),
-                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! {
+                            <FilterForm filters=shown planners=vec!["builtin".to_owned()]/>
+                            <p class="form__error" role="alert">{error.to_string()}</p>
+                        }.into_any(),
                     }
                 })}
             </Transition>
         </section>
     }
     .into_any()
+}
+
+#[component]
+fn FilterForm(filters: HistoryFilters, planners: Vec<String>) -> impl IntoView {
+    let status = filters.status.clone();
+    let model = filters.model.clone();
+    let filtered = filters != HistoryFilters::default();
+    view! {
+        <form class="history__filters" method="get" action="/history" role="search">
+            <input class="form__input history__search" type="search" name="q" aria-label="Search jobs"
+                placeholder="Search requests, plans and output" value=filters.q/>
+            <select class="form__input" name="status" aria-label="Status">
+                <option value="">"any status"</option>
+                {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{s}</option> }).collect_view()}
+            </select>
+            <select class="form__input" name="model" aria-label="Planner">
+                <option value="">"any planner"</option>
+                {planners.into_iter().map(|p| {
+                    let label = if p == "builtin" { "built-in planner".to_owned() } else { p.clone() };
+                    view! { <option value=p.clone() selected=model == p>{label}</option> }
+                }).collect_view()}
+            </select>
+            <label class="history__date">
+                <span>"From"</span>
+                <input class="form__input" type="date" name="from" value=filters.from/>
+            </label>
+            <label class="history__date">
+                <span>"To"</span>
+                <input class="form__input" type="date" name="to" value=filters.to/>
+            </label>
+            <input class="form__input history__dir" type="text" name="dir" aria-label="Folder"
+                placeholder="Folder (and below)" value=filters.dir/>
+            <button class="button" type="submit">"Search"</button>
+            {filtered.then(|| view! { <a class="button button--ghost" href="/history">"Clear"</a> })}
+        </form>
+    }
+}
+
+#[component]
+fn Rows(rows: Vec<HistoryRowView>, searching: bool) -> impl IntoView {
+    if rows.is_empty() {
+        let message = if searching {
+            "No jobs match. Search looks for whole words (the last one may be unfinished)."
+        } else {
+            "No jobs here yet."
+        };
+        return view! { <p class="muted" data-testid="history-empty">{message}</p> }.into_any();
+    }
+    view! {
+        <ol class="history-list">
+            {rows.into_iter().map(|row| view! { <Row row=row/> }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+#[component]
+fn Row(row: HistoryRowView) -> impl IntoView {
+    let meta: Vec<String> = [
+        format!("#{}", row.id),
+        row.cwd,
+        row.planner,
+        row.cost,
+        row.duration,
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect();
+    let has_snippet = !row.snippet.is_empty();
+    view! {
+        <li class="history-row" data-testid="history-row" data-job-id=row.id>
+            <a class="history-row__link" href=format!("/jobs/{}", row.id)>
+                <span class="history-row__request">{marked(row.request)}</span>
+                <span class=format!("status-badge status-badge--{}", row.status)>{row.status.clone()}</span>
+            </a>
+            <p class="history-row__meta muted">
+                {meta.join(" · ")}" · "<time title=row.when>{row.ago}</time>
+            </p>
+            {has_snippet.then(|| view! {
+                <p class="history-row__snippet" data-testid="history-snippet">{marked(row.snippet)}</p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn Pager(filters: HistoryFilters, older: Option<i64>, newer: Option<i64>) -> impl IntoView {
+    let at = |before: Option<i64>, after: Option<i64>| {
+        history_href(&HistoryFilters {
+            before: before.map(|id| id.to_string()).unwrap_or_default(),
+            after: after.map(|id| id.to_string()).unwrap_or_default(),
+            ..filters.clone()
+        })
+    };
+    let newest = at(None, None);
+    let newer_href = newer.map(|id| at(None, Some(id)));
+    let older_href = older.map(|id| at(Some(id), None));
+    (newer_href.is_some() || older_href.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {newer_href.map(|href| view! {
+                    <a class="button button--ghost" href=newest>"Newest"</a>
+                    <a class="button button--ghost" href=href rel="prev">"← Newer"</a>
+                })}
+                {older_href.map(|href| view! { <a class="button button--ghost" href=href rel="next">"Older →"</a> })}
+            </nav>
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_filters_and_encode_them() {
+        let filters = HistoryFilters {
+            q: "log files & more".into(),
+            dir: "/home/al/my src".into(),
+            before: "40".into(),
+            ..HistoryFilters::default()
+        };
+        assert_eq!(
+            history_href(&filters),
+            "/history?q=log%20files%20%26%20more&dir=/home/al/my%20src&before=40"
+        );
+        assert_eq!(history_href(&HistoryFilters::default()), "/history");
+    }
 }

@@ -11,6 +11,7 @@ mod remember;
 mod run;
 mod snapshot_keeper;
 mod snapshots;
+mod spending;
 mod trash;
 mod undo;
 mod undo_limits;
@@ -28,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 pub use assess::{AssessError, AssessedPlan, assess_plan};
 pub use remember::RuleUsage;
 pub use snapshot_keeper::SnapshotUsage;
+pub use spending::Savings;
 pub use trash::{Emptied, TrashedJob};
 
 use crate::config::Config;

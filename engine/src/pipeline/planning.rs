@@ -182,6 +182,7 @@ impl Engine {
                 preferences: &preferences,
             },
             now_at: now_unix(),
+            budgets: Some(self.budgets_for(user_id).await?),
         };
         match plan_with_models(router, &self.store, &planning, &on_text).await {
             Ok(model_plan) => {

@@ -1,10 +1,11 @@
-//! The `settings` table: a user's preferences over the config defaults.
+//! The `settings` table: a user's preferences and budgets over the config defaults.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Store, now_unix};
+use crate::models::cost::Budgets;
 use crate::{Error, Result};
 
 /// A user's preferences; `None` keeps the value from devos.toml.
@@ -53,6 +54,49 @@ impl Store {
         .bind(settings.auto_approve_safe)
         .bind(settings.approval_timeout_secs.and_then(|t| i64::try_from(t).ok()))
         .bind(roots)
+        .bind(now_unix())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The budgets the user saved on the Costs page, if they ever did.
+    pub async fn user_budgets(&self, user_id: i64) -> Result<Option<Budgets>> {
+        let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT budget_per_job_micros, budget_daily_micros, budget_monthly_micros
+             FROM settings WHERE user_id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((Some(per_job_micros), Some(daily_micros), Some(monthly_micros))) => {
+                Some(Budgets {
+                    per_job_micros,
+                    daily_micros,
+                    monthly_micros,
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// Saves the user's budgets (their other preferences stay as they are).
+    pub async fn save_user_budgets(&self, user_id: i64, budgets: Budgets) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (user_id, budget_per_job_micros, budget_daily_micros,
+                budget_monthly_micros, updated_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(user_id) DO UPDATE SET
+                budget_per_job_micros = excluded.budget_per_job_micros,
+                budget_daily_micros = excluded.budget_daily_micros,
+                budget_monthly_micros = excluded.budget_monthly_micros,
+                updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(budgets.per_job_micros)
+        .bind(budgets.daily_micros)
+        .bind(budgets.monthly_micros)
         .bind(now_unix())
         .execute(&self.pool)
         .await?;

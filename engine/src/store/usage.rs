@@ -66,6 +66,8 @@ pub enum UsageGroup {
     Day,
     /// By model id.
     Model,
+    /// By provider (`bedrock`, `openai`).
+    Provider,
 }
 
 /// Totals for one group of the usage report.
@@ -190,6 +192,7 @@ impl Store {
         let key = match group {
             UsageGroup::Day => "date(created_at, 'unixepoch')",
             UsageGroup::Model => "model",
+            UsageGroup::Provider => "provider",
         };
         let sql = format!(
             "SELECT {key} AS key, COUNT(*) AS calls, SUM(input_tokens) AS input_tokens, \

@@ -79,6 +79,7 @@ async fn plan(
             preferences: &[],
         },
         now_at: NOW,
+        budgets: None,
     };
     let on_text = |text: &str| streamed.lock().unwrap().push_str(text);
     let result = plan_with_models(router, store, &request, &on_text).await;

@@ -130,6 +130,7 @@ async fn plan(
             preferences: &["Prefer python3 over awk".to_owned()],
         },
         now_at: NOW,
+        budgets: None,
     };
     let result = plan_with_models(&router, store, &request, &on_text).await;
     let text = streamed.lock().unwrap().clone();

@@ -1,10 +1,13 @@
 //! REST v1 jobs: submit, status, approve, cancel, undo and list.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse as _, Response};
 use engine::job::{JobId, JobStatus};
 use engine::pipeline::{ApprovalDecision, NewJob, UndoOutcome};
 use engine::store::JobFilter;
@@ -133,4 +136,47 @@ pub async fn list(
     };
     let jobs = ctx.engine.list(user.id, &filter).await?;
     Ok(Json(jobs.into_iter().map(StatusResponse::from).collect()))
+}
+
+/// `GET /api/v1/command/{id}/log`: the job's whole log as a text download,
+/// each line led by its step and stream (`[step 1 stderr] …`).
+pub async fn log(
+    State(ctx): State<AppContext>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    /// Lines read per query.
+    const SLICE: u32 = 5_000;
+    let id = job_id(&id)?;
+    let store = ctx.engine.store();
+    if store.job(id, user.id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("job {id} not found")));
+    }
+    let mut text = String::new();
+    let mut after = 0;
+    loop {
+        let slice = store.logs_after(id, after, SLICE).await?;
+        let Some((last, _)) = slice.last() else {
+            break;
+        };
+        after = *last;
+        for (_, line) in slice {
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                text,
+                "[step {} {}] {}",
+                line.step + 1,
+                line.stream,
+                line.line
+            );
+        }
+    }
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"devos-job-{id}.log\""),
+        ),
+    ];
+    Ok((headers, text).into_response())
 }

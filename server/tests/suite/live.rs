@@ -195,6 +195,54 @@ impl LiveServer {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Logs the tester in through the login server function, as a browser
+    /// does; the session cookie (`devos_session=…`).
+    pub async fn session_cookie(&self) -> String {
+        let login = self
+            .client
+            .post(self.url("/api/auth/login"))
+            .header("origin", &self.base)
+            .header("accept", "application/json")
+            .form(&[("username", "tester"), ("password", "long enough password")])
+            .send()
+            .await
+            .unwrap();
+        login
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                v.split(';')
+                    .next()
+                    .filter(|c| c.starts_with("devos_session="))
+            })
+            .expect("a session cookie")
+            .to_owned()
+    }
+
+    /// Calls a server function (`/api/…`) with a form body and `cookie`, as
+    /// the browser does; the status and the body text.
+    pub async fn server_fn(
+        &self,
+        cookie: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .header("accept", "application/json")
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
     pub async fn submit(&self, command: &str, cwd: &Path) -> Value {
         let (status, body) = self
             .post(

@@ -6,12 +6,14 @@ mod auth;
 mod aws;
 mod check_command;
 mod context;
+mod costs;
 mod disk_full;
 mod events;
 #[path = "../../../engine/tests/suite/models_fake_bedrock.rs"]
 mod fake_bedrock;
 mod golden;
 mod harness;
+mod history;
 mod hostile;
 mod jobs;
 mod lifetime;

@@ -121,43 +121,12 @@ async fn the_settings_test_button_calls_each_provider_once() {
     }])
     .await;
     let server = LiveServer::start_with(super::models::bedrock_env(&fake, &[])).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let origin = server.base.clone();
-    let login = client
-        .post(server.url("/api/auth/login"))
-        .header("origin", &origin)
-        .header("accept", "application/json")
-        .form(&[("username", "tester"), ("password", "long enough password")])
-        .send()
-        .await
-        .unwrap();
-    let cookie = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.split(';')
-                .next()
-                .filter(|c| c.starts_with("devos_session="))
-        })
-        .expect("a session cookie")
-        .to_owned();
-    let answer: serde_json::Value = client
-        .post(server.url("/api/settings/test_providers"))
-        .header("origin", &origin)
-        .header("accept", "application/json")
-        .header("cookie", cookie)
-        .form(&[("", "")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cookie = server.session_cookie().await;
+    let (status, answer) = server
+        .server_fn(&cookie, "/api/settings/test_providers", &[("", "")])
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
     let lines = answer.to_string();
     assert!(
         lines.contains("bedrock (") && lines.contains("answered in"),

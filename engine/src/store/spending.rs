@@ -1,0 +1,131 @@
+//! What the Costs page reads beyond the usage report: the costliest jobs,
+//! how many jobs the built-in planner answered, the tokens a real model
+//! call takes on average, and the whole ledger for the CSV export.
+
+use sqlx::Row as _;
+
+use super::Store;
+use crate::Result;
+use crate::job::JobId;
+
+/// A job and what its model calls cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostlyJob {
+    /// The job.
+    pub id: JobId,
+    /// What was asked.
+    pub request: String,
+    /// Actual cost of its calls, micro-dollars.
+    pub cost_micros: i64,
+}
+
+/// One row of the usage ledger, as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow {
+    /// Row id (export order).
+    pub id: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// The job, if the call planned one.
+    pub job_id: Option<i64>,
+    /// `bedrock` or `openai`.
+    pub provider: String,
+    /// Our model id.
+    pub model: String,
+    /// Input tokens.
+    pub input_tokens: i64,
+    /// Output tokens.
+    pub output_tokens: i64,
+    /// Worst-case estimate before the call.
+    pub estimated_cost_micros: i64,
+    /// Cost of the reported tokens.
+    pub actual_cost_micros: i64,
+    /// Wall time, milliseconds.
+    pub latency_ms: i64,
+    /// `ok`, `invalid`, `error`, `refused`.
+    pub outcome: String,
+    /// Why it failed or was refused.
+    pub detail: String,
+}
+
+impl Store {
+    /// `user_id`'s jobs whose model calls cost the most, costliest first.
+    pub async fn costliest_jobs(&self, user_id: i64, limit: u32) -> Result<Vec<CostlyJob>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT j.id, j.request, SUM(u.actual_cost_micros) AS cost
+             FROM usage u JOIN jobs j ON j.id = u.job_id
+             WHERE j.user_id = ? GROUP BY j.id HAVING cost > 0
+             ORDER BY cost DESC, j.id DESC LIMIT ?",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, request, cost_micros)| CostlyJob {
+                id: JobId(id),
+                request,
+                cost_micros,
+            })
+            .collect())
+    }
+
+    /// Jobs of `user_id` the built-in planner planned: all of them, and those since `since_at`.
+    pub async fn builtin_job_counts(&self, user_id: i64, since_at: i64) -> Result<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(created_at >= ?), 0) FROM jobs
+             WHERE user_id = ? AND planner = 'builtin'",
+        )
+        .bind(since_at)
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Average input and output tokens of the model calls that returned a
+    /// plan, or `None` before the first one.
+    pub async fn average_plan_tokens(&self) -> Result<Option<(i64, i64)>> {
+        let row: (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(AVG(input_tokens) AS INTEGER), CAST(AVG(output_tokens) AS INTEGER)
+             FROM usage WHERE outcome = 'ok'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(match row {
+            (calls, Some(input), Some(output)) if calls > 0 => Some((input, output)),
+            _ => None,
+        })
+    }
+
+    /// Up to `limit` ledger rows after row `after_id`, oldest first.
+    pub async fn ledger_after(&self, after_id: i64, limit: u32) -> Result<Vec<LedgerRow>> {
+        let rows = sqlx::query(
+            "SELECT id, created_at, job_id, provider, model, input_tokens, output_tokens,
+                estimated_cost_micros, actual_cost_micros, latency_ms, outcome, detail
+             FROM usage WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LedgerRow {
+                    id: row.try_get("id")?,
+                    created_at: row.try_get("created_at")?,
+                    job_id: row.try_get("job_id")?,
+                    provider: row.try_get("provider")?,
+                    model: row.try_get("model")?,
+                    input_tokens: row.try_get("input_tokens")?,
+                    output_tokens: row.try_get("output_tokens")?,
+                    estimated_cost_micros: row.try_get("estimated_cost_micros")?,
+                    actual_cost_micros: row.try_get("actual_cost_micros")?,
+                    latency_ms: row.try_get("latency_ms")?,
+                    outcome: row.try_get("outcome")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}
