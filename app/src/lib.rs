@@ -13,7 +13,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::components::shell::Shell;
 use crate::routes::{
@@ -57,8 +57,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/") view=|| view! { <Shell><ConsolePage/></Shell> }/>
                 <Route path=path!("/history") view=|| view! { <Shell><HistoryPage/></Shell> }/>
-                <Route path=path!("/jobs/:id") view=|| view! { <Shell><JobPage/></Shell> }/>
-                <Route path=path!("/jobs/:id/log") view=|| view! { <Shell><JobLogPage/></Shell> }/>
+                // Rendered once their data is in, so a missing job answers 404.
+                <Route path=path!("/jobs/:id") ssr=SsrMode::Async view=|| view! { <Shell><JobPage/></Shell> }/>
+                <Route path=path!("/jobs/:id/log") ssr=SsrMode::Async view=|| view! { <Shell><JobLogPage/></Shell> }/>
                 <Route path=path!("/costs") view=|| view! { <Shell><CostsPage/></Shell> }/>
                 <Route
                     path=path!("/preferences")
