@@ -148,11 +148,11 @@ fn fill_sql() -> String {
         .map(|(k, folder)| format!("({k}, '{folder}')"))
         .collect();
     format!(
-        "CREATE TEMP TABLE IF NOT EXISTS templates (k INTEGER PRIMARY KEY, request TEXT, \
+        "CREATE TABLE IF NOT EXISTS bench_templates (k INTEGER PRIMARY KEY, request TEXT, \
              interpretation TEXT, command TEXT, output TEXT);
-         INSERT OR IGNORE INTO templates VALUES {};
-         CREATE TEMP TABLE IF NOT EXISTS folders (k INTEGER PRIMARY KEY, path TEXT);
-         INSERT OR IGNORE INTO folders VALUES {};",
+         INSERT OR IGNORE INTO bench_templates VALUES {};
+         CREATE TABLE IF NOT EXISTS bench_folders (k INTEGER PRIMARY KEY, path TEXT);
+         INSERT OR IGNORE INTO bench_folders VALUES {};",
         templates.join(", "),
         folders.join(", ")
     )
@@ -182,7 +182,7 @@ async fn fill_chunk(store: &Store, user: i64, first: i64, count: i64, total: i64
              t.output || char(10) || 'line 2 of job ' || i || char(10) || 'done',
              CASE WHEN i % 100 BETWEEN 85 AND 92 THEN 'exit status 1: permission denied' END,
              ?4 + i * ?5, ?4 + i * ?5 + 2, ?4 + i * ?5 + 1, ?4 + i * ?5 + 2
-         FROM n JOIN templates t ON t.k = i % 16 JOIN folders f ON f.k = (i / 16) % 8",
+         FROM n JOIN bench_templates t ON t.k = i % 16 JOIN bench_folders f ON f.k = (i / 16) % 8",
     )
     .bind(first)
     .bind(count)
@@ -197,7 +197,7 @@ async fn fill_chunk(store: &Store, user: i64, first: i64, count: i64, total: i64
          SELECT j.id, 0, 'Runs ' || t.command, json_object('kind', 'bash', 'command', t.command),
              CASE WHEN t.k = 5 THEN 'destructive' ELSE 'safe' END,
              CASE WHEN t.k = 5 THEN 'prompt' ELSE 'allow' END, 'done', 0
-         FROM jobs j JOIN templates t ON t.k = j.id % 16 WHERE j.id BETWEEN ?1 AND ?1 + ?2 - 1",
+         FROM jobs j JOIN bench_templates t ON t.k = j.id % 16 WHERE j.id BETWEEN ?1 AND ?1 + ?2 - 1",
     )
     .bind(first)
     .bind(count)
