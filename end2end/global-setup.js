@@ -1,11 +1,15 @@
-// Starts moto (the AWS emulator, seeded by server/tests/fixtures/moto_world.py)
-// and target/debug/devos on a fresh data dir pointed at it, waits for the
+// Starts moto (the AWS emulator, seeded by server/tests/fixtures/moto_world.py),
+// a fake Bedrock runtime (fake-bedrock.js: what the built-in planner declines
+// goes to a model, so Costs has spend) and target/debug/devos on a fresh data
+// dir pointed at both, waits for the
 // server's one-time setup link on stderr and hands it (and the data dir) to
 // the specs via env.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+const { startFakeBedrock } = require('./fake-bedrock');
 
 const root = path.resolve(__dirname, '..');
 
@@ -35,6 +39,8 @@ function startMoto() {
 
 module.exports = async () => {
   const motoPort = await startMoto();
+  const bedrock = await startFakeBedrock();
+  globalThis.__devosBedrock = bedrock.server;
   const port = process.env.E2E_PORT ?? '18089';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-'));
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devos-e2e-work-'));
@@ -54,6 +60,8 @@ module.exports = async () => {
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
+    DEVOS_PROVIDERS: 'bedrock',
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
   };
   const server = spawn(binary, ['serve'], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logFile = fs.createWriteStream(path.join(dataDir, 'server.log'));
@@ -79,5 +87,6 @@ module.exports = async () => {
   process.env.DEVOS_E2E_DATA_DIR = dataDir;
   process.env.DEVOS_E2E_WORK_DIR = workDir;
   process.env.DEVOS_E2E_BIN = binary;
+  process.env.DEVOS_E2E_BEDROCK = bedrock.url;
   globalThis.__devosServer = server;
 };

@@ -1,5 +1,5 @@
 // Stops the server global-setup.js started (SIGTERM: graceful shutdown), then
-// the AWS emulator (closing its stdin ends it).
+// the AWS emulator (closing its stdin ends it) and the fake Bedrock.
 module.exports = async () => {
   const server = globalThis.__devosServer;
   if (server && server.exitCode === null) {
@@ -13,4 +13,5 @@ module.exports = async () => {
     moto.stdin.end();
     moto.kill('SIGTERM');
   }
+  globalThis.__devosBedrock?.close();
 };

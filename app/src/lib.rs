@@ -47,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::shortcuts::provide_request_focus();
     mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/devos.css"/>

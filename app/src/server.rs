@@ -19,6 +19,10 @@ pub const SESSION_USER_ID: &str = "user_id";
 /// Session key holding the user's session epoch when the session began.
 pub const SESSION_EPOCH: &str = "epoch";
 
+/// Session key holding the session's `browser_sessions` row (absent in
+/// sessions started before that table existed).
+pub const SESSION_BROWSER: &str = "browser";
+
 /// Everything server functions and REST handlers share. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppContext {
@@ -79,11 +83,32 @@ pub async fn user_of_session(
         .await
         .map_err(internal)?
         .unwrap_or(0);
+    let browser = session
+        .get::<i64>(SESSION_BROWSER)
+        .await
+        .map_err(internal)?;
+    if let Some(browser) = browser
+        && !ctx.store.touch_browser_session(user_id, browser).await?
+    {
+        return Ok(None);
+    }
     Ok(ctx
         .store
         .user_with_session_epoch(user_id)
         .await?
         .and_then(|(user, current)| (current == epoch).then_some(user)))
+}
+
+/// The current session's `browser_sessions` row, if it has one.
+pub async fn current_browser_session() -> Result<Option<i64>, AppError> {
+    session()
+        .await?
+        .get::<i64>(SESSION_BROWSER)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session store failed");
+            AppError::Internal
+        })
 }
 
 /// The user of the current session, if any.
@@ -104,9 +129,25 @@ pub async fn start_session(user: &User) -> Result<(), AppError> {
         AppError::Internal
     };
     session.cycle_id().await.map_err(internal)?;
-    let epoch = app_context()?.store.session_epoch(user.id).await?;
+    let store = app_context()?.store;
+    let epoch = store.session_epoch(user.id).await?;
+    let agent = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|headers| {
+            let agent = headers.get(axum::http::header::USER_AGENT)?;
+            agent.to_str().ok().map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let browser = store
+        .start_browser_session(user.id, &client_addr().await, &agent)
+        .await?;
     session
         .insert(SESSION_USER_ID, user.id)
+        .await
+        .map_err(internal)?;
+    session
+        .insert(SESSION_BROWSER, browser)
         .await
         .map_err(internal)?;
     keep_session_in_epoch(epoch).await
@@ -277,6 +318,42 @@ pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
     }
 }
 
+/// A User-Agent in a few words: "Firefox on Linux", "Chrome on Android".
+pub fn describe_browser(user_agent: &str) -> String {
+    // Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+    const BROWSERS: [(&str, &str); 7] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |table: &[(&str, &'static str)]| {
+        table
+            .iter()
+            .find(|(marker, _)| user_agent.contains(marker))
+            .map(|(_, name)| *name)
+    };
+    match (find(&BROWSERS), find(&SYSTEMS)) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser.to_owned(),
+        (None, Some(system)) => format!("a browser on {system}"),
+        (None, None) if user_agent.trim().is_empty() => "an unnamed client".to_owned(),
+        (None, None) => "another client".to_owned(),
+    }
+}
+
 /// "just now", "5 minutes ago", "3 days ago".
 pub fn ago(now: i64, then: i64) -> String {
     let secs = (now - then).max(0);
@@ -291,7 +368,43 @@ pub fn ago(now: i64, then: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::ago;
+    use super::{ago, describe_browser};
+
+    #[test]
+    fn user_agents_read_as_browser_and_system() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                "Chrome on Linux",
+            ),
+            (
+                "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox on Linux",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                "Edge on Windows",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+                "Safari on iOS",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                "Chrome on Android",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                "Safari on macOS",
+            ),
+            ("curl/8.5.0", "curl"),
+            ("", "an unnamed client"),
+            ("something odd", "another client"),
+        ];
+        for (agent, expected) in cases {
+            assert_eq!(describe_browser(agent), expected, "{agent}");
+        }
+    }
 
     #[test]
     fn ages_read_like_speech() {

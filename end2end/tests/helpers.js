@@ -7,9 +7,14 @@ const { expect } = require('@playwright/test');
 const USER = 'admin';
 const PASSWORD = 'correct horse battery';
 
+// Uncaught errors, and the Rust panic message the panic hook logs before
+// the wasm trap (which alone says only "unreachable").
 function watchPageErrors(page) {
   const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('panicked at')) errors.push(message.text());
+  });
   return errors;
 }
 

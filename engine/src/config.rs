@@ -36,6 +36,22 @@ pub struct Config {
     /// How the context engine watches the workspace.
     #[serde(default)]
     pub context: ContextConfig,
+    /// Every value with where it came from, for the Settings page.
+    #[serde(skip)]
+    pub origins: Vec<ConfigOrigin>,
+}
+
+/// One effective configuration value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigOrigin {
+    /// Dotted key, e.g. `sandbox.timeout_secs`.
+    pub key: String,
+    /// The value as TOML writes it (secret-looking keys masked).
+    pub value: String,
+    /// `default`, `file`, `environment` or `derived`.
+    pub source: &'static str,
+    /// The file, variable or rule it came from.
+    pub from: String,
 }
 
 /// `[server]`
@@ -280,6 +296,7 @@ impl Config {
     pub fn load(overrides: &Overrides) -> Result<Self, ConfigError> {
         let mut merged: toml::Table = parse_table("built-in defaults", DEFAULT_CONFIG)?;
         let mut source = "built-in defaults".to_owned();
+        let mut from_file = toml::Table::new();
         if let Some(path) = &overrides.config_file {
             source = path.display().to_string();
             let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
@@ -287,8 +304,23 @@ impl Config {
                 key: "(file)".into(),
                 problem: format!("cannot read the file: {e}"),
             })?;
-            merge(&mut merged, parse_table(&source, &text)?);
+            from_file = parse_table(&source, &text)?;
+            merge(&mut merged, from_file.clone());
         }
+        let mut origins = Vec::new();
+        flatten("", &merged, &mut |key, value| {
+            let in_file = lookup(&from_file, key).is_some();
+            origins.push(ConfigOrigin {
+                key: key.to_owned(),
+                value: shown_value(key, value),
+                source: if in_file { "file" } else { "default" },
+                from: if in_file {
+                    source.clone()
+                } else {
+                    "built-in defaults".to_owned()
+                },
+            });
+        });
         let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(merged))
             .map_err(|e| ConfigError {
                 file: source.clone(),
@@ -296,7 +328,23 @@ impl Config {
                 problem: e.inner().to_string(),
             })?;
         config.validate(&source)?;
-        config.apply(overrides)?;
+        let derived = config.apply(overrides)?;
+        for (key, value, source, from) in derived {
+            match origins.iter_mut().find(|origin| origin.key == key) {
+                Some(origin) => {
+                    origin.value = value;
+                    origin.source = source;
+                    origin.from = from;
+                }
+                None => origins.push(ConfigOrigin {
+                    key: key.to_owned(),
+                    value,
+                    source,
+                    from,
+                }),
+            }
+        }
+        config.origins = origins;
         Ok(config)
     }
 
@@ -347,23 +395,42 @@ impl Config {
         Ok(())
     }
 
-    fn apply(&mut self, overrides: &Overrides) -> Result<(), ConfigError> {
+    /// Applies the environment and fills derived defaults; returns each
+    /// value it set as (key, value, source, from).
+    fn apply(&mut self, overrides: &Overrides) -> Result<Vec<Applied>, ConfigError> {
+        let mut applied = Vec::new();
         if let Some(addr) = &overrides.addr {
             self.server.addr = addr.parse().map_err(|e| ConfigError {
                 file: "environment variable DEVOS_ADDR".into(),
                 key: "server.addr".into(),
                 problem: format!("`{addr}` is not a socket address like 127.0.0.1:8080 ({e})"),
             })?;
+            applied.push((
+                "server.addr",
+                addr.clone(),
+                "environment",
+                "DEVOS_ADDR".into(),
+            ));
         }
         if let Some(dir) = &overrides.data_dir {
             self.storage.data_dir.clone_from(dir);
+            let value = toml_string(&dir.display().to_string());
+            applied.push((
+                "storage.data_dir",
+                value,
+                "environment",
+                "DEVOS_DATA_DIR".into(),
+            ));
         }
         if self.storage.data_dir.as_os_str().is_empty() {
-            self.storage.data_dir = match (&overrides.xdg_data_home, &overrides.home) {
-                (Some(xdg), _) => xdg.join("devos"),
-                (None, Some(home)) => home.join(".local/share/devos"),
-                (None, None) => PathBuf::from(".devos"),
+            let (dir, rule) = match (&overrides.xdg_data_home, &overrides.home) {
+                (Some(xdg), _) => (xdg.join("devos"), "$XDG_DATA_HOME/devos"),
+                (None, Some(home)) => (home.join(".local/share/devos"), "~/.local/share/devos"),
+                (None, None) => (PathBuf::from(".devos"), ".devos (no home known)"),
             };
+            let value = toml_string(&dir.display().to_string());
+            applied.push(("storage.data_dir", value, "derived", rule.into()));
+            self.storage.data_dir = dir;
         }
         if self.workspace.roots.is_empty() {
             // Never the whole home by default: the context engine watches these.
@@ -377,10 +444,13 @@ impl Config {
                 .or_else(|| overrides.cwd.clone())
                 .or_else(|| overrides.home.clone())
             {
+                let value = format!("[{}]", toml_string(&root.display().to_string()));
+                let rule = "the first of ~/projects, ~/src, ~/code, ~/dev, ~/workspace, else the start folder";
+                applied.push(("workspace.roots", value, "derived", rule.into()));
                 self.workspace.roots.push(root);
             }
         }
-        Ok(())
+        Ok(applied)
     }
 
     /// The directory jobs run in when the request gives none.
@@ -390,6 +460,51 @@ impl Config {
             .first()
             .map_or_else(|| Path::new("/"), PathBuf::as_path)
     }
+}
+
+/// A value `apply` set: key, value as TOML, source, and where from.
+type Applied = (&'static str, String, &'static str, String);
+
+/// Calls `each` with every leaf of `table` and its dotted key.
+fn flatten(prefix: &str, table: &toml::Table, each: &mut impl FnMut(&str, &toml::Value)) {
+    for (name, value) in table {
+        let key = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&key, inner, each),
+            leaf => each(&key, leaf),
+        }
+    }
+}
+
+/// The value at dotted `key` in `table`, if set there.
+fn lookup<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
+    let mut parts = key.split('.');
+    let mut value = table.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_table()?.get(part)?;
+    }
+    Some(value)
+}
+
+/// A value as Settings shows it; keys that name a secret are masked.
+fn shown_value(key: &str, value: &toml::Value) -> String {
+    let name = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    let secret = ["secret", "password", "token", "api_key", "credential"]
+        .iter()
+        .any(|word| name.contains(word));
+    if secret {
+        "••••••".to_owned()
+    } else {
+        value.to_string()
+    }
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
 }
 
 fn parse_table(file: &str, text: &str) -> Result<toml::Table, ConfigError> {
@@ -476,6 +591,39 @@ mod tests {
     }
 
     #[test]
+    fn every_value_says_where_it_came_from() {
+        let config = load_text("[sandbox]\ntimeout_secs = 7\n").unwrap();
+        let origin = |key: &str| {
+            let found = config.origins.iter().find(|o| o.key == key);
+            found
+                .unwrap_or_else(|| panic!("no origin for {key}"))
+                .clone()
+        };
+        let timeout = origin("sandbox.timeout_secs");
+        assert_eq!((timeout.value.as_str(), timeout.source), ("7", "file"));
+        assert!(timeout.from.ends_with("devos.toml"), "{timeout:?}");
+        let cpu = origin("sandbox.cpu_secs");
+        assert_eq!((cpu.value.as_str(), cpu.source), ("60", "default"));
+        let data_dir = origin("storage.data_dir");
+        assert_eq!(data_dir.source, "derived");
+        assert_eq!(data_dir.value, "\"/home/u/.local/share/devos\"");
+        assert_eq!(origin("workspace.roots").value, "[\"/home/u\"]");
+        let mut keys: Vec<&str> = config.origins.iter().map(|o| o.key.as_str()).collect();
+        let listed = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), listed, "each key once");
+    }
+
+    #[test]
+    fn secret_looking_values_are_masked() {
+        let value = toml::Value::String("hunter2".into());
+        assert_eq!(shown_value("models.api_key", &value), "••••••");
+        assert_eq!(shown_value("server.session_token", &value), "••••••");
+        assert_eq!(shown_value("server.addr", &value), "\"hunter2\"");
+    }
+
+    #[test]
     fn wrong_type_names_file_and_key() {
         let err = load_text("[sandbox]\ntimeout_secs = \"soon\"\n").unwrap_err();
         assert_eq!(err.key, "sandbox.timeout_secs");
@@ -516,6 +664,17 @@ mod tests {
         let config = Config::load(&overrides).unwrap();
         assert_eq!(config.server.addr.port(), 9999);
         assert_eq!(config.storage.data_dir, PathBuf::from("/tmp/d"));
+        let origin = |key: &str| {
+            config
+                .origins
+                .iter()
+                .find(|o| o.key == key)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(origin("server.addr").source, "environment");
+        assert_eq!(origin("server.addr").from, "DEVOS_ADDR");
+        assert_eq!(origin("storage.data_dir").value, "\"/tmp/d\"");
         overrides.addr = Some("nonsense".into());
         let err = Config::load(&overrides).unwrap_err();
         assert!(err.file.contains("DEVOS_ADDR"), "{err}");

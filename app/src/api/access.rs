@@ -1,9 +1,10 @@
 //! Access on the Settings page: API tokens (create, shown once; list with
-//! last use; revoke), the password, and signing out other sessions.
+//! last use; revoke), the password, and the open browser sessions (list,
+//! sign out one, sign out all others).
 
 use leptos::prelude::*;
 
-use crate::dto::{NewTokenView, TokenView};
+use crate::dto::{NewTokenView, SessionView, TokenView};
 use crate::error::AppError;
 
 /// The user's API tokens, newest first.
@@ -64,7 +65,9 @@ pub async fn change_password(
     new: String,
     confirm: String,
 ) -> Result<String, AppError> {
-    use crate::server::{app_context, keep_session_in_epoch, require_user};
+    use crate::server::{
+        app_context, current_browser_session, keep_session_in_epoch, require_user,
+    };
     let user = require_user().await?;
     if new != confirm {
         return Err(AppError::Invalid("the two new passwords differ".into()));
@@ -74,15 +77,73 @@ pub async fn change_password(
     let epoch =
         engine::auth::change_password(&ctx.store, &user, &current, &new, max_failures).await?;
     keep_session_in_epoch(epoch).await?;
+    ctx.store
+        .end_browser_sessions_except(user.id, current_browser_session().await?)
+        .await?;
     Ok("password changed; your other sessions are signed out".to_owned())
 }
 
 /// Ends every session of the user but this one.
 #[server(endpoint = "access/sign_out_others")]
 pub async fn sign_out_other_sessions() -> Result<String, AppError> {
-    use crate::server::{app_context, keep_session_in_epoch, require_user};
+    use crate::server::{
+        app_context, current_browser_session, keep_session_in_epoch, require_user,
+    };
     let user = require_user().await?;
-    let epoch = app_context()?.store.bump_session_epoch(user.id).await?;
+    let store = app_context()?.store;
+    let epoch = store.bump_session_epoch(user.id).await?;
     keep_session_in_epoch(epoch).await?;
-    Ok("every other session is signed out".to_owned())
+    let ended = store
+        .end_browser_sessions_except(user.id, current_browser_session().await?)
+        .await?;
+    Ok(match ended {
+        1 => "every other session is signed out (1 was open)".to_owned(),
+        n => format!("every other session is signed out ({n} were open)"),
+    })
+}
+
+/// The user's open browser sessions, most recently active first.
+#[server(endpoint = "access/sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
+    use crate::server::{
+        ago, app_context, current_browser_session, describe_browser, require_user,
+    };
+    let user = require_user().await?;
+    let ctx = app_context()?;
+    let now = engine::store::now_unix();
+    let idle = i64::from(ctx.config.server.session_idle_hours) * 3600;
+    let current = current_browser_session().await?;
+    let sessions = ctx.store.open_browser_sessions(user.id, now - idle).await?;
+    Ok(sessions
+        .into_iter()
+        .map(|session| SessionView {
+            id: session.id,
+            browser: describe_browser(&session.user_agent),
+            address: session.address,
+            started: ago(now, session.started_at),
+            last_seen: ago(now, session.last_seen_at),
+            current: Some(session.id) == current,
+        })
+        .collect())
+}
+
+/// Signs out one of the user's other browser sessions.
+#[server(endpoint = "access/end_session")]
+pub async fn end_session(id: i64) -> Result<String, AppError> {
+    use crate::server::{app_context, current_browser_session, require_user};
+    let user = require_user().await?;
+    if Some(id) == current_browser_session().await? {
+        return Err(AppError::Invalid(
+            "that is this session: use Log out instead".into(),
+        ));
+    }
+    if app_context()?
+        .store
+        .end_browser_session(user.id, id)
+        .await?
+    {
+        Ok("that session is signed out".to_owned())
+    } else {
+        Err(AppError::NotFound(format!("no open session {id}")))
+    }
 }

@@ -58,7 +58,16 @@ pub async fn login(
 /// Ends the session.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::session;
+    use crate::server::{app_context, current_browser_session, current_session_user, session};
+    if let (Some(user), Some(browser)) = (
+        current_session_user().await?,
+        current_browser_session().await?,
+    ) {
+        app_context()?
+            .store
+            .end_browser_session(user.id, browser)
+            .await?;
+    }
     session().await?.flush().await.map_err(|e| {
         tracing::error!(error = %e, "session flush failed");
         AppError::Internal

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::dto::{JobView, UndoView};
+use crate::dto::{JobView, PendingView, UndoView};
 use crate::error::AppError;
 
 /// The newest jobs of the current user.
@@ -34,6 +34,33 @@ pub async fn get_job(id: i64) -> Result<Option<JobView>, AppError> {
         Err(engine::Error::NotFound(_)) => Ok(None),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The current user's jobs waiting for approval, newest first (at most 100).
+#[server(endpoint = "job/pending")]
+pub async fn pending_approvals() -> Result<Vec<PendingView>, AppError> {
+    use engine::store::HistoryQuery;
+
+    use crate::server::{app_context, require_user};
+    let user = require_user().await?;
+    let query = HistoryQuery {
+        status: Some(engine::job::JobStatus::Pending),
+        limit: 100,
+        ..HistoryQuery::default()
+    };
+    let found = app_context()?
+        .engine
+        .store()
+        .history(user.id, &query)
+        .await?;
+    Ok(found
+        .jobs
+        .into_iter()
+        .map(|job| PendingView {
+            id: job.id.0,
+            request: job.request,
+        })
+        .collect())
 }
 
 /// Plans a request; it runs at once unless it needs approval.

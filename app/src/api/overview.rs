@@ -83,6 +83,16 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
             sandbox_config.max_processes,
             engine::fsops::human_bytes(sandbox_config.output_cap_bytes)
         ),
+        config: config
+            .origins
+            .iter()
+            .map(|origin| crate::dto::ConfigValueView {
+                key: origin.key.clone(),
+                value: origin.value.clone(),
+                source: origin.source.to_owned(),
+                from: origin.from.clone(),
+            })
+            .collect(),
     })
 }
 

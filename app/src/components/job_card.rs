@@ -20,8 +20,11 @@ pub fn JobCard(
     let status = move || job.with(|j| j.status.clone());
     let card_class = move || format!("job-card job-card--{}", status());
     let steps = move || job.with(|j| j.steps.clone());
+    let all_steps = RwSignal::new(false);
     view! {
-        <article class=card_class data-testid="job-card" data-job-id=move || job.with(|j| j.id)>
+        <article class=card_class data-testid="job-card" data-card="" tabindex="-1"
+            aria-label=move || job.with(|j| format!("Job #{}: {}", j.id, j.request))
+            data-job-id=move || job.with(|j| j.id)>
             <header class="job-card__header">
                 <h3 class="job-card__request">{move || job.with(|j| j.request.clone())}</h3>
                 <span class=move || format!("status-badge status-badge--{}", status()) data-testid="job-status">
@@ -33,10 +36,20 @@ pub fn JobCard(
             </p>
             <p class="job-card__interpretation">{move || job.with(|j| j.interpretation.clone())}</p>
             <ol class="step-list">
-                <For each=move || steps().into_iter().enumerate() key=|(i, s)| (*i, s.status.clone()) let:item>
+                <For each=move || visible_steps(steps(), all_steps.get()) key=|(i, s)| (*i, s.status.clone()) let:item>
                     <StepItem step=item.1/>
                 </For>
             </ol>
+            <Show when=move || job.with(|j| j.steps.len() > STEPS_SHOWN)>
+                <button type="button" class="button button--ghost step-list__more" aria-expanded=move || all_steps.get().to_string()
+                    on:click=move |_| all_steps.update(|all| *all = !*all)>
+                    {move || if all_steps.get() {
+                        "Show fewer steps".to_owned()
+                    } else {
+                        format!("Show {} more steps", job.with(|j| j.steps.len()) - STEPS_SHOWN)
+                    }}
+                </button>
+            </Show>
             <Show when=move || job.with(JobView::is_pending)>
                 <ApprovalBox job=job on_change=on_change/>
             </Show>
@@ -54,6 +67,28 @@ pub fn JobCard(
         </article>
     }
     .into_any()
+}
+
+/// Steps a card shows before "Show N more steps".
+const STEPS_SHOWN: usize = 5;
+
+/// Commands longer than this (or of more than two lines) fold.
+const COMMAND_FOLD_CHARS: usize = 160;
+
+/// The steps a card shows, each with its index.
+fn visible_steps(steps: Vec<StepView>, all: bool) -> Vec<(usize, StepView)> {
+    let shown = if all { steps.len() } else { STEPS_SHOWN };
+    steps.into_iter().enumerate().take(shown).collect()
+}
+
+/// A long command's first part, cut at a character boundary, when it folds.
+fn folded_command(command: &str) -> Option<String> {
+    let long = command.chars().count() > COMMAND_FOLD_CHARS || command.lines().count() > 2;
+    long.then(|| {
+        let first_line = command.lines().next().unwrap_or_default();
+        let head: String = first_line.chars().take(COMMAND_FOLD_CHARS / 2).collect();
+        format!("{head}…")
+    })
 }
 
 fn cost(job: &JobView) -> String {
@@ -85,7 +120,18 @@ fn StepItem(step: StepView) -> impl IntoView {
                 <span class="step__description">{step.description.clone()}</span>
                 <span class="step__status muted">{step.status.clone()}</span>
             </div>
-            <code class="step__command">{step.command.clone()}</code>
+            {match folded_command(&step.command) {
+                Some(head) => view! {
+                    <details class="step__fold">
+                        <summary>
+                            <code class="step__command">{head}</code>
+                            <span class="muted">{format!(" show all {} characters", step.command.chars().count())}</span>
+                        </summary>
+                        <code class="step__command step__command--full">{step.command.clone()}</code>
+                    </details>
+                }.into_any(),
+                None => view! { <code class="step__command">{step.command.clone()}</code> }.into_any(),
+            }}
             {has_preview.then(|| view! { <p class="step__preview" data-testid="step-preview">{step.preview.clone()}</p> })}
             {has_reasons.then(|| view! { <p class="step__reasons muted">{reasons}</p> })}
         </li>
@@ -128,10 +174,12 @@ fn ApprovalBox(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoV
                 " Remember this decision for similar commands"
             </label>
             <div class="approval__buttons">
-                <button class="button button--primary" disabled=move || decide.pending().get() on:click=move |_| send(true)>
+                <button class="button button--primary" data-action="approve" aria-keyshortcuts="a"
+                    disabled=move || decide.pending().get() on:click=move |_| send(true)>
                     "Approve"
                 </button>
-                <button class="button button--danger" disabled=move || decide.pending().get() on:click=move |_| send(false)>
+                <button class="button button--danger" data-action="reject" aria-keyshortcuts="r"
+                    disabled=move || decide.pending().get() on:click=move |_| send(false)>
                     "Reject"
                 </button>
             </div>
@@ -183,7 +231,7 @@ fn JobActions(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoVi
                 </button>
             </Show>
             <Show when=move || job.with(|j| j.can_undo)>
-                <button class="button button--ghost" disabled=move || undo.pending().get()
+                <button class="button button--ghost" data-action="undo" aria-keyshortcuts="u" disabled=move || undo.pending().get()
                     on:click=move |_| { undo.dispatch(UndoJob { id: id() }); }>
                     "Undo"
                 </button>
@@ -227,5 +275,22 @@ fn undo_report(done: &'static str, result: Result<UndoView, AppError>) -> AnyVie
         Err(error) => {
             view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{COMMAND_FOLD_CHARS, folded_command};
+
+    #[test]
+    fn long_or_multi_line_commands_fold_and_short_ones_do_not() {
+        assert_eq!(folded_command("ls -la"), None);
+        assert_eq!(folded_command("a\nb"), None);
+        let folded = folded_command("a\nb\nc").expect("three lines fold");
+        assert_eq!(folded, "a…");
+        let long = "é".repeat(COMMAND_FOLD_CHARS + 1);
+        let folded = folded_command(&long).expect("long commands fold");
+        assert_eq!(folded.chars().count(), COMMAND_FOLD_CHARS / 2 + 1);
+        assert!(folded.ends_with('…'));
     }
 }

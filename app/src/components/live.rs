@@ -1,6 +1,7 @@
 //! Live events in the browser: a WebSocket to `/ws/events` that reconnects
-//! by itself, turned into calls of a handler. Opened only on the client;
-//! closed when the owning component goes away.
+//! by itself, shared by every component on the page and turned into calls
+//! of their handlers. Opened only on the client; closed when no component
+//! listens any more.
 
 use serde::Deserialize;
 
@@ -47,18 +48,21 @@ pub enum LiveEvent {
 }
 
 /// Calls `on_event` for every event while the current component lives.
+/// Every component shares the page's one socket, which stays open across
+/// client-side navigation and closes when no component listens.
 #[cfg_attr(
     not(feature = "hydrate"),
     expect(unused_variables, reason = "no socket on the server")
 )]
 pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) {
     #[cfg(feature = "hydrate")]
-    socket::connect(std::rc::Rc::new(on_event));
+    socket::subscribe(std::rc::Rc::new(on_event));
 }
 
 #[cfg(feature = "hydrate")]
 mod socket {
-    //! The browser side: web-sys WebSocket with exponential reconnect.
+    //! The browser side: one web-sys WebSocket per page with exponential
+    //! reconnect, and the handlers of the components that listen.
 
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
@@ -72,27 +76,80 @@ mod socket {
 
     use super::LiveEvent;
 
-    struct Connection {
+    /// A listening component's handler; `alive` turns false when the
+    /// component goes away, so an event already being dispatched skips it.
+    #[derive(Clone)]
+    struct Listener {
+        id: u64,
+        alive: Rc<Cell<bool>>,
+        on_event: Rc<dyn Fn(LiveEvent)>,
+    }
+
+    #[derive(Default)]
+    struct Hub {
+        listeners: RefCell<Vec<Listener>>,
+        next_id: Cell<u64>,
         socket: RefCell<Option<WebSocket>>,
-        stopped: Cell<bool>,
+        reconnect_pending: Cell<bool>,
         backoff_ms: Cell<u64>,
     }
 
-    pub fn connect(on_event: Rc<dyn Fn(LiveEvent)>) {
-        let connection = Rc::new(Connection {
-            socket: RefCell::new(None),
-            stopped: Cell::new(false),
-            backoff_ms: Cell::new(500),
+    thread_local! {
+        static HUB: Hub = Hub::default();
+    }
+
+    pub fn subscribe(on_event: Rc<dyn Fn(LiveEvent)>) {
+        let alive = Rc::new(Cell::new(true));
+        let id = HUB.with(|hub| {
+            let id = hub.next_id.get();
+            hub.next_id.set(id + 1);
+            hub.listeners.borrow_mut().push(Listener {
+                id,
+                alive: Rc::clone(&alive),
+                on_event,
+            });
+            id
         });
-        open(Rc::clone(&connection), on_event);
-        let on_drop = SendWrapper::new(connection);
+        open_if_needed();
+        let alive = SendWrapper::new(alive);
         on_cleanup(move || {
-            on_drop.stopped.set(true);
-            if let Some(socket) = on_drop.socket.borrow_mut().take() {
+            alive.set(false);
+            HUB.with(|hub| {
+                hub.listeners
+                    .borrow_mut()
+                    .retain(|listener| listener.id != id);
+            });
+            // A client-side navigation drops the old page's listeners before
+            // the new page adds its own: close only if none came back.
+            set_timeout(close_if_unused, CLOSE_AFTER);
+        });
+    }
+
+    /// How long the socket stays open without listeners.
+    const CLOSE_AFTER: Duration = Duration::from_secs(2);
+
+    fn close_if_unused() {
+        HUB.with(|hub| {
+            if !hub.listeners.borrow().is_empty() {
+                return;
+            }
+            if let Some(socket) = hub.socket.borrow_mut().take() {
+                socket.set_onclose(None);
                 // Closing an already closed socket is harmless.
                 let _ = socket.close();
             }
         });
+    }
+
+    /// Hands `event` to every listener alive when it arrived. The list is
+    /// copied first: a handler may navigate, and so add or drop listeners.
+    fn dispatch(event: &LiveEvent) {
+        let listeners: Vec<Listener> = HUB.with(|hub| hub.listeners.borrow().clone());
+        for listener in listeners {
+            if listener.alive.get() {
+                (listener.on_event)(event.clone());
+            }
+        }
     }
 
     fn url() -> Option<String> {
@@ -105,45 +162,57 @@ mod socket {
         Some(format!("{scheme}://{}/ws/events", location.host().ok()?))
     }
 
-    fn open(connection: Rc<Connection>, on_event: Rc<dyn Fn(LiveEvent)>) {
-        if connection.stopped.get() {
+    fn open_if_needed() {
+        let wanted = HUB.with(|hub| {
+            hub.socket.borrow().is_none()
+                && !hub.reconnect_pending.get()
+                && !hub.listeners.borrow().is_empty()
+        });
+        if !wanted {
             return;
         }
         let Some(socket) = url().and_then(|url| WebSocket::new(&url).ok()) else {
-            schedule_reconnect(connection, on_event);
+            schedule_reconnect();
             return;
         };
-        let handler = Rc::clone(&on_event);
-        let reset = Rc::clone(&connection);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            reset.backoff_ms.set(500);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+            HUB.with(|hub| hub.backoff_ms.set(500));
             let Some(text) = event.data().as_string() else {
                 return;
             };
             if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
-                handler(event);
+                dispatch(&event);
             }
         });
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
-        let again = Rc::clone(&connection);
-        let on_close = Closure::<dyn FnMut()>::new(move || {
-            schedule_reconnect(Rc::clone(&again), Rc::clone(&on_event));
+        let on_close = Closure::<dyn FnMut()>::new(|| {
+            HUB.with(|hub| hub.socket.borrow_mut().take());
+            schedule_reconnect();
         });
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         on_close.forget();
-        *connection.socket.borrow_mut() = Some(socket);
+        HUB.with(|hub| *hub.socket.borrow_mut() = Some(socket));
     }
 
-    fn schedule_reconnect(connection: Rc<Connection>, on_event: Rc<dyn Fn(LiveEvent)>) {
-        if connection.stopped.get() {
-            return;
+    fn schedule_reconnect() {
+        let delay = HUB.with(|hub| {
+            if hub.listeners.borrow().is_empty() || hub.reconnect_pending.get() {
+                return None;
+            }
+            hub.reconnect_pending.set(true);
+            let delay = hub.backoff_ms.get().max(500);
+            hub.backoff_ms.set((delay * 2).min(10_000));
+            Some(delay)
+        });
+        if let Some(delay) = delay {
+            set_timeout(
+                || {
+                    HUB.with(|hub| hub.reconnect_pending.set(false));
+                    open_if_needed();
+                },
+                Duration::from_millis(delay),
+            );
         }
-        let delay = connection.backoff_ms.get();
-        connection.backoff_ms.set((delay * 2).min(10_000));
-        set_timeout(
-            move || open(connection, on_event),
-            Duration::from_millis(delay),
-        );
     }
 }

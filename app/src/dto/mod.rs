@@ -20,6 +20,15 @@ pub struct UserView {
     pub name: String,
 }
 
+/// A job waiting for approval, for the tab title and notifications.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingView {
+    /// Job id.
+    pub id: i64,
+    /// What was asked.
+    pub request: String,
+}
+
 /// An API token in the Settings list (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenView {
@@ -31,6 +40,23 @@ pub struct TokenView {
     pub created: String,
     /// "used 5 minutes ago" or "never used".
     pub last_used: String,
+}
+
+/// An open browser session in the Settings list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Row id, for signing it out.
+    pub id: i64,
+    /// "Chrome on Linux".
+    pub browser: String,
+    /// The client address at login.
+    pub address: String,
+    /// "3 hours ago".
+    pub started: String,
+    /// "just now".
+    pub last_seen: String,
+    /// Whether it is the session showing the page.
+    pub current: bool,
 }
 
 /// A token just created: the only time its secret is shown.
@@ -382,6 +408,21 @@ pub struct SettingsView {
     pub auto_approve_safe: bool,
     /// Per-step limits in words.
     pub limits: String,
+    /// Every configuration value and where it came from.
+    pub config: Vec<ConfigValueView>,
+}
+
+/// One configuration value on the Settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigValueView {
+    /// Dotted key.
+    pub key: String,
+    /// The value as TOML writes it; secrets masked.
+    pub value: String,
+    /// `default`, `file`, `environment` or `derived`.
+    pub source: String,
+    /// The file, variable or rule.
+    pub from: String,
 }
 
 /// Trashed files of one job, on the Settings page.

@@ -11,6 +11,7 @@ use crate::components::context_panel::ContextPanel;
 use crate::components::form::action_error;
 use crate::components::job_card::JobCard;
 use crate::components::live::{LiveEvent, use_live_events};
+use crate::components::shortcuts::RequestFocus;
 use crate::dto::{JobView, LogView};
 
 /// The console page.
@@ -179,6 +180,16 @@ fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl Into
     let cd_error = RwSignal::new(None::<String>);
     let dirs = Resource::new(move || cwd.get(), list_dirs);
     let cursor = StoredValue::new(0usize);
+    // `/` or Ctrl+K pressed on another page brings the user here to type.
+    if let Some(RequestFocus(wanted)) = use_context() {
+        Effect::new(move |_| {
+            if let (true, Some(input)) = (wanted.get(), input_ref.get()) {
+                // Focus fails only for elements that cannot take it.
+                let _ = input.focus();
+                wanted.set(false);
+            }
+        });
+    }
     Effect::new(move |_| {
         if let Some(Ok(view)) = submit.value().get() {
             if let Some(input) = input_ref.get_untracked() {
@@ -247,6 +258,7 @@ fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl Into
                 rows="2"
                 placeholder="e.g. organize ~/Downloads by type · show git status · what is listening on port 8080"
                 node_ref=input_ref
+                aria-keyshortcuts="/ Control+K"
                 on:keydown=on_keydown
                 required
             ></textarea>

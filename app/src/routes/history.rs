@@ -187,7 +187,7 @@ fn Row(row: HistoryRowView) -> impl IntoView {
     let has_snippet = !row.snippet.is_empty();
     view! {
         <li class="history-row" data-testid="history-row" data-job-id=row.id>
-            <a class="history-row__link" href=format!("/jobs/{}", row.id)>
+            <a class="history-row__link" href=format!("/jobs/{}", row.id) data-card="" data-job-id=row.id>
                 <span class="history-row__request">{marked(row.request)}</span>
                 <span class=format!("status-badge status-badge--{}", row.status)>{row.status.clone()}</span>
             </a>

@@ -7,6 +7,7 @@ use crate::api::jobs::UndoJob;
 use crate::api::overview::{TestProviders, settings_overview};
 use crate::api::snapshots::{DropSnapshots, snapshot_usage};
 use crate::api::trash::{EmptyTrash, list_trash};
+use crate::dto::ConfigValueView;
 use crate::routes::settings_access::AccessSection;
 
 /// The Settings page.
@@ -16,7 +17,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page__title">"Settings"</h1>
-            <p class="muted">"Change these in devos.toml (see DEVOS_CONFIG in the README) and restart."</p>
+            <p class="muted">"Change these in devos.toml (see DEVOS_CONFIG in the README) and restart; budgets also on the Costs page."</p>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
@@ -42,6 +43,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <dd>{format!("${:.4} per job · ${:.2} per day · ${:.2} per month", s.budgets.0, s.budgets.1, s.budgets.2)}</dd>
                                 <dt>"Data directory"</dt><dd><code>{s.data_dir}</code></dd>
                             </dl>
+                            <ConfigValues values=s.config/>
                         }.into_any(),
                         Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
@@ -53,6 +55,38 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Every configuration value with its source, folded under a count.
+#[component]
+fn ConfigValues(values: Vec<ConfigValueView>) -> impl IntoView {
+    let changed = values.iter().filter(|v| v.source != "default").count();
+    view! {
+        <details class="settings__config" data-testid="config-values">
+            <summary>{format!("Effective configuration: {} values, {changed} not from the defaults", values.len())}</summary>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr><th>"Key"</th><th>"Value"</th><th>"From"</th></tr></thead>
+                    <tbody>
+                        {values.into_iter().map(|v| {
+                            let badge = format!("source-badge source-badge--{}", v.source);
+                            let key = v.key.clone();
+                            view! {
+                                <tr data-key=key>
+                                    <td><code>{v.key}</code></td>
+                                    <td><code class="settings__value">{v.value}</code></td>
+                                    <td>
+                                        <span class=badge>{v.source}</span>
+                                        <span class="muted">{format!(" {}", v.from)}</span>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
 }
 
 /// "Test providers": one tiny real call each, latency or error per line.

@@ -1,11 +1,12 @@
 //! Settings → Access: API tokens (a new one is shown once, with a copy
-//! button), the password, and signing out other sessions.
+//! button), the password, and the open sessions (sign out one or all others).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::access::{
-    ChangePassword, CreateToken, RevokeToken, SignOutOtherSessions, list_tokens,
+    ChangePassword, CreateToken, EndSession, RevokeToken, SignOutOtherSessions, list_sessions,
+    list_tokens,
 };
 use crate::error::AppError;
 
@@ -47,7 +48,7 @@ pub fn AccessSection() -> impl IntoView {
         <Tokens/>
         <h2 class="settings__heading">"Password and sessions"</h2>
         <PasswordForm/>
-        <SignOutOthers/>
+        <Sessions/>
     }
 }
 
@@ -131,10 +132,45 @@ fn PasswordForm() -> impl IntoView {
     }
 }
 
+/// The open browser sessions, each signed out on its own or all at once.
 #[component]
-fn SignOutOthers() -> impl IntoView {
+fn Sessions() -> impl IntoView {
     let sign_out = ServerAction::<SignOutOtherSessions>::new();
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(
+        move || (sign_out.version().get(), end.version().get()),
+        |_| list_sessions(),
+    );
     view! {
+        <h3 class="settings__subheading">"Open sessions"</h3>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => view! {
+                        <ul class="trash" data-testid="sessions">
+                            {list.into_iter().map(|session| {
+                                let id = session.id;
+                                view! {
+                                    <li class="trash__item" data-testid="session-item">
+                                        <span>
+                                            {format!("{} · {} · signed in {} · active {}",
+                                                session.browser, session.address, session.started, session.last_seen)}
+                                            {session.current.then(|| view! { <strong>" (this session)"</strong> })}
+                                        </span>
+                                        {(!session.current).then(|| view! {
+                                            <button class="button button--ghost" type="button"
+                                                on:click=move |_| { end.dispatch(EndSession { id }); }>"Sign out"</button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {outcome(end, |message| message)}
         <div class="trash__empty">
             <button class="button button--ghost" type="button"
                 on:click=move |_| { sign_out.dispatch(SignOutOtherSessions {}); }>"Sign out other sessions"</button>

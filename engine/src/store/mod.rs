@@ -3,6 +3,7 @@
 
 mod audit;
 mod backup;
+mod browser_sessions;
 mod history;
 mod jobs;
 mod logins;
@@ -27,6 +28,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use audit::AuditEvent;
 pub use backup::{DataDirLock, Restored, database_path, inspect_database, restore};
+pub use browser_sessions::BrowserSession;
 pub use history::{
     HistoryPage, HistoryQuery, JobSummary, MATCH_END, MATCH_START, MAX_PAGE, PageAt, fts_query,
 };

@@ -1,6 +1,7 @@
 //! Settings → Access through the server functions a browser calls: tokens
 //! (a revoked one is refused at once), the password change and signing out
-//! other sessions (both end every other session, never the current one).
+//! other sessions (both end every other session, never the current one),
+//! and the list of open sessions with signing out one of them.
 
 use axum::http::StatusCode;
 use pretty_assertions::assert_eq;
@@ -127,10 +128,78 @@ async fn signing_out_other_sessions_keeps_this_one() {
     let done = server
         .post_form("/api/access/sign_out_others", "", Some(&here))
         .await;
-    assert!(body_text(done).await.contains("signed out"));
+    assert!(body_text(done).await.contains("signed out (1 was open)"));
     assert_status(&server.get("/api/v1/me", Some(&here)).await, StatusCode::OK);
+    assert_eq!(sessions(&server, &here).await.len(), 1);
     assert_status(
         &server.get("/api/v1/me", Some(&elsewhere)).await,
         StatusCode::UNAUTHORIZED,
     );
+}
+
+async fn sessions(server: &TestServer, cookie: &str) -> Vec<serde_json::Value> {
+    let listed = server
+        .post_form("/api/access/sessions", "", Some(cookie))
+        .await;
+    assert_status(&listed, StatusCode::OK);
+    body_json(listed).await.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn open_sessions_are_listed_and_each_can_be_signed_out() {
+    let server = TestServer::new().await;
+    server.add_user("alice").await;
+    let here = logged_in(&server, PASSWORD).await;
+    let elsewhere = logged_in(&server, PASSWORD).await;
+    let listed = sessions(&server, &here).await;
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let current: Vec<bool> = listed.iter().map(|s| s["current"] == true).collect();
+    assert_eq!(current.iter().filter(|c| **c).count(), 1, "{listed:?}");
+    assert_eq!(listed[0]["browser"], "an unnamed client");
+    let other = listed.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mine = listed.iter().find(|s| s["current"] == true).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // This session cannot sign itself out here, and unknown ids are named.
+    let refused = server
+        .post_form(
+            "/api/access/end_session",
+            &format!("id={mine}"),
+            Some(&here),
+        )
+        .await;
+    assert!(body_text(refused).await.contains("Log out"));
+    let unknown = server
+        .post_form("/api/access/end_session", "id=999999", Some(&here))
+        .await;
+    assert!(body_text(unknown).await.contains("no open session 999999"));
+
+    let ended = server
+        .post_form(
+            "/api/access/end_session",
+            &format!("id={other}"),
+            Some(&here),
+        )
+        .await;
+    assert!(body_text(ended).await.contains("signed out"));
+    assert_status(
+        &server.get("/api/v1/me", Some(&elsewhere)).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    assert_status(&server.get("/api/v1/me", Some(&here)).await, StatusCode::OK);
+    let left: Vec<i64> = sessions(&server, &here)
+        .await
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, vec![mine]);
+
+    // Logging out ends the session's row too: it leaves the list.
+    let third = logged_in(&server, PASSWORD).await;
+    assert_eq!(sessions(&server, &here).await.len(), 2);
+    server.post_form("/api/auth/logout", "", Some(&third)).await;
+    assert_eq!(sessions(&server, &here).await.len(), 1);
 }
