@@ -117,6 +117,33 @@ pub struct JobView {
 }
 
 impl JobView {
+    /// An empty card for job `id`, shown until its details arrive.
+    pub fn placeholder(id: i64) -> Self {
+        Self {
+            id,
+            request: String::new(),
+            cwd: String::new(),
+            status: "planning".into(),
+            interpretation: String::new(),
+            planner: String::new(),
+            risks: Vec::new(),
+            steps: Vec::new(),
+            logs: Vec::new(),
+            result: None,
+            error: None,
+            progress: 0.0,
+            can_undo: false,
+            can_redo: false,
+            created_at: 0,
+            started_at: None,
+            finished_at: None,
+            approval_deadline_at: None,
+            context: String::new(),
+            plan_text: String::new(),
+            estimated_cost: 0.0,
+        }
+    }
+
     /// Whether the job waits for a decision.
     pub fn is_pending(&self) -> bool {
         self.status == "pending"

@@ -58,7 +58,7 @@ fn Feed(feed: RwSignal<Vec<JobView>>, on_change: Callback<JobView>) -> impl Into
             <div class="feed" aria-live="polite">
                 <For each=move || feed.with(|f| f.iter().map(|j| j.id).collect::<Vec<_>>()) key=|id| *id let:id>
                     <JobCard
-                        job=Signal::derive(move || feed.with(|f| f.iter().find(|j| j.id == id).cloned()).unwrap_or_else(|| placeholder(id)))
+                        job=Signal::derive(move || feed.with(|f| f.iter().find(|j| j.id == id).cloned()).unwrap_or_else(|| JobView::placeholder(id)))
                         on_change=on_change
                     />
                 </For>
@@ -66,32 +66,6 @@ fn Feed(feed: RwSignal<Vec<JobView>>, on_change: Callback<JobView>) -> impl Into
         </Show>
     }
     .into_any()
-}
-
-fn placeholder(id: i64) -> JobView {
-    JobView {
-        id,
-        request: String::new(),
-        cwd: String::new(),
-        status: "planning".into(),
-        interpretation: String::new(),
-        planner: String::new(),
-        risks: Vec::new(),
-        steps: Vec::new(),
-        logs: Vec::new(),
-        result: None,
-        error: None,
-        progress: 0.0,
-        can_undo: false,
-        can_redo: false,
-        created_at: 0,
-        started_at: None,
-        finished_at: None,
-        approval_deadline_at: None,
-        context: String::new(),
-        plan_text: String::new(),
-        estimated_cost: 0.0,
-    }
 }
 
 /// Puts a job's newest view into the feed (newest jobs first). Streamed
@@ -142,7 +116,7 @@ fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
                 });
             } else {
                 // The card appears with the text so far; its details follow.
-                let mut view = placeholder(job_id);
+                let mut view = JobView::placeholder(job_id);
                 view.plan_text = text;
                 upsert(feed, view);
                 refresh_job(feed, job_id);

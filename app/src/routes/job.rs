@@ -31,9 +31,8 @@ pub fn JobPage() -> impl IntoView {
             }
         },
     );
-    let card = RwSignal::new(None::<JobView>);
     use_live_events(move |event| {
-        let mine = |job_id: i64| Some(job_id) == id.get_untracked();
+        let mine = |job_id: i64| Some(job_id) == id.try_get_untracked().flatten();
         match event {
             LiveEvent::Hello | LiveEvent::Resync => page.refetch(),
             LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id }
@@ -41,33 +40,17 @@ pub fn JobPage() -> impl IntoView {
             {
                 page.refetch();
             }
-            LiveEvent::Log {
-                job_id,
-                step,
-                stream,
-                line,
-            } if mine(job_id) => card.update(|card| {
-                if let Some(job) = card.as_mut().filter(|job| !job.is_final()) {
-                    job.logs.push(LogView { step, stream, line });
-                }
-            }),
             _ => {}
         }
     });
-    let on_change = Callback::new(move |view: JobView| {
-        card.set(Some(view));
-        page.refetch();
-    });
+    let on_change = Callback::new(move |_: JobView| page.refetch());
     view! {
         <section class="page job-page">
             <p class="job-page__back"><a href="/history">"← History"</a></p>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(Some(found)) => {
-                            card.set(Some(found.job.clone()));
-                            view! { <Detail found=found card=card on_change=on_change/> }.into_any()
-                        }
+                        Ok(Some(found)) => view! { <Detail found=found on_change=on_change/> }.into_any(),
                         Ok(None) => {
                             set_not_found();
                             view! {
@@ -84,15 +67,34 @@ pub fn JobPage() -> impl IntoView {
     .into_any()
 }
 
+/// One fetched state of the page. A refetch replaces it whole; until the new
+/// one is in, this one stays on screen with its owner already disposed, so
+/// everything it shows reacts only to signals it owns, which nothing writes
+/// to once it is gone (its live handler stops with it). `on_change` is the
+/// page's, so an action finishing after a refetch still lands.
 #[component]
-fn Detail(
-    found: JobPageView,
-    card: RwSignal<Option<JobView>>,
-    on_change: Callback<JobView>,
-) -> impl IntoView {
+fn Detail(found: JobPageView, on_change: Callback<JobView>) -> impl IntoView {
     let id = found.job.id;
-    let fallback = found.job.clone();
-    let job = Signal::derive(move || card.get().unwrap_or_else(|| fallback.clone()));
+    let card = RwSignal::new(found.job.clone());
+    use_live_events(move |event| {
+        if let LiveEvent::Log {
+            job_id,
+            step,
+            stream,
+            line,
+        } = event
+            && job_id == id
+        {
+            card.try_update(|job| {
+                if !job.is_final() {
+                    job.logs.push(LogView { step, stream, line });
+                }
+            });
+        }
+    });
+    // An action's result comes back through a refetch of the page, which
+    // also brings the decisions and the undo state up to date.
+    let job = Signal::from(card);
     view! {
         <h1 class="page__title">{format!("Job #{id}")}</h1>
         <p class="muted">
