@@ -102,7 +102,8 @@ pub async fn sign_out_other_sessions() -> Result<String, AppError> {
     })
 }
 
-/// The user's open browser sessions, most recently active first.
+/// The user's open browser sessions: this one, then the others, most
+/// recently active first.
 #[server(endpoint = "access/sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
     use crate::server::{
@@ -113,7 +114,9 @@ pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
     let now = engine::store::now_unix();
     let idle = i64::from(ctx.config.server.session_idle_hours) * 3600;
     let current = current_browser_session().await?;
-    let sessions = ctx.store.open_browser_sessions(user.id, now - idle).await?;
+    let mut sessions = ctx.store.open_browser_sessions(user.id, now - idle).await?;
+    // This session first, then the others by their last activity.
+    sessions.sort_by_key(|session| Some(session.id) != current);
     Ok(sessions
         .into_iter()
         .map(|session| SessionView {

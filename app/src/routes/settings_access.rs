@@ -8,6 +8,7 @@ use crate::api::access::{
     ChangePassword, CreateToken, EndSession, RevokeToken, SignOutOtherSessions, list_sessions,
     list_tokens,
 };
+use crate::dto::SessionView;
 use crate::error::AppError;
 
 /// Puts `text` on the clipboard (in the browser; nothing during SSR).
@@ -132,6 +133,9 @@ fn PasswordForm() -> impl IntoView {
     }
 }
 
+/// Sessions listed before "N more open sessions" (the newest activity first).
+const SESSIONS_SHOWN: usize = 5;
+
 /// The open browser sessions, each signed out on its own or all at once.
 #[component]
 fn Sessions() -> impl IntoView {
@@ -146,26 +150,37 @@ fn Sessions() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match sessions.await {
-                    Ok(list) => view! {
-                        <ul class="trash" data-testid="sessions">
-                            {list.into_iter().map(|session| {
-                                let id = session.id;
-                                view! {
-                                    <li class="trash__item" data-testid="session-item">
-                                        <span>
-                                            {format!("{} · {} · signed in {} · active {}",
-                                                session.browser, session.address, session.started, session.last_seen)}
-                                            {session.current.then(|| view! { <strong>" (this session)"</strong> })}
-                                        </span>
-                                        {(!session.current).then(|| view! {
-                                            <button class="button button--ghost" type="button"
-                                                on:click=move |_| { end.dispatch(EndSession { id }); }>"Sign out"</button>
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(mut list) => {
+                        let item = move |session: SessionView| {
+                            let id = session.id;
+                            view! {
+                                <li class="trash__item" data-testid="session-item">
+                                    <span>
+                                        {format!("{} · {} · signed in {} · active {}",
+                                            session.browser, session.address, session.started, session.last_seen)}
+                                        {session.current.then(|| view! { <strong>" (this session)"</strong> })}
+                                    </span>
+                                    {(!session.current).then(|| view! {
+                                        <button class="button button--ghost" type="button"
+                                            on:click=move |_| { end.dispatch(EndSession { id }); }>"Sign out"</button>
+                                    })}
+                                </li>
+                            }
+                        };
+                        let rest = list.split_off(list.len().min(SESSIONS_SHOWN));
+                        let more = rest.len();
+                        view! {
+                            <ul class="trash" data-testid="sessions">
+                                {list.into_iter().map(item).collect_view()}
+                            </ul>
+                            {(more > 0).then(|| view! {
+                                <details class="settings__more">
+                                    <summary>{format!("{more} more open sessions")}</summary>
+                                    <ul class="trash">{rest.into_iter().map(item).collect_view()}</ul>
+                                </details>
+                            })}
+                        }.into_any()
+                    }
                     Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}

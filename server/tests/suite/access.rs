@@ -156,6 +156,7 @@ async fn open_sessions_are_listed_and_each_can_be_signed_out() {
     let current: Vec<bool> = listed.iter().map(|s| s["current"] == true).collect();
     assert_eq!(current.iter().filter(|c| **c).count(), 1, "{listed:?}");
     assert_eq!(listed[0]["browser"], "an unnamed client");
+    assert_eq!(listed[0]["current"], true, "this session comes first");
     let other = listed.iter().find(|s| s["current"] == false).unwrap()["id"]
         .as_i64()
         .unwrap();
@@ -164,27 +165,16 @@ async fn open_sessions_are_listed_and_each_can_be_signed_out() {
         .unwrap();
 
     // This session cannot sign itself out here, and unknown ids are named.
-    let refused = server
-        .post_form(
-            "/api/access/end_session",
-            &format!("id={mine}"),
-            Some(&here),
-        )
-        .await;
-    assert!(body_text(refused).await.contains("Log out"));
-    let unknown = server
-        .post_form("/api/access/end_session", "id=999999", Some(&here))
-        .await;
-    assert!(body_text(unknown).await.contains("no open session 999999"));
-
-    let ended = server
-        .post_form(
-            "/api/access/end_session",
-            &format!("id={other}"),
-            Some(&here),
-        )
-        .await;
-    assert!(body_text(ended).await.contains("signed out"));
+    let (server, here) = (&server, &here);
+    let end = |id: i64| async move {
+        let answer = server
+            .post_form("/api/access/end_session", &format!("id={id}"), Some(here))
+            .await;
+        body_text(answer).await
+    };
+    assert!(end(mine).await.contains("Log out"));
+    assert!(end(999_999).await.contains("no open session 999999"));
+    assert!(end(other).await.contains("signed out"));
     assert_status(
         &server.get("/api/v1/me", Some(&elsewhere)).await,
         StatusCode::UNAUTHORIZED,
