@@ -15,12 +15,19 @@ CREATE TRIGGER job_search_insert AFTER INSERT ON jobs BEGIN
     INSERT INTO job_search (rowid, request, plan, output) VALUES (new.id, new.request, '', '');
 END;
 
-CREATE TRIGGER job_search_plan AFTER UPDATE OF interpretation, explanation ON jobs BEGIN
-    UPDATE job_search
-    SET plan = new.interpretation || char(10) || new.explanation || coalesce((
+-- A job's plan as search reads it: interpretation, explanation, then each
+-- step's description and command, one per line.
+CREATE VIEW job_plan_text AS
+SELECT j.id,
+    j.interpretation || char(10) || j.explanation || coalesce((
         SELECT char(10) || group_concat(
             description || coalesce(char(10) || json_extract(action, '$.command'), ''), char(10))
-        FROM (SELECT description, action FROM steps WHERE job_id = new.id ORDER BY idx)), '')
+        FROM (SELECT description, action FROM steps WHERE job_id = j.id ORDER BY idx)), '') AS plan
+FROM jobs j;
+
+CREATE TRIGGER job_search_plan AFTER UPDATE OF interpretation, explanation ON jobs BEGIN
+    UPDATE job_search
+    SET plan = (SELECT plan FROM job_plan_text WHERE id = new.id)
     WHERE rowid = new.id;
 END;
 
@@ -43,13 +50,8 @@ END;
 
 -- Jobs from before this migration.
 INSERT INTO job_search (rowid, request, plan, output)
-SELECT j.id, j.request,
-    j.interpretation || char(10) || j.explanation || coalesce((
-        SELECT char(10) || group_concat(
-            description || coalesce(char(10) || json_extract(action, '$.command'), ''), char(10))
-        FROM (SELECT description, action FROM steps WHERE job_id = j.id ORDER BY idx)), ''),
-    coalesce(j.result, '') || char(10) || coalesce(j.error, '')
-FROM jobs j;
+SELECT j.id, j.request, p.plan, coalesce(j.result, '') || char(10) || coalesce(j.error, '')
+FROM jobs j JOIN job_plan_text p ON p.id = j.id;
 
 -- History's filters page by id within one user; these keep a rare status or
 -- planner, or an old date range, from scanning every newer job.

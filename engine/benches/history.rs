@@ -236,13 +236,8 @@ async fn index_for_search(store: &Store) -> BenchResult {
         .await?;
     sqlx::query(
         "INSERT INTO job_search (rowid, request, plan, output)
-         SELECT j.id, j.request,
-             j.interpretation || char(10) || j.explanation || coalesce((
-                 SELECT char(10) || group_concat(description || coalesce(char(10)
-                     || json_extract(action, '$.command'), ''), char(10))
-                 FROM steps WHERE job_id = j.id), ''),
-             coalesce(j.result, '') || char(10) || coalesce(j.error, '')
-         FROM jobs j",
+         SELECT j.id, j.request, p.plan, coalesce(j.result, '') || char(10) || coalesce(j.error, '')
+         FROM jobs j JOIN job_plan_text p ON p.id = j.id",
     )
     .execute(store.pool())
     .await?;

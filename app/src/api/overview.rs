@@ -156,8 +156,7 @@ pub async fn costs_overview() -> Result<CostsView, AppError> {
             .await?,
     );
     let costliest = store.costliest_jobs(user.id, 10).await?;
-    let budgets = ctx.engine.budgets_for(user.id).await?;
-    let own = store.user_budgets(user.id).await?.is_some();
+    let (budgets, own) = ctx.engine.budgets_and_source(user.id).await?;
     let bar = |label: &str, spent: i64, limit: i64| BudgetBarView {
         label: label.to_owned(),
         spent: format_usd(spent),

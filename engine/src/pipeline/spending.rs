@@ -35,11 +35,16 @@ const MAX_BUDGET_MICROS: i64 = 1_000_000 * 1_000_000;
 impl Engine {
     /// The budgets `user_id`'s model calls are held to.
     pub async fn budgets_for(&self, user_id: i64) -> Result<Budgets> {
-        Ok(self
-            .store
-            .user_budgets(user_id)
-            .await?
-            .unwrap_or_else(|| Budgets::from_config(&self.config.budgets)))
+        Ok(self.budgets_and_source(user_id).await?.0)
+    }
+
+    /// The budgets `user_id`'s model calls are held to, and whether they are
+    /// the user's own (true) or the configuration's (false).
+    pub async fn budgets_and_source(&self, user_id: i64) -> Result<(Budgets, bool)> {
+        Ok(match self.store.user_budgets(user_id).await? {
+            Some(own) => (own, true),
+            None => (Budgets::from_config(&self.config.budgets), false),
+        })
     }
 
     /// What the built-in planner saved `user_id` up to `now_at`.

@@ -5,6 +5,7 @@
 use sqlx::Row as _;
 
 use super::Store;
+use super::usage::UsageEntry;
 use crate::Result;
 use crate::job::JobId;
 
@@ -28,24 +29,10 @@ pub struct LedgerRow {
     pub created_at: i64,
     /// The job, if the call planned one.
     pub job_id: Option<i64>,
-    /// `bedrock` or `openai`.
-    pub provider: String,
-    /// Our model id.
-    pub model: String,
-    /// Input tokens.
-    pub input_tokens: i64,
-    /// Output tokens.
-    pub output_tokens: i64,
-    /// Worst-case estimate before the call.
-    pub estimated_cost_micros: i64,
-    /// Cost of the reported tokens.
-    pub actual_cost_micros: i64,
     /// Wall time, milliseconds.
     pub latency_ms: i64,
-    /// `ok`, `invalid`, `error`, `refused`.
-    pub outcome: String,
-    /// Why it failed or was refused.
-    pub detail: String,
+    /// The call: provider, model, tokens, costs, outcome.
+    pub call: UsageEntry,
 }
 
 impl Store {
@@ -115,15 +102,8 @@ impl Store {
                     id: row.try_get("id")?,
                     created_at: row.try_get("created_at")?,
                     job_id: row.try_get("job_id")?,
-                    provider: row.try_get("provider")?,
-                    model: row.try_get("model")?,
-                    input_tokens: row.try_get("input_tokens")?,
-                    output_tokens: row.try_get("output_tokens")?,
-                    estimated_cost_micros: row.try_get("estimated_cost_micros")?,
-                    actual_cost_micros: row.try_get("actual_cost_micros")?,
                     latency_ms: row.try_get("latency_ms")?,
-                    outcome: row.try_get("outcome")?,
-                    detail: row.try_get("detail")?,
+                    call: UsageEntry::from_row(row)?,
                 })
             })
             .collect()

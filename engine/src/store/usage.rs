@@ -108,6 +108,22 @@ pub struct UsageEntry {
     pub detail: String,
 }
 
+impl UsageEntry {
+    /// Reads the call's columns from a `usage` row.
+    pub(super) fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Self> {
+        Ok(Self {
+            provider: row.try_get("provider")?,
+            model: row.try_get("model")?,
+            input_tokens: row.try_get("input_tokens")?,
+            output_tokens: row.try_get("output_tokens")?,
+            estimated_cost_micros: row.try_get("estimated_cost_micros")?,
+            actual_cost_micros: row.try_get("actual_cost_micros")?,
+            outcome: row.try_get("outcome")?,
+            detail: row.try_get("detail")?,
+        })
+    }
+}
+
 fn to_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
@@ -166,20 +182,7 @@ impl Store {
         .bind(job_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(UsageEntry {
-                    provider: row.try_get("provider")?,
-                    model: row.try_get("model")?,
-                    input_tokens: row.try_get("input_tokens")?,
-                    output_tokens: row.try_get("output_tokens")?,
-                    estimated_cost_micros: row.try_get("estimated_cost_micros")?,
-                    actual_cost_micros: row.try_get("actual_cost_micros")?,
-                    outcome: row.try_get("outcome")?,
-                    detail: row.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(UsageEntry::from_row).collect()
     }
 
     /// Totals of calls with `from_at <= created_at < to_at`, grouped, in key order.

@@ -157,15 +157,15 @@ pub async fn export(
                 row.id,
                 engine::calendar::format_minute(row.created_at),
                 row.job_id.map(|id| id.to_string()).unwrap_or_default(),
-                csv_field(&row.provider),
-                csv_field(&row.model),
-                row.input_tokens,
-                row.output_tokens,
-                micros_to_usd(row.estimated_cost_micros),
-                micros_to_usd(row.actual_cost_micros),
+                csv_field(&row.call.provider),
+                csv_field(&row.call.model),
+                row.call.input_tokens,
+                row.call.output_tokens,
+                micros_to_usd(row.call.estimated_cost_micros),
+                micros_to_usd(row.call.actual_cost_micros),
                 row.latency_ms,
-                csv_field(&row.outcome),
-                csv_field(&row.detail),
+                csv_field(&row.call.outcome),
+                csv_field(&row.call.detail),
             );
         }
     }

@@ -165,10 +165,10 @@ async fn open_sessions_are_listed_and_each_can_be_signed_out() {
         .unwrap();
 
     // This session cannot sign itself out here, and unknown ids are named.
-    let (server, here) = (&server, &here);
+    let (on, from) = (&server, here.as_str());
     let end = |id: i64| async move {
-        let answer = server
-            .post_form("/api/access/end_session", &format!("id={id}"), Some(here))
+        let answer = on
+            .post_form("/api/access/end_session", &format!("id={id}"), Some(from))
             .await;
         body_text(answer).await
     };
