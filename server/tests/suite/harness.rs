@@ -24,6 +24,25 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// Waits (on the engine's events, 20 s at most) until `job` has ended.
+    pub async fn wait_final(&self, user_id: i64, job: engine::job::JobId) {
+        let engine = &self.state.ctx.engine;
+        let mut events = engine.subscribe();
+        while !engine
+            .detail(job, user_id)
+            .await
+            .unwrap()
+            .job
+            .status
+            .is_final()
+        {
+            tokio::time::timeout(std::time::Duration::from_secs(20), events.recv())
+                .await
+                .expect("the job finishes")
+                .unwrap();
+        }
+    }
+
     pub async fn new() -> Self {
         Self::with_client("127.0.0.1:40000").await
     }

@@ -22,7 +22,10 @@ async fn turning_off_auto_approve_makes_safe_jobs_wait_with_the_chosen_timeout()
             },
         )
     };
-    assert_ne!(submit().await.unwrap().job.status, JobStatus::Pending);
+    let first = submit().await.unwrap().job;
+    assert_ne!(first.status, JobStatus::Pending);
+    // One job at a time: the second is planned with nothing else running.
+    server.wait_final(user.id, first.id).await;
 
     let settings = UserSettings {
         auto_approve_safe: Some(false),
@@ -31,7 +34,12 @@ async fn turning_off_auto_approve_makes_safe_jobs_wait_with_the_chosen_timeout()
     };
     engine.save_settings(user.id, &settings).await.unwrap();
     let waiting = submit().await.unwrap();
-    assert_eq!(waiting.job.status, JobStatus::Pending);
+    assert_eq!(
+        waiting.job.status,
+        JobStatus::Pending,
+        "{:?}",
+        waiting.job.error
+    );
     let deadline = waiting.job.approval_deadline_at.unwrap() - waiting.job.created_at;
     assert!((41..=43).contains(&deadline), "{deadline}");
 }

@@ -1,33 +1,9 @@
 //! The trash: deleted files are listed by job, restorable, and emptied only
 //! when asked or past the configured limits.
-
-use std::time::Duration;
-
 use engine::job::JobStatus;
 use engine::pipeline::{ApprovalDecision, NewJob};
 
 use super::harness::TestServer;
-
-async fn wait_final(server: &TestServer, user_id: i64, job: engine::job::JobId) {
-    let engine = &server.state.ctx.engine;
-    let mut events = engine.subscribe();
-    loop {
-        if engine
-            .detail(job, user_id)
-            .await
-            .unwrap()
-            .job
-            .status
-            .is_final()
-        {
-            return;
-        }
-        tokio::time::timeout(Duration::from_secs(20), events.recv())
-            .await
-            .expect("the job finishes")
-            .unwrap();
-    }
-}
 
 #[tokio::test]
 async fn trashed_files_are_listed_then_emptied_for_good() {
@@ -60,7 +36,7 @@ async fn trashed_files_are_listed_then_emptied_for_good() {
         )
         .await
         .unwrap();
-    wait_final(&server, user.id, job).await;
+    server.wait_final(user.id, job).await;
 
     let trash = engine.trash(user.id).await.unwrap();
     assert_eq!(trash.len(), 1);
