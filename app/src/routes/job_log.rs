@@ -53,14 +53,18 @@ impl Reader {
             return;
         }
         self.busy.set_value(true);
+        // The viewer may go away while a slice is read: every access after
+        // an await is a `try_`, and a viewer that is gone stops the loop.
         spawn_local(async move {
             loop {
                 self.again.set_value(false);
-                let after = self.loaded.with_untracked(Loaded::last_id);
+                let Some(after) = self.loaded.try_with_untracked(Loaded::last_id) else {
+                    return;
+                };
                 match job_log(self.id, after).await {
                     Ok(page) => {
                         let more = page.more;
-                        self.loaded.update(|loaded| loaded.append(page));
+                        self.loaded.try_update(|loaded| loaded.append(page));
                         self.error.set(None);
                         if more {
                             continue;
@@ -68,7 +72,7 @@ impl Reader {
                     }
                     Err(error) => self.error.set(Some(error.to_string())),
                 }
-                if !self.again.get_value() {
+                if !self.again.try_get_value().unwrap_or(false) {
                     break;
                 }
             }

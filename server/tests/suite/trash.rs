@@ -1,5 +1,6 @@
 //! The trash: deleted files are listed by job, restorable, and emptied only
 //! when asked or past the configured limits.
+
 use engine::job::JobStatus;
 use engine::pipeline::{ApprovalDecision, NewJob};
 
