@@ -67,26 +67,22 @@ pub async fn user_of_session(
     ctx: &AppContext,
     session: &Session,
 ) -> Result<Option<User>, AppError> {
-    let internal = |e: tower_sessions::session::Error| {
-        tracing::error!(error = %e, "session store failed");
-        AppError::Internal
-    };
     let Some(user_id) = session
         .get::<i64>(SESSION_USER_ID)
         .await
-        .map_err(internal)?
+        .map_err(session_store_failed)?
     else {
         return Ok(None);
     };
     let epoch = session
         .get::<i64>(SESSION_EPOCH)
         .await
-        .map_err(internal)?
+        .map_err(session_store_failed)?
         .unwrap_or(0);
     let browser = session
         .get::<i64>(SESSION_BROWSER)
         .await
-        .map_err(internal)?;
+        .map_err(session_store_failed)?;
     if let Some(browser) = browser
         && !ctx.store.touch_browser_session(user_id, browser).await?
     {
@@ -105,10 +101,7 @@ pub async fn current_browser_session() -> Result<Option<i64>, AppError> {
         .await?
         .get::<i64>(SESSION_BROWSER)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "session store failed");
-            AppError::Internal
-        })
+        .map_err(session_store_failed)
 }
 
 /// The user of the current session, if any.
@@ -124,11 +117,7 @@ pub async fn require_user() -> Result<User, AppError> {
 /// Starts a fresh session for `user` (a new id defeats session fixation).
 pub async fn start_session(user: &User) -> Result<(), AppError> {
     let session = session().await?;
-    let internal = |e: tower_sessions::session::Error| {
-        tracing::error!(error = %e, "session store failed");
-        AppError::Internal
-    };
-    session.cycle_id().await.map_err(internal)?;
+    session.cycle_id().await.map_err(session_store_failed)?;
     let store = app_context()?.store;
     let epoch = store.session_epoch(user.id).await?;
     let agent = leptos_axum::extract::<axum::http::HeaderMap>()
@@ -145,24 +134,38 @@ pub async fn start_session(user: &User) -> Result<(), AppError> {
     session
         .insert(SESSION_USER_ID, user.id)
         .await
-        .map_err(internal)?;
+        .map_err(session_store_failed)?;
     session
         .insert(SESSION_BROWSER, browser)
         .await
-        .map_err(internal)?;
+        .map_err(session_store_failed)?;
     keep_session_in_epoch(epoch).await
 }
 
 /// Moves the current session into `epoch` (after it started a new one).
-pub async fn keep_session_in_epoch(epoch: i64) -> Result<(), AppError> {
+async fn keep_session_in_epoch(epoch: i64) -> Result<(), AppError> {
     session()
         .await?
         .insert(SESSION_EPOCH, epoch)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "session store failed");
-            AppError::Internal
-        })
+        .map_err(session_store_failed)
+}
+
+/// After `user_id`'s session epoch moved to `epoch` (a password change,
+/// "sign out other sessions"): keeps the current session in it and ends
+/// every other browser session's row. Returns how many rows ended.
+pub async fn keep_only_this_session(user_id: i64, epoch: i64) -> Result<u64, AppError> {
+    keep_session_in_epoch(epoch).await?;
+    let current = current_browser_session().await?;
+    Ok(app_context()?
+        .store
+        .end_browser_sessions_except(user_id, current)
+        .await?)
+}
+
+fn session_store_failed(error: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%error, "session store failed");
+    AppError::Internal
 }
 
 /// Sets the page's Content-Security-Policy with the nonce Leptos put on its

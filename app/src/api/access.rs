@@ -65,9 +65,7 @@ pub async fn change_password(
     new: String,
     confirm: String,
 ) -> Result<String, AppError> {
-    use crate::server::{
-        app_context, current_browser_session, keep_session_in_epoch, require_user,
-    };
+    use crate::server::{app_context, keep_only_this_session, require_user};
     let user = require_user().await?;
     if new != confirm {
         return Err(AppError::Invalid("the two new passwords differ".into()));
@@ -76,26 +74,17 @@ pub async fn change_password(
     let max_failures = ctx.config.server.login_failures_before_lockout;
     let epoch =
         engine::auth::change_password(&ctx.store, &user, &current, &new, max_failures).await?;
-    keep_session_in_epoch(epoch).await?;
-    ctx.store
-        .end_browser_sessions_except(user.id, current_browser_session().await?)
-        .await?;
+    keep_only_this_session(user.id, epoch).await?;
     Ok("password changed; your other sessions are signed out".to_owned())
 }
 
 /// Ends every session of the user but this one.
 #[server(endpoint = "access/sign_out_others")]
 pub async fn sign_out_other_sessions() -> Result<String, AppError> {
-    use crate::server::{
-        app_context, current_browser_session, keep_session_in_epoch, require_user,
-    };
+    use crate::server::{app_context, keep_only_this_session, require_user};
     let user = require_user().await?;
-    let store = app_context()?.store;
-    let epoch = store.bump_session_epoch(user.id).await?;
-    keep_session_in_epoch(epoch).await?;
-    let ended = store
-        .end_browser_sessions_except(user.id, current_browser_session().await?)
-        .await?;
+    let epoch = app_context()?.store.bump_session_epoch(user.id).await?;
+    let ended = keep_only_this_session(user.id, epoch).await?;
     Ok(match ended {
         1 => "every other session is signed out (1 was open)".to_owned(),
         n => format!("every other session is signed out ({n} were open)"),

@@ -162,10 +162,16 @@ pub fn focus_card(id: i64) -> bool {
     else {
         return false;
     };
+    reveal(&card);
+    true
+}
+
+/// Focuses `card` and scrolls it into view.
+#[cfg(feature = "hydrate")]
+fn reveal(card: &web_sys::HtmlElement) {
     // Focus fails only for elements that cannot take it; cards can.
     let _ = card.focus();
     card.scroll_into_view_with_bool(false);
-    true
 }
 
 #[cfg(feature = "hydrate")]
@@ -310,10 +316,7 @@ mod keys {
             (Some(index), false) => (index + 1).min(last),
             (Some(index), true) => index.saturating_sub(1),
         };
-        let card = &cards[next];
-        // Focus fails only for elements that cannot take it; cards can.
-        let _ = card.focus();
-        card.scroll_into_view_with_bool(false);
+        super::reveal(&cards[next]);
         true
     }
 
