@@ -150,6 +150,15 @@ pub enum FsAction {
         /// The full new content.
         content: String,
     },
+    /// Sort the regular files directly in `dir` (dotfiles stay) into one
+    /// folder per type, created as needed: `images`, `documents`, `code`,
+    /// `data`, `archives`, `audio`, `video` and `other` (see
+    /// [`FileCategory`](crate::context::FileCategory)). Names are kept, with
+    /// the same collision rule as `move`.
+    Organize {
+        /// The folder to sort.
+        dir: String,
+    },
     /// Move files into DevOS's trash (never unlinked). Globs are expanded in the
     /// directory they name and, when `recursive`, in all its subdirectories.
     Trash {

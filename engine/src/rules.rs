@@ -128,6 +128,7 @@ impl Subject {
     fn from_fs(action: &FsAction) -> Self {
         let (op, mut args, flags): (&str, Vec<String>, Vec<String>) = match action {
             FsAction::Mkdir { path } => ("mkdir", vec![path.clone()], Vec::new()),
+            FsAction::Organize { dir } => ("organize", vec![dir.clone()], Vec::new()),
             FsAction::Move { from, to_dir } => {
                 ("move", from.clone(), vec![format!("--to={to_dir}")])
             }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use engine::config::Config;
+use engine::context::{ContextEngine, ContextSettings};
 use engine::policy::Policy;
 use engine::risk::{Scope, assess};
 
@@ -55,9 +56,16 @@ pub async fn eval(file: &Path, only: Option<&str>) -> anyhow::Result<()> {
         .filter(|case| only.is_none_or(|only| case.name.contains(only) || case.category == only))
         .collect();
     let base = std::env::temp_dir();
+    // The case folders are outside any root, so they are read on demand, as
+    // a folder a user names outside the workspace is.
+    let context = ContextEngine::start(ContextSettings {
+        watch: false,
+        ..ContextSettings::new(Vec::new())
+    })
+    .context("starting the context engine")?;
     let mut outcomes = Vec::with_capacity(cases.len());
     for case in &cases {
-        let outcome = engine::eval::run_case(case, &base).await;
+        let outcome = engine::eval::run_case(case, &base, Some(&context)).await;
         if !outcome.passed {
             let mut out = std::io::stdout().lock();
             writeln!(

@@ -114,6 +114,9 @@ pub struct JobView {
     pub plan_text: String,
     /// Estimated model cost in US dollars.
     pub estimated_cost: f64,
+    /// Folders besides its own where the job may write, fixed when it was decided.
+    #[serde(default)]
+    pub write_roots: Vec<String>,
 }
 
 impl JobView {
@@ -141,6 +144,7 @@ impl JobView {
             context: String::new(),
             plan_text: String::new(),
             estimated_cost: 0.0,
+            write_roots: Vec::new(),
         }
     }
 
@@ -250,6 +254,7 @@ mod convert {
     fn describe_fs(action: &FsAction) -> String {
         match action {
             FsAction::Mkdir { path } => format!("mkdir {path}"),
+            FsAction::Organize { dir } => format!("organize {dir} by type"),
             FsAction::Move { from, to_dir } => format!("move {} → {to_dir}", from.join(" ")),
             FsAction::Rename { from, to } => format!("rename {from} → {to}"),
             FsAction::Copy { from, to_dir } => format!("copy {} → {to_dir}", from.join(" ")),
@@ -317,6 +322,11 @@ mod convert {
                 context: pretty(&job.context),
                 plan_text: String::new(),
                 estimated_cost: micros_to_usd(job.estimated_cost_micros),
+                write_roots: job
+                    .write_roots
+                    .iter()
+                    .map(|root| root.display().to_string())
+                    .collect(),
             }
         }
     }

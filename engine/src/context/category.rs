@@ -52,6 +52,30 @@ impl FileCategory {
         }
     }
 
+    /// The category's name in lowercase, which is also the folder
+    /// organizing by type moves its files into.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileCategory::Images => "images",
+            FileCategory::Documents => "documents",
+            FileCategory::Code => "code",
+            FileCategory::Data => "data",
+            FileCategory::Archives => "archives",
+            FileCategory::Audio => "audio",
+            FileCategory::Video => "video",
+            FileCategory::Other => "other",
+        }
+    }
+
+    /// The lowercase extensions that make a file of this category (none for
+    /// [`FileCategory::Other`]).
+    pub fn extensions(self) -> &'static [&'static str] {
+        TABLE
+            .iter()
+            .find(|(category, _)| *category == self)
+            .map_or(&[], |(_, extensions)| extensions)
+    }
+
     /// Classifies a file by its name.
     pub fn of_name(name: &str) -> FileCategory {
         if CODE_NAMES.contains(&name) {
@@ -158,6 +182,18 @@ mod tests {
         for (name, expected) in cases {
             assert_eq!(FileCategory::of_name(name), expected, "name: {name}");
         }
+    }
+
+    #[test]
+    fn names_are_the_serde_names_and_extensions_classify_back() {
+        for category in FileCategory::ALL {
+            let json = serde_json::to_string(&category).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", category.name()));
+            for extension in category.extensions() {
+                assert_eq!(FileCategory::of_name(&format!("a.{extension}")), category);
+            }
+        }
+        assert!(FileCategory::Other.extensions().is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::config::{Config, Overrides};
+use crate::context::ContextEngine;
 use crate::job::{JobId, JobStatus};
 use crate::pipeline::{ApprovalDecision, Engine, EngineSetup, JobDetail, NewJob};
 use crate::plan::{SafetyLevel, StepAction};
@@ -75,8 +76,14 @@ impl Drop for CaseDirs {
     }
 }
 
-/// Runs `case` in a fresh folder under `base` (usually the system temp dir).
-pub async fn run_case(case: &Case, base: &Path) -> CaseOutcome {
+/// Runs `case` in a fresh folder under `base` (usually the system temp dir),
+/// planned with `context` as the server plans (one context engine serves
+/// every case, as one serves every job).
+pub async fn run_case(
+    case: &Case,
+    base: &Path,
+    context: Option<&Arc<ContextEngine>>,
+) -> CaseOutcome {
     let mut outcome = CaseOutcome {
         name: case.name.clone(),
         category: case.category.clone(),
@@ -87,7 +94,7 @@ pub async fn run_case(case: &Case, base: &Path) -> CaseOutcome {
         gated_danger: false,
         ungated_destructive: 0,
     };
-    match tokio::time::timeout(CASE_TIMEOUT, drive(case, base, &mut outcome)).await {
+    match tokio::time::timeout(CASE_TIMEOUT, drive(case, base, context, &mut outcome)).await {
         Ok(Ok(())) => {}
         Ok(Err(problem)) => outcome.problems.push(problem),
         Err(_) => outcome
@@ -98,7 +105,12 @@ pub async fn run_case(case: &Case, base: &Path) -> CaseOutcome {
     outcome
 }
 
-async fn drive(case: &Case, base: &Path, outcome: &mut CaseOutcome) -> Result<(), String> {
+async fn drive(
+    case: &Case,
+    base: &Path,
+    context: Option<&Arc<ContextEngine>>,
+    outcome: &mut CaseOutcome,
+) -> Result<(), String> {
     let dirs = CaseDirs::create(base).map_err(|e| format!("creating the case folder: {e}"))?;
     if !case.setup.is_empty() {
         let (ok, output) = script(&case.setup, &dirs).await?;
@@ -106,7 +118,7 @@ async fn drive(case: &Case, base: &Path, outcome: &mut CaseOutcome) -> Result<()
             return Err(format!("setup failed: {output}"));
         }
     }
-    let engine = start_engine(&dirs).await?;
+    let engine = start_engine(&dirs, context).await?;
     let user = engine
         .store()
         .insert_user("eval", "not-a-password-hash")
@@ -190,7 +202,10 @@ async fn drive(case: &Case, base: &Path, outcome: &mut CaseOutcome) -> Result<()
     Ok(())
 }
 
-async fn start_engine(dirs: &CaseDirs) -> Result<Arc<Engine>, String> {
+async fn start_engine(
+    dirs: &CaseDirs,
+    context: Option<&Arc<ContextEngine>>,
+) -> Result<Arc<Engine>, String> {
     let overrides = Overrides {
         data_dir: Some(dirs.data.clone()),
         home: Some(dirs.home.clone()),
@@ -211,7 +226,7 @@ async fn start_engine(dirs: &CaseDirs) -> Result<Arc<Engine>, String> {
         home: dirs.home.clone(),
         parent_env,
         models: None,
-        context: None,
+        context: context.map(Arc::clone),
     })
     .await
     .map_err(|e| e.to_string())

@@ -53,12 +53,13 @@ pub fn preview(action: &FsAction, ops: &[FileOp]) -> Preview {
         empty_summary(action, ops)
     } else {
         let noun = if files == 1 { "file" } else { "files" };
-        let ellipsis = if more { ", …" } else { "" };
-        format!(
-            "{files} {noun}, {}: {}{ellipsis}",
-            human_bytes(bytes),
-            names.join(", ")
-        )
+        let listed = if matches!(action, FsAction::Organize { .. }) {
+            per_folder(ops)
+        } else {
+            let ellipsis = if more { ", …" } else { "" };
+            format!("{}{ellipsis}", names.join(", "))
+        };
+        format!("{files} {noun}, {}: {listed}", human_bytes(bytes))
     };
     Preview {
         files,
@@ -68,11 +69,36 @@ pub fn preview(action: &FsAction, ops: &[FileOp]) -> Preview {
     }
 }
 
+/// How many files each destination folder receives, in the order of the
+/// ops: `3 → images/, 1 → other/`.
+fn per_folder(ops: &[FileOp]) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for op in ops {
+        let FileOp::Move { to, .. } = op else {
+            continue;
+        };
+        let folder = to
+            .parent()
+            .and_then(Path::file_name)
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match counts.iter_mut().find(|(known, _)| *known == folder) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((folder, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(folder, count)| format!("{count} → {folder}/"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The summary when no file is touched.
 fn empty_summary(action: &FsAction, ops: &[FileOp]) -> String {
     match action {
         FsAction::Mkdir { path } if ops.is_empty() => format!("{path} already exists"),
         FsAction::Mkdir { path } => format!("create directory {path}"),
+        FsAction::Organize { dir } => format!("no files to sort in {dir}"),
         FsAction::Move { from, .. } | FsAction::Copy { from, .. } => no_match(from),
         FsAction::Trash { paths, .. } => no_match(paths),
         FsAction::Rename { from, .. } => no_match(std::slice::from_ref(from)),

@@ -9,6 +9,7 @@ use glob::{MatchOptions, Pattern};
 
 use super::FileOp;
 use super::paths::{exists, expand, free_name, is_glob};
+use crate::context::FileCategory;
 use crate::plan::FsAction;
 use crate::{Error, Result};
 
@@ -48,6 +49,7 @@ pub fn resolve(
             }
         }
         FsAction::Move { from, to_dir } => into_dir(from, to_dir, cwd, home, claimed, true),
+        FsAction::Organize { dir } => organize(dir, cwd, home, claimed),
         FsAction::Copy { from, to_dir } => into_dir(from, to_dir, cwd, home, claimed, false),
         FsAction::Rename { from, to } => {
             if is_glob(from) || is_glob(to) {
@@ -132,6 +134,45 @@ fn into_dir(
             ops.push(FileOp::Move { from, to });
         } else {
             ops.push(FileOp::Copy { from, to });
+        }
+    }
+    Ok(ops)
+}
+
+/// Ops that sort the unclaimed regular files directly in `dir` (dotfiles
+/// stay) into one folder per [`FileCategory`], in the order of
+/// [`FileCategory::ALL`]; categories without files get no folder.
+fn organize(
+    dir: &str,
+    cwd: &Path,
+    home: &Path,
+    claimed: &mut HashSet<PathBuf>,
+) -> Result<Vec<FileOp>> {
+    let dir = expand(dir, cwd, home)?;
+    if !dir.is_dir() {
+        return Err(Error::NotFound(format!(
+            "{} is not a folder",
+            dir.display()
+        )));
+    }
+    let every_file = Pattern::new("*").map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    match_in(&dir, &every_file, false, &mut files)?;
+    let mut by_category: Vec<Vec<String>> = vec![Vec::new(); FileCategory::ALL.len()];
+    for file in files.iter().filter(|file| !claimed.contains(*file)) {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if let Some(group) = by_category.get_mut(FileCategory::of_name(name).index()) {
+            group.push(file.display().to_string());
+        }
+    }
+    let mut ops = Vec::new();
+    for (category, group) in FileCategory::ALL.iter().zip(&by_category) {
+        if !group.is_empty() {
+            let to_dir = dir.join(category.name()).display().to_string();
+            ops.extend(into_dir(group, &to_dir, cwd, home, claimed, true)?);
         }
     }
     Ok(ops)

@@ -29,8 +29,10 @@ Step kinds:
 - `fs`: a typed file action the engine performs itself, journaled so it can \
 be undone. `action.op` is one of: `mkdir` {path}; `move` {from: [paths or \
 globs], to_dir}; `rename` {from, to}; `copy` {from: [paths or globs], to_dir}; \
-`write` {path, content} (the full new content); `trash` {paths, recursive} \
-(moves into DevOS's trash, never deletes). Always prefer these for creating, \
+`write` {path, content} (the full new content); `organize` {dir} (sorts \
+the files directly in dir into images/, documents/, code/, data/, archives/, \
+audio/, video/ and other/); `trash` {paths, recursive} (moves into DevOS's \
+trash, never deletes). Always prefer these for creating, \
 moving, copying, renaming, writing or deleting files.
 - `bash`: a script run by `bash -c` in the job's directory. Use it to read and \
 inspect (ls, find, grep, git status, du) and for what no typed action covers.

@@ -145,6 +145,7 @@ pub fn plan_schema() -> Value {
         fs_op("rename", &json!({"from": path, "to": path})),
         fs_op("copy", &json!({"from": string_list(), "to_dir": path})),
         fs_op("write", &json!({"path": path, "content": {"type": "string"}})),
+        fs_op("organize", &json!({"dir": path})),
         fs_op("trash", &json!({"paths": string_list(), "recursive": {"type": "boolean"}})),
     ]});
     let command = json!({"type": "string"});

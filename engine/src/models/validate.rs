@@ -102,6 +102,7 @@ fn check_plan(plan: &Plan) -> Result<(), String> {
 fn check_fs(at: &str, action: &FsAction) -> Result<(), String> {
     match action {
         FsAction::Mkdir { path } => check_text(&format!("{at}.path"), path, MAX_COMMAND),
+        FsAction::Organize { dir } => check_text(&format!("{at}.dir"), dir, MAX_COMMAND),
         FsAction::Move { from, to_dir } | FsAction::Copy { from, to_dir } => {
             check_list(&format!("{at}.from"), from)?;
             check_text(&format!("{at}.to_dir"), to_dir, MAX_COMMAND)

@@ -500,6 +500,7 @@ impl Engine {
                     estimated_cost_micros: planned.estimated_cost_micros,
                     model_used: planned.model_used.as_deref(),
                     steps: &assessed.steps,
+                    write_roots: &settings.write_roots,
                 },
             )
             .await?;

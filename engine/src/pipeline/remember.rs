@@ -51,7 +51,9 @@ impl Engine {
         } else {
             RuleDecision::Deny
         };
-        let settings = self.store.user_settings(user_id).await?;
+        let mut settings = self.store.user_settings(user_id).await?;
+        // Rules are about the job as it was decided.
+        settings.write_roots.clone_from(&job.write_roots);
         let scope = self.scope(job.id, &job.cwd, &settings);
         for step in self.store.steps(job.id).await? {
             if step.decision != Decision::Prompt {

@@ -92,12 +92,12 @@ impl Engine {
         let steps = self.store.steps(job).await?;
         let tmp_dir = self.job_tmp_dir(job);
         std::fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
-        let extra_roots = self.store.user_settings(user_id).await?.write_roots;
+        // As decided: preferences changed since planning do not reach this job.
         let run = JobRun {
             job,
             user_id,
             cwd: &record.cwd,
-            extra_roots: &extra_roots,
+            extra_roots: &record.write_roots,
             cancel,
         };
         let mut result = String::new();

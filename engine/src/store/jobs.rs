@@ -58,6 +58,9 @@ pub struct JobRecord {
     pub finished_at: Option<i64>,
     /// The context snapshot the job was planned with (redacted JSON, may be empty).
     pub context: String,
+    /// The folders besides its own and its temp dir where the job may write,
+    /// fixed when the plan was decided and used unchanged at execution.
+    pub write_roots: Vec<PathBuf>,
 }
 
 /// A stored, assessed step.
@@ -152,6 +155,8 @@ pub struct SavedPlan<'a> {
     pub model_used: Option<&'a str>,
     /// The assessed steps.
     pub steps: &'a [StepRecord],
+    /// The extra write roots the steps were rated with.
+    pub write_roots: &'a [PathBuf],
 }
 
 /// What a job ended with: its output, and why it did not complete.
@@ -175,7 +180,7 @@ impl<'a> Outcome<'a> {
 
 pub(super) const JOB_COLUMNS: &str = "id, user_id, request, cwd, status, planner, interpretation, explanation, \
      risks, requires_approval, estimated_cost_micros, model_used, result, error, \
-     approval_deadline_at, created_at, updated_at, started_at, finished_at, context";
+     approval_deadline_at, created_at, updated_at, started_at, finished_at, context, write_roots";
 
 pub(super) fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
     let status: String = row.try_get("status")?;
@@ -201,6 +206,9 @@ pub(super) fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
         context: row.try_get("context")?,
+        write_roots: serde_json::from_str(&row.try_get::<String, _>("write_roots")?).map_err(
+            |error| Error::Invalid(format!("the stored write roots are malformed: {error}")),
+        )?,
     })
 }
 
@@ -247,7 +255,7 @@ impl Store {
         sqlx::query(
             "UPDATE jobs SET planner = ?, interpretation = ?, explanation = ?, risks = ?,
                 requires_approval = ?, approval_deadline_at = ?, estimated_cost_micros = ?,
-                model_used = ?, updated_at = ?
+                model_used = ?, write_roots = ?, updated_at = ?
              WHERE id = ?",
         )
         .bind(plan.planner)
@@ -258,6 +266,7 @@ impl Store {
         .bind(plan.approval_deadline_at)
         .bind(plan.estimated_cost_micros)
         .bind(plan.model_used)
+        .bind(to_json(&plan.write_roots)?)
         .bind(now_unix())
         .bind(job.0)
         .execute(&mut *tx)

@@ -72,32 +72,23 @@ fn organize_plan_sorts_files_and_undo_restores_byte_for_byte() {
         ("report.pdf", "pdf"),
         ("notes.txt", "notes"),
         ("setup.sh", "#!/bin/sh"),
+        ("LICENSE", "MIT"),
         (".env", "hidden"),
         ("images/photo.jpg", "already there"),
+        ("src/lib.rs", "a subfolder's file stays"),
     ] {
         touch(root, name, content);
     }
     let before = listing(root);
-    let plan = [
-        FsAction::Move {
-            from: strings(&["*.jpg", "*.png"]),
-            to_dir: "images".into(),
-        },
-        FsAction::Move {
-            from: strings(&["*.pdf", "*.txt"]),
-            to_dir: "documents".into(),
-        },
-        FsAction::Move {
-            from: strings(&["*"]),
-            to_dir: "other".into(),
-        },
-    ];
+    let plan = [FsAction::Organize { dir: ".".into() }];
     let journal = run_plan(&plan, root, trash.path());
     let after: Vec<String> = listing(root).into_keys().collect();
     assert_eq!(
         after,
         [
             ".env",
+            "code",
+            "code/setup.sh",
             "documents",
             "documents/notes.txt",
             "documents/report.pdf",
@@ -106,8 +97,11 @@ fn organize_plan_sorts_files_and_undo_restores_byte_for_byte() {
             "images/photo.jpg",
             "images/scan.png",
             "other",
-            "other/setup.sh",
-        ]
+            "other/LICENSE",
+            "src",
+            "src/lib.rs",
+        ],
+        "only the categories that have files get a folder"
     );
     let report = undo(&journal, trash.path());
     assert_eq!(report.refused, Vec::<String>::new());

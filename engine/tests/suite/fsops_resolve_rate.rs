@@ -190,6 +190,28 @@ fn preview_counts_files_and_bytes() {
 }
 
 #[test]
+fn organize_preview_counts_what_each_folder_receives() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    for name in ["a.png", "b.JPG", "c.gif", "notes.md", "LICENSE", ".hidden"] {
+        touch(root, name, "1234");
+    }
+    let action = FsAction::Organize { dir: ".".into() };
+    let shown = preview(&action, &resolve_one(&action, root));
+    assert_eq!(
+        shown.summary,
+        "5 files, 20 B: 3 → images/, 1 → documents/, 1 → other/"
+    );
+    let empty = TempDir::new().unwrap();
+    touch(empty.path(), ".only-a-dotfile", "x");
+    let shown = preview(&action, &resolve_one(&action, empty.path()));
+    assert_eq!(
+        (shown.files, shown.summary.as_str()),
+        (0, "no files to sort in .")
+    );
+}
+
+#[test]
 fn preview_says_when_nothing_matches() {
     let dir = TempDir::new().unwrap();
     let action = FsAction::Trash {

@@ -62,6 +62,7 @@ async fn finished_job(
         estimated_cost_micros: 0,
         model_used: None,
         steps: &[step],
+        write_roots: &[],
     };
     store.save_plan(id, &plan).await.unwrap();
     for (from, to) in [

@@ -1,7 +1,7 @@
 //! Per-user approval preferences override devos.toml and are checked.
 
 use engine::job::JobStatus;
-use engine::pipeline::NewJob;
+use engine::pipeline::{ApprovalDecision, NewJob};
 use engine::store::UserSettings;
 
 use super::harness::TestServer;
@@ -68,4 +68,64 @@ async fn broad_or_relative_write_roots_and_bad_timeouts_are_refused() {
         UserSettings::default(),
         "nothing was saved"
     );
+}
+
+#[tokio::test]
+async fn write_roots_are_fixed_when_the_plan_is_decided() {
+    let server = TestServer::new().await;
+    let user = server.add_user("alice").await;
+    let engine = &server.state.ctx.engine;
+    let (dir, before, added) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    std::fs::write(dir.path().join("old.tmp"), "x").unwrap();
+    let roots = |roots: Vec<std::path::PathBuf>| UserSettings {
+        auto_approve_safe: None,
+        approval_timeout_secs: None,
+        write_roots: roots,
+    };
+    let decided = vec![before.path().to_path_buf()];
+    engine
+        .save_settings(user.id, &roots(decided.clone()))
+        .await
+        .unwrap();
+    let waiting = engine
+        .submit(
+            user.id,
+            NewJob {
+                request: "delete all temporary files".into(),
+                cwd: Some(dir.path().to_path_buf()),
+                approval_timeout: None,
+            },
+        )
+        .await
+        .unwrap()
+        .job;
+    assert_eq!(waiting.status, JobStatus::Pending, "{:?}", waiting.error);
+    assert_eq!(waiting.write_roots, decided);
+
+    // A folder added while the card waits does not reach the approved job.
+    let widened = vec![before.path().to_path_buf(), added.path().to_path_buf()];
+    engine
+        .save_settings(user.id, &roots(widened))
+        .await
+        .unwrap();
+    engine
+        .decide(
+            user.id,
+            waiting.id,
+            ApprovalDecision {
+                approved: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    server.wait_final(user.id, waiting.id).await;
+    let done = engine.detail(waiting.id, user.id).await.unwrap().job;
+    assert_eq!(done.status, JobStatus::Completed, "{:?}", done.error);
+    assert_eq!(done.write_roots, decided, "executed as decided");
+    assert!(!dir.path().join("old.tmp").exists());
 }

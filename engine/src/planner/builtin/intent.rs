@@ -118,7 +118,10 @@ const CHANGE_CUES: [&str; 30] = [
 /// Operations the built-in planner never performs. A request that asks for
 /// one is declined as a whole rather than half done ("squash and force push"
 /// must not become just the push).
-const UNSUPPORTED: [&str; 16] = [
+const UNSUPPORTED: [&str; 18] = [
+    // Converting a format ("convert the pngs to jpg") is neither a rename nor a listing.
+    "convert",
+    "converting",
     "squash",
     "rebase",
     "bisect",
@@ -257,6 +260,7 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<search_quoted>" => !query.quoted_terms().is_empty(),
         "<file>" => query.file_index().is_some(),
         "<archive>" => query.archive_index().is_some(),
+        "<extension_change>" => super::intents_edit::extension_change(query).is_some(),
         "<commit_ref>" => super::intents_git_info::commit_ref(query).is_some(),
         "<glob>" => (0..query.tokens.len()).any(|index| query.is_glob(index)),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),
@@ -266,12 +270,11 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<new_name>" => super::intents_edit::new_name(query).is_some(),
         "<line_range>" => super::intents_inspect::line_range(query).is_some(),
         "<json_file>" => super::intents_inspect::json_file(query).is_some(),
-        "<process_name>" => super::intents_host::process_name(query).is_some(),
+        "<process_name>" => super::intents_processes::process_name(query).is_some(),
         "<env_var>" => super::intents_host::env_var_name(query).is_some(),
-        "<signal>" => super::intents_host::signal(query).is_some(),
-        "<other_signal>" => {
-            super::intents_host::signal(query).is_some_and(|name| !matches!(name, "KILL" | "TERM"))
-        }
+        "<signal>" => super::intents_processes::signal(query).is_some(),
+        "<other_signal>" => super::intents_processes::signal(query)
+            .is_some_and(|name| !matches!(name, "KILL" | "TERM")),
         _ => query.has(phrase),
     }
 }

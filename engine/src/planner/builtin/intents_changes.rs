@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use crate::plan::{FsAction, Plan, SafetyLevel};
 
-use super::categories;
 use super::intent::{Effect, Intent};
 use super::query::Query;
 use super::slots::TO_PREPS;
@@ -29,7 +28,7 @@ const TEMP_GLOBS: [&str; 10] = [
     "Thumbs.d[b]",
 ];
 /// Words asking for subdirectories too.
-const RECURSIVE: [&str; 8] = [
+pub(super) const RECURSIVE: [&str; 8] = [
     "recursively",
     "recursive",
     "everywhere",
@@ -40,7 +39,7 @@ const RECURSIVE: [&str; 8] = [
     "-r",
 ];
 /// Verbs of deletion.
-const DELETE_VERBS: [&str; 12] = [
+pub(super) const DELETE_VERBS: [&str; 12] = [
     "delete", "remove", "rm", "trash", "erase", "del", "of", "nuke", "wipe", "purge", "destroy",
     "discard",
 ];
@@ -177,65 +176,8 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         all: &[&["rename", "change the name", "ren"], &["to", "as", "into"]],
         any: &["file", "folder"],
-        none: &["branch*", "tag*"],
+        none: &["branch*", "tag*", "<extension_change>"],
         build: rename,
-    },
-    Intent {
-        name: "delete_files",
-        effect: Effect::Deletes,
-        examples: &[
-            "delete old.txt",
-            "remove the build folder",
-            "delete all log files in ~/logs",
-        ],
-        all: &[
-            &[
-                "delete",
-                "remove",
-                "rm",
-                "trash",
-                "erase",
-                "get rid of",
-                "wipe",
-                "nuke",
-                "purge",
-                "clear out",
-                "throw away",
-                "discard",
-                "destroy",
-                "del",
-            ],
-            &[
-                "<path>",
-                "<pattern>",
-                "folder",
-                "directory",
-                "files",
-                "file",
-                "everything",
-                "all of it",
-                "contents",
-                "<filter>",
-            ],
-        ],
-        any: &["file", "files"],
-        none: &[
-            "temp files",
-            "temporary",
-            "tmp files",
-            "backup files",
-            "backups",
-            "branch*",
-            "tag*",
-            "stash*",
-            "commit*",
-            "<archive>",
-            "duplicate*",
-            ".git",
-            "history",
-            "git folder",
-        ],
-        build: delete_files,
     },
 ];
 
@@ -249,35 +191,19 @@ fn join_all(dir: &Path, globs: &[String]) -> Vec<String> {
 
 fn organize(query: &Query<'_>) -> Result<Plan, String> {
     let dir = query.location();
-    let mut steps: Vec<_> = categories::ALL
-        .iter()
-        .map(|(folder, extensions)| {
-            let shown: Vec<&str> = extensions.iter().take(4).copied().collect();
-            moving(
-                FsAction::Move {
-                    from: join_all(&dir, &categories::globs(extensions)),
-                    to_dir: text(&dir.join(folder)),
-                },
-                format!(
-                    "Move {folder} ({}, …) into {}",
-                    shown.join(", "),
-                    text(&dir.join(folder))
-                ),
-            )
-        })
-        .collect();
-    steps.push(moving(
-        FsAction::Move {
-            from: vec![text(&dir.join("*"))],
-            to_dir: text(&dir.join("other")),
-        },
-        format!("Move the remaining files into {}", text(&dir.join("other"))),
-    ));
     Ok(plan(
         format!("Organize the files in {} into folders by type", text(&dir)),
-        steps,
-        "Each file type goes to its own folder (images, documents, code, data, archives, audio, video); whatever \
-         is left goes to other. Only files directly in the folder move, nothing is overwritten, and the moves can be undone.",
+        vec![fs(
+            format!(
+                "Sort the files directly in {} into one folder per type",
+                text(&dir)
+            ),
+            FsAction::Organize { dir: text(&dir) },
+            SafetyLevel::Moderate,
+        )],
+        "Each file goes to the folder of its type (images, documents, code, data, archives, audio, video, \
+         other); a type with no files gets no folder, and the card lists how many files each folder receives. \
+         Subfolders and dotfiles stay where they are, nothing is overwritten, and Undo moves everything back.",
     ))
 }
 
@@ -479,150 +405,4 @@ fn rename(query: &Query<'_>) -> Result<Plan, String> {
         )],
         "The file keeps its content; the rename is refused if the new name is taken.",
     ))
-}
-
-fn delete_files(query: &Query<'_>) -> Result<Plan, String> {
-    if query.age_filter().is_some() || query.size_filter().is_some() {
-        return delete_found(query);
-    }
-    if query.selects_everything() && query.name_patterns().is_empty() {
-        return delete_everything(query);
-    }
-    let dir = query.path_after(&["in", "under", "inside", "from"]);
-    let dir_index = dir.as_ref().map(|(index, _)| *index);
-    let base = dir.map_or_else(|| query.resolve("."), |(_, path)| path);
-    let mut paths: Vec<String> = (0..query.tokens.len())
-        .filter(|&index| {
-            Some(index) != dir_index && query.is_path_like(index) && !query.is_glob(index)
-        })
-        .map(|index| text(&query.resolve(&query.tokens[index].raw)))
-        .collect();
-    if paths.is_empty()
-        && let Some((index, path)) = query.path_after(&DELETE_VERBS)
-        && Some(index) != dir_index
-    {
-        paths.push(text(&path));
-    }
-    for pattern in query.name_patterns() {
-        let path = if pattern.contains('/') || pattern.starts_with('~') {
-            query.resolve(&pattern)
-        } else {
-            base.join(&pattern)
-        };
-        paths.push(text(&path));
-    }
-    if paths.is_empty() {
-        return Err(
-            "say what to delete, e.g. \"delete old.txt\" or \"delete all log files in ~/logs\"."
-                .to_owned(),
-        );
-    }
-    let recursive = query.has_any(&RECURSIVE)
-        || query.has_any(&["find and delete", "find and remove", "anywhere"]);
-    let summary = format!(
-        "Move {} to the trash{}",
-        paths.join(", "),
-        if recursive {
-            ", in all subfolders too"
-        } else {
-            ""
-        }
-    );
-    let mut result = plan(
-        summary.clone(),
-        vec![fs(
-            summary,
-            FsAction::Trash { paths, recursive },
-            SafetyLevel::Destructive,
-        )],
-        "The files go to DevOS's trash, not straight to oblivion; Undo restores them.",
-    );
-    result.risks.push("The named files disappear from their folder; anything depending on them breaks until restored.".to_owned());
-    Ok(result)
-}
-
-/// "delete log files older than 30 days": the age and size conditions need
-/// `find`, so this is a bash step after a read-only preview of the same list.
-fn delete_found(query: &Query<'_>) -> Result<Plan, String> {
-    let dir = query.location();
-    let (mut find, conditions) = super::intents_files::find_command(query, &dir);
-    if !query.has_any(&RECURSIVE) && !query.has_any(&["anywhere", "under"]) {
-        find = find.replacen(" -type f", " -maxdepth 1 -type f", 1);
-    }
-    let what = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", conditions.join(", "))
-    };
-    let summary = format!("Delete the files in {}{what}", text(&dir));
-    let mut result = plan(
-        summary.clone(),
-        vec![
-            super::steps::read(
-                format!("List the files that would be deleted{what}"),
-                format!("{find} -print"),
-            ),
-            fs_free_bash(summary, format!("{find} -delete")),
-        ],
-        "find deletes exactly the files the first step lists.",
-    );
-    result.risks.push(
-        "find -delete does not use the trash; the files cannot be restored by Undo.".to_owned(),
-    );
-    Ok(result)
-}
-
-fn fs_free_bash(description: String, command: String) -> crate::plan::Step {
-    super::steps::bash(description, command, SafetyLevel::Destructive)
-}
-
-/// "delete everything in build": the folder goes to the trash and an empty
-/// one takes its place (both undoable). In the job's own folder, where that
-/// is impossible, its contents are deleted with `find` after a preview.
-fn delete_everything(query: &Query<'_>) -> Result<Plan, String> {
-    let dir = query.location();
-    let cwd = query.resolve(".");
-    if dir == cwd || cwd.starts_with(&dir) {
-        let summary = format!("Delete everything in {}", text(&dir));
-        let listed = super::steps::arg(&dir);
-        let mut result = plan(
-            summary.clone(),
-            vec![
-                super::steps::read(
-                    "List what would be deleted",
-                    format!("find {listed} -mindepth 1 -maxdepth 1"),
-                ),
-                fs_free_bash(summary, format!("find {listed} -mindepth 1 -delete")),
-            ],
-            "Every file and folder inside goes, hidden ones too; the folder itself stays.",
-        );
-        result
-            .risks
-            .push("This does not use the trash; Undo cannot bring the files back.".to_owned());
-        return Ok(result);
-    }
-    let summary = format!("Move everything in {} to the trash", text(&dir));
-    let mut result = plan(
-        summary.clone(),
-        vec![
-            fs(
-                format!("Move {} and all it holds to the trash", text(&dir)),
-                FsAction::Trash {
-                    paths: vec![text(&dir)],
-                    recursive: false,
-                },
-                SafetyLevel::Destructive,
-            ),
-            fs(
-                format!("Create {} again, empty", text(&dir)),
-                FsAction::Mkdir { path: text(&dir) },
-                SafetyLevel::Moderate,
-            ),
-        ],
-        "The folder's contents go to DevOS's trash; Undo restores them.",
-    );
-    result
-        .risks
-        .push("Everything inside the folder disappears, hidden files too.".to_owned());
-    Ok(result)
 }

@@ -74,6 +74,19 @@ pub(super) const INTENTS: &[Intent] = &[
         build: rename_affix,
     },
     Intent {
+        name: "change_extension",
+        effect: Effect::Changes,
+        examples: &[
+            "rename all .txt files to .md",
+            "change the extension of the .jpeg files to .jpg",
+        ],
+        all: &[&["rename", "change", "switch"], &["<extension_change>"]],
+        any: &["extension*", "files", "all", "every"],
+        // Converting a format is not renaming it.
+        none: &["convert*", "prefix", "suffix", "branch*", "commit*"],
+        build: change_extension,
+    },
+    Intent {
         name: "set_permissions",
         effect: Effect::Changes,
         examples: &[
@@ -127,29 +140,6 @@ pub(super) const INTENTS: &[Intent] = &[
             "which",
         ],
         build: symlink,
-    },
-    Intent {
-        name: "replace_in_file",
-        effect: Effect::Changes,
-        examples: &[
-            "replace localhost with 127.0.0.1 in config.ini",
-            "change 'debug = true' to 'debug = false' in settings.toml",
-        ],
-        all: &[
-            &["replace", "substitute", "change", "swap", "sed"],
-            &["with", "to", "by", "for"],
-            &["<file>"],
-        ],
-        any: &["every", "all", "occurrence*"],
-        none: &[
-            "name of",
-            "rename",
-            "permission*",
-            "branch*",
-            "directory",
-            "owner",
-        ],
-        build: replace_in_file,
     },
 ];
 
@@ -296,6 +286,74 @@ fn rename_affix(query: &Query<'_>) -> Result<Plan, String> {
             bash(summary, command, SafetyLevel::Moderate),
         ],
         "Only files directly in the folder are renamed; mv -n never overwrites an existing name.",
+    ))
+}
+
+/// The old and the new extension of "rename the .txt files to .md" or
+/// "change the extension from jpeg to jpg", without dots: two different
+/// extensions with "to" (or "into") between them.
+pub(super) fn extension_change(query: &Query<'_>) -> Option<(String, String)> {
+    let names_extensions = query.has_any(&["extension", "extensions"]);
+    let extension_at = |index: usize| {
+        let token = query.tokens.get(index)?;
+        let lower = token.raw.to_lowercase();
+        let bare = lower.trim_start_matches('*');
+        let ext = match bare.strip_prefix('.') {
+            Some(ext) => ext,
+            // A bare word is an extension only in "from jpeg to jpg".
+            None if names_extensions
+                && index.checked_sub(1).is_some_and(|before| {
+                    matches!(query.lower(before), "from" | "to" | "into")
+                }) =>
+            {
+                bare
+            }
+            None => return None,
+        };
+        let is_extension = (1..=8).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            && !token.is_quoted;
+        is_extension.then(|| ext.to_owned())
+    };
+    let to = (0..query.tokens.len()).find(|&index| matches!(query.lower(index), "to" | "into"))?;
+    let old = (0..to).rev().find_map(extension_at)?;
+    let new = extension_at(to + 1)?;
+    (old != new).then_some((old, new))
+}
+
+fn change_extension(query: &Query<'_>) -> Result<Plan, String> {
+    let (old, new) = extension_change(query)
+        .ok_or("say both extensions, e.g. \"rename all .txt files to .md\".")?;
+    if query.has_any(&["recursive*", "subfolders", "subdirectories", "everywhere"]) {
+        return Err(
+            "the built-in planner renames extensions directly in one folder, not in its subfolders."
+                .to_owned(),
+        );
+    }
+    let dir = query.location();
+    let glob = format!("*.{old}");
+    let summary = format!("Rename the .{old} files in {} to .{new}", text(&dir));
+    // Both extensions are letters and digits only, so they read the same in
+    // bash's `${f%.old}` as typed.
+    let command = format!(
+        "cd {} && for f in {}; do [ -f \"$f\" ] || continue; mv -n -- \"$f\" \"${{f%.{old}}}.{new}\"; done",
+        arg(&dir),
+        glob_word(&glob),
+    );
+    Ok(plan(
+        summary.clone(),
+        vec![
+            read(
+                format!("List the .{old} files in {}", text(&dir)),
+                format!(
+                    "find {} -maxdepth 1 -type f -name {}",
+                    arg(&dir),
+                    quote(&glob)
+                ),
+            ),
+            bash(summary, command, SafetyLevel::Moderate),
+        ],
+        "Only the extension changes, for files directly in the folder; mv -n never overwrites a name that is taken.",
     ))
 }
 
@@ -506,114 +564,9 @@ fn symlink(query: &Query<'_>) -> Result<Plan, String> {
     ))
 }
 
-fn replace_in_file(query: &Query<'_>) -> Result<Plan, String> {
-    let missing = || {
-        "say what to replace, with what and in which file, e.g. \"replace localhost with 127.0.0.1 in config.ini\".".to_owned()
-    };
-    let file_index = query.file_index().ok_or_else(missing)?;
-    let file = query.resolve(&query.tokens[file_index].raw);
-    let quoted = query.quoted();
-    let (old, new) = if quoted.len() >= 2 {
-        (quoted[0].to_owned(), quoted[1].to_owned())
-    } else {
-        let start = (0..query.tokens.len())
-            .find(|&index| {
-                matches!(
-                    query.lower(index),
-                    "replace" | "substitute" | "change" | "swap" | "sed"
-                )
-            })
-            .ok_or_else(missing)?;
-        let joiner = (start + 1..query.tokens.len())
-            .find(|&index| matches!(query.lower(index), "with" | "to" | "by" | "for"))
-            .ok_or_else(missing)?;
-        let old = value_words(query, start + 1, joiner, file_index);
-        let end = (joiner + 1..query.tokens.len())
-            .find(|&index| {
-                index == file_index || matches!(query.lower(index), "in" | "inside" | "within")
-            })
-            .unwrap_or(query.tokens.len());
-        let new = value_words(query, joiner + 1, end, file_index);
-        (old.ok_or_else(missing)?, new.ok_or_else(missing)?)
-    };
-    if old.contains('\n') || new.contains('\n') {
-        return Err("replacing across lines is not supported.".to_owned());
-    }
-    let expression = format!("s/{}/{}/g", sed_pattern(&old), sed_replacement(&new));
-    let summary = format!("Replace every \"{old}\" with \"{new}\" in {}", text(&file));
-    Ok(plan(
-        summary.clone(),
-        vec![
-            read(
-                format!("Show the lines of {} that contain \"{old}\"", text(&file)),
-                format!("grep -n -F -e {} -- {}", quote(&old), arg(&file)),
-            ),
-            bash(
-                summary,
-                format!("sed -i -e {} -- {}", quote(&expression), arg(&file)),
-                SafetyLevel::Moderate,
-            ),
-        ],
-        "The text is matched literally; every occurrence in the file is replaced.",
-    ))
-}
-
-/// The words between `start` and `end` (a value to replace), skipping
-/// "every"/"all"/"the word" and the file name; `None` when nothing is left.
-fn value_words(query: &Query<'_>, start: usize, end: usize, file_index: usize) -> Option<String> {
-    const SKIP: [&str; 9] = [
-        "every",
-        "all",
-        "the",
-        "word",
-        "string",
-        "text",
-        "value",
-        "occurrences",
-        "of",
-    ];
-    let words: Vec<&str> = (start..end)
-        .filter(|&index| index != file_index)
-        .filter_map(|index| query.tokens.get(index))
-        .filter(|token| token.is_quoted || !SKIP.contains(&token.lower.as_str()))
-        .map(|token| token.raw.as_str())
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
-/// `text` as a literal basic regular expression for sed with `/` delimiters.
-fn sed_pattern(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if matches!(c, '\\' | '/' | '.' | '*' | '[' | ']' | '^' | '$') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `text` as a literal sed replacement.
-fn sed_replacement(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if matches!(c, '\\' | '/' | '&') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{glob_word, sed_pattern, sed_replacement};
-
-    #[test]
-    fn sed_values_are_literal() {
-        assert_eq!(sed_pattern("a.b/c*"), r"a\.b\/c\*");
-        assert_eq!(sed_replacement("x&y/z"), r"x\&y\/z");
-    }
+    use super::glob_word;
 
     #[test]
     fn glob_words_quote_all_but_wildcards() {

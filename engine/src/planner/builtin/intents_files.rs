@@ -13,6 +13,31 @@ use super::steps::{arg, plan, read, text};
 /// The file-reading intents.
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
+        name: "file_owner",
+        effect: Effect::Reads,
+        examples: &[
+            "who owns notes.txt",
+            "what are the permissions of deploy.sh",
+        ],
+        all: &[
+            &[
+                "owner",
+                "owns",
+                "owned",
+                "ownership",
+                "permission*",
+                "mode",
+                "group",
+            ],
+            &["<file>", "<path>"],
+        ],
+        any: &["who", "what", "show", "which"],
+        none: &[
+            "<port>", "<pid>", "process*", "make", "give", "set", "branch*", "commit*",
+        ],
+        build: file_owner,
+    },
+    Intent {
         name: "find_files",
         effect: Effect::Reads,
         examples: &[
@@ -473,5 +498,22 @@ fn recent_changes(query: &Query<'_>) -> Result<Plan, String> {
             ),
         )],
         "The list comes from DevOS's live file index, so nothing is walked; ls shows each file's time and size.",
+    ))
+}
+
+fn file_owner(query: &Query<'_>) -> Result<Plan, String> {
+    let raw = query
+        .file_index()
+        .or_else(|| (0..query.tokens.len()).find(|&index| query.is_path_like(index)))
+        .map(|index| query.tokens[index].raw.clone())
+        .ok_or("say which file, e.g. \"who owns notes.txt\".")?;
+    let path = query.resolve(&raw);
+    Ok(plan(
+        format!("Show the owner, group and permissions of {}", text(&path)),
+        vec![read(
+            format!("Show the permissions, owner and group of {}", text(&path)),
+            format!("stat -c '%A %U:%G %n' -- {}", arg(&path)),
+        )],
+        "stat prints the permission bits, then owner:group, then the name.",
     ))
 }

@@ -5,22 +5,28 @@
 //! piece of user text shell-quoted.
 
 mod amounts;
-mod categories;
 mod intent;
 mod intents_aws;
+mod intents_aws_compute;
 mod intents_changes;
+mod intents_delete;
 mod intents_destroy;
 mod intents_edit;
 mod intents_files;
 mod intents_git;
 mod intents_git_changes;
+mod intents_git_danger;
 mod intents_git_info;
+mod intents_git_remote;
 mod intents_host;
 mod intents_inspect;
 mod intents_lines;
+mod intents_processes;
+mod intents_replace;
 mod intents_system;
 mod intents_text;
 mod literal;
+mod prose;
 mod query;
 mod quote;
 mod slots;
@@ -86,18 +92,24 @@ const MAX_SUGGESTIONS: usize = 3;
 fn intents() -> impl Iterator<Item = &'static Intent> {
     intents_aws::INTENTS
         .iter()
+        .chain(intents_aws_compute::INTENTS)
         .chain(intents_inspect::INTENTS)
         .chain(intents_files::INTENTS)
         .chain(intents_edit::INTENTS)
+        .chain(intents_replace::INTENTS)
         .chain(intents_destroy::INTENTS)
         .chain(intents_changes::INTENTS)
+        .chain(intents_delete::INTENTS)
         .chain(intents_lines::INTENTS)
         .chain(intents_text::INTENTS)
         .chain(intents_git_info::INTENTS)
         .chain(intents_git_changes::INTENTS)
+        .chain(intents_git_danger::INTENTS)
+        .chain(intents_git_remote::INTENTS)
         .chain(intents_git::INTENTS)
         .chain(intents_system::INTENTS)
         .chain(intents_host::INTENTS)
+        .chain(intents_processes::INTENTS)
 }
 
 /// Plans `req` with the built-in intent table.
@@ -122,6 +134,7 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
     }
     let mut query = Query::new(req.text, req.cwd, req.home);
     query.context = req.context;
+    query.join_known_names();
     query.effects = intent::asked_effects(&query);
     query.asks_change = intent::asks_change(&query);
     let is_unsupported = intent::asks_unsupported(&query);
@@ -169,11 +182,14 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
         };
     };
     match (intent.build)(&query) {
-        Ok(plan) => BuiltinOutcome::Planned {
-            plan,
-            confidence: *confidence,
-            intent: intent.name,
-        },
+        Ok(mut plan) => {
+            prose::shorten_paths(&mut plan, req.cwd, req.home);
+            BuiltinOutcome::Planned {
+                plan,
+                confidence: *confidence,
+                intent: intent.name,
+            }
+        }
         Err(missing) => BuiltinOutcome::NotUnderstood {
             message: format!("I could not plan this with the built-in planner: {missing}"),
             suggestions: intent

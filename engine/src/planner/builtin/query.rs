@@ -117,6 +117,50 @@ impl<'a> Query<'a> {
             .map_or("", |token| token.lower.as_str())
     }
 
+    /// Joins unquoted words that together spell a name the context lists
+    /// in the job's folder ("report final.docx", "My Notes/todo.md") into
+    /// one quoted token, as if the user had quoted it. Only names with a
+    /// space qualify, and only when the span looks like a name rather than
+    /// prose: its last word has an extension, or a word in it has a capital
+    /// letter or a digit. The longest name wins; without a context nothing
+    /// changes.
+    pub fn join_known_names(&mut self) {
+        let Some(context) = self.context else { return };
+        let mut names: Vec<&str> = context
+            .entries
+            .iter()
+            .chain(&context.matching)
+            .map(|entry| entry.name.as_str())
+            .filter(|name| name.contains(' ') && !name.contains("  "))
+            .collect();
+        names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+        let mut index = 0;
+        while index < self.tokens.len() {
+            let joined = names.iter().find_map(|name| {
+                let words = name.split(' ').count();
+                let span = self.tokens.get(index..index + words)?;
+                let spelled = span.iter().all(|token| !token.is_quoted)
+                    && span
+                        .iter()
+                        .map(|token| token.raw.as_str())
+                        .eq(name.split(' '))
+                    && looks_like_a_name(name);
+                spelled.then_some((*name, words))
+            });
+            if let Some((name, words)) = joined {
+                self.tokens.splice(
+                    index..index + words,
+                    [Token {
+                        raw: name.to_owned(),
+                        lower: String::new(),
+                        is_quoted: true,
+                    }],
+                );
+            }
+            index += 1;
+        }
+    }
+
     /// The quoted spans, in order.
     pub fn quoted(&self) -> Vec<&str> {
         self.tokens
@@ -136,6 +180,17 @@ impl<'a> Query<'a> {
             .collect();
         words.join(" ")
     }
+}
+
+/// Whether a name with spaces reads as a name, not as words of a request:
+/// the last word has an extension, or a word has a capital or a digit.
+fn looks_like_a_name(name: &str) -> bool {
+    let has_extension = name
+        .rsplit(' ')
+        .next()
+        .and_then(|last| last.rsplit_once('.'))
+        .is_some_and(|(stem, extension)| !stem.is_empty() && !extension.is_empty());
+    has_extension || name.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Whether `a` and `b` differ by exactly one edit or one swap of neighbours.
@@ -265,6 +320,62 @@ mod tests {
         for (text, word, expected) in cases {
             assert_eq!(query(text).has_typo_of(word), expected, "{text} ~ {word}");
         }
+    }
+
+    #[test]
+    fn names_the_context_lists_are_joined_when_they_read_as_names() {
+        use crate::context::{ContextSnapshot, EntryInfo, EntryKind};
+        let entry = |name: &str| EntryInfo {
+            name: name.to_owned(),
+            kind: EntryKind::File,
+            size: 1,
+            modified_at: 0,
+        };
+        let context = ContextSnapshot {
+            cwd: "/w".into(),
+            is_read_on_demand: false,
+            directory: None,
+            matching: vec![entry("docs/Q3 plan.md")],
+            entries: vec![
+                entry("report final.docx"),
+                entry("report final.docx.bak"),
+                entry("old logs"),
+                entry("Tax Returns"),
+            ],
+            repo: None,
+            processes: None,
+            environment: None,
+            omitted: Vec::new(),
+            estimated_tokens: 0,
+        };
+        for (text, want) in [
+            (
+                "please delete report final.docx now",
+                vec!["please", "delete", "report final.docx", "now"],
+            ),
+            (
+                "copy report final.docx.bak to x",
+                vec!["copy", "report final.docx.bak", "to", "x"],
+            ),
+            ("open docs/Q3 plan.md", vec!["open", "docs/Q3 plan.md"]),
+            ("zip Tax Returns", vec!["zip", "Tax Returns"]),
+            // Prose that happens to spell a folder name stays words.
+            ("show old logs", vec!["show", "old", "logs"]),
+            // Case matters: the name is spelled as listed.
+            (
+                "delete Report Final.docx",
+                vec!["delete", "Report", "Final.docx"],
+            ),
+        ] {
+            let mut q = Query::new(text, Path::new("/w"), Path::new("/h"));
+            q.context = Some(&context);
+            q.join_known_names();
+            let raws: Vec<&str> = q.tokens.iter().map(|t| t.raw.as_str()).collect();
+            assert_eq!(raws, want, "text: {text}");
+        }
+        let mut without = query("please delete report final.docx");
+        without.join_known_names();
+        assert_eq!(without.tokens.len(), 4);
     }
 
     #[test]

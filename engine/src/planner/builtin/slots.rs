@@ -11,6 +11,7 @@ use regex::Regex;
 
 use super::amounts::SIZE;
 use super::query::Query;
+use crate::context::FileCategory;
 
 /// Words after which the next word names a directory the request is about.
 const IN_PREPS: [&str; 6] = ["in", "under", "inside", "within", "of", "at"];
@@ -611,14 +612,20 @@ fn is_dotfile(raw: &str) -> bool {
     const MORE_EXTENSIONS: [&str; 13] = [
         "log", "bak", "tmp", "temp", "swp", "pyc", "o", "lock", "out", "conf", "cfg", "ini", "git",
     ];
+    // Names that are files far more often than kinds: "cat .env" shows the
+    // environment file, though `env` is also a data extension.
+    const WHOLE_NAMES: [&str; 2] = ["env", "envrc"];
     raw.strip_prefix('.').is_some_and(|name| {
         let lower = name.to_lowercase();
+        if WHOLE_NAMES.contains(&lower.as_str()) {
+            return true;
+        }
         // ".tar.gz" is two extensions, not a file.
         let is_extension = lower.split('.').any(|part| {
             MORE_EXTENSIONS.contains(&part)
-                || super::categories::ALL
+                || FileCategory::ALL
                     .iter()
-                    .any(|(_, extensions)| extensions.contains(&part))
+                    .any(|category| category.extensions().contains(&part))
         });
         !is_extension
             && (2..=40).contains(&name.len())
@@ -660,7 +667,7 @@ fn extensions_for(word: &str, typed_word: bool) -> &'static [&'static str] {
         "csvs" => &["csv"],
         "mp3s" => &["mp3"],
         "mp4s" => &["mp4"],
-        "images" | "photos" | "pictures" | "image" | "photo" => super::categories::IMAGES,
+        "images" | "photos" | "pictures" | "image" | "photo" => FileCategory::Images.extensions(),
         _ => &[],
     };
     if !standalone.is_empty() || !typed_word {
@@ -690,8 +697,8 @@ fn extensions_for(word: &str, typed_word: bool) -> &'static [&'static str] {
         "png" => &["png"],
         "sql" => &["sql"],
         "xml" => &["xml"],
-        "video" => super::categories::VIDEO,
-        "audio" => super::categories::AUDIO,
+        "video" => FileCategory::Video.extensions(),
+        "audio" => FileCategory::Audio.extensions(),
         _ => &[],
     }
 }
