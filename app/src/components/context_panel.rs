@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::context::{WatchFolder, context_panel};
+use crate::components::form::ErrorText;
 
 /// The panel for the directory in `cwd` (empty: the default workspace root).
 #[component]
@@ -45,7 +46,7 @@ pub fn ContextPanel(
                                         {format!("Watching {root}: it is indexed now and followed from here on, after restarts too.")}
                                     </p>
                                 }.into_any(),
-                                Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                                Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                             })}
                             {view.directory.map(|line| view! { <p data-testid="context-directory">{line}</p> })}
                             {view.repo.map(|line| view! { <p data-testid="context-repo">{line}</p> })}
@@ -54,7 +55,7 @@ pub fn ContextPanel(
                             <Section title="Recent changes" lines=view.recent/>
                             <Section title="Busiest processes" lines=view.processes/>
                         }.into_any(),
-                        Err(error) => view! { <p class="form__error">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Transition>

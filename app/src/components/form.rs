@@ -31,10 +31,24 @@ pub fn ErrorLine(
     #[prop(into)]
     message: Signal<Option<String>>,
 ) -> impl IntoView {
-    move || {
-        message
-            .get()
-            .map(|text| view! { <p class="form__error" role="alert">{text}</p> })
+    move || message.get().map(|text| view! { <ErrorText text/> })
+}
+
+/// One error, announced to screen readers: the only way a page shows a
+/// failed load or action, so every error looks and reads the same.
+#[component]
+pub fn ErrorText(
+    /// What went wrong, in words.
+    #[prop(into)]
+    text: String,
+    /// Inside a line of text (a table cell, a button row) rather than a paragraph.
+    #[prop(optional)]
+    inline: bool,
+) -> impl IntoView {
+    if inline {
+        view! { <span class="form__error" role="alert">{text}</span> }.into_any()
+    } else {
+        view! { <p class="form__error" role="alert">{text}</p> }.into_any()
     }
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::jobs::{CancelJob, DecideJob, RedoJob, UndoJob};
-use crate::components::form::action_error;
+use crate::components::form::{ErrorLine, ErrorText, action_error};
 use crate::dto::{JobView, StepView, UndoView};
 use crate::error::AppError;
 
@@ -35,6 +35,11 @@ pub fn JobCard(
                 {move || job.with(|j| format!("#{} · {} · in {} · {}{}", j.id, j.planner, j.cwd, timing(j), cost(j)))}
             </p>
             <p class="job-card__interpretation">{move || job.with(|j| j.interpretation.clone())}</p>
+            <Show when=move || job.with(|j| !j.write_roots.is_empty())>
+                <p class="job-card__roots muted" data-testid="job-write-roots">
+                    {move || job.with(|j| format!("May also write in {}", j.write_roots.join(", ")))}
+                </p>
+            </Show>
             <ol class="step-list">
                 <For each=move || visible_steps(steps(), all_steps.get()) key=|(i, s)| (*i, s.status.clone()) let:item>
                     <StepItem step=item.1/>
@@ -183,7 +188,7 @@ fn ApprovalBox(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoV
                     "Reject"
                 </button>
             </div>
-            {move || decide.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+            <ErrorLine message=Signal::derive(move || decide.value().with(action_error))/>
         </section>
     }
     .into_any()
@@ -244,7 +249,7 @@ fn JobActions(job: Signal<JobView>, on_change: Callback<JobView>) -> impl IntoVi
             </Show>
             {move || undo.value().get().map(|result| undo_report("Undone", result))}
             {move || redo.value().get().map(|result| undo_report("Redone", result))}
-            {move || cancel.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+            <ErrorLine message=Signal::derive(move || cancel.value().with(action_error))/>
         </div>
     }
     .into_any()
@@ -272,9 +277,7 @@ fn undo_report(done: &'static str, result: Result<UndoView, AppError>) -> AnyVie
             }
             .into_any()
         }
-        Err(error) => {
-            view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any()
-        }
+        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
     }
 }
 

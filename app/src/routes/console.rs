@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::context::{change_dir, list_dirs};
 use crate::api::jobs::{SubmitJob, get_job, list_jobs};
 use crate::components::context_panel::ContextPanel;
-use crate::components::form::action_error;
+use crate::components::form::{ErrorLine, ErrorText, action_error};
 use crate::components::job_card::JobCard;
 use crate::components::live::{LiveEvent, use_live_events};
 use crate::components::shortcuts::RequestFocus;
@@ -40,7 +40,7 @@ pub fn ConsolePage() -> impl IntoView {
                             feed.set(jobs);
                             view! { <Feed feed=feed on_change=on_change/> }.into_any()
                         }
-                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -253,8 +253,8 @@ fn RequestForm(on_change: Callback<JobView>, cwd: RwSignal<String>) -> impl Into
                     {move || if submit.pending().get() { "Planning…" } else { "Run" }}
                 </button>
             </div>
-            {move || submit.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
-            {move || cd_error.get().map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+            <ErrorLine message=Signal::derive(move || submit.value().with(action_error))/>
+            <ErrorLine message=cd_error/>
         </ActionForm>
     }
     .into_any()

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::api::overview::{SaveBudgets, costs_overview};
-use crate::components::form::{ErrorLine, action_error};
+use crate::components::form::{ErrorLine, ErrorText, action_error};
 use crate::dto::{BudgetBarView, BudgetsView, CostsView, DaySpendView, SpendRowView};
 
 /// The Costs page.
@@ -22,7 +22,7 @@ pub fn CostsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(costs) => view! { <Overview costs=costs save=save/> }.into_any(),
-                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Transition>

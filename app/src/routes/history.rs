@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::history::{HistoryFilters, history_page};
+use crate::components::form::ErrorText;
 use crate::dto::{HistoryRowView, TextPart};
 
 /// Statuses offered in the filter.
@@ -108,7 +109,7 @@ pub fn HistoryPage() -> impl IntoView {
                         }.into_any(),
                         Err(error) => view! {
                             <FilterForm filters=shown planners=vec!["builtin".to_owned()]/>
-                            <p class="form__error" role="alert">{error.to_string()}</p>
+                            <ErrorText text=error.to_string()/>
                         }.into_any(),
                     }
                 })}

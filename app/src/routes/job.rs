@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::set_not_found;
 use crate::api::history::job_page;
+use crate::components::form::ErrorText;
 use crate::components::job_card::JobCard;
 use crate::components::live::{LiveEvent, use_live_events};
 use crate::dto::{ApprovalView, JobPageView, JobView, LogView, ModelCallView};
@@ -58,7 +59,7 @@ pub fn JobPage() -> impl IntoView {
                                 <p class="muted">"It does not exist, or it is not yours."</p>
                             }.into_any()
                         }
-                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Transition>

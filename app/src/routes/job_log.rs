@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use super::job::job_id_param;
 use super::set_not_found;
 use crate::api::history::job_log;
-use crate::components::form::ErrorLine;
+use crate::components::form::{ErrorLine, ErrorText};
 use crate::components::live::{LiveEvent, use_live_events};
 use crate::dto::{LogLineView, LogPageView};
 
@@ -107,7 +107,7 @@ pub fn JobLogPage() -> impl IntoView {
                                 <p class="muted">"It does not exist, or it is not yours."</p>
                             }.into_any()
                         }
-                        (Err(error), _) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        (Err(error), _) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::preferences::{SavePreferences, get_preferences};
 use crate::api::rules::{DeleteRule, PreviewRule, SaveRule, list_rules};
-use crate::components::form::action_error;
+use crate::components::form::{ErrorLine, ErrorText, action_error};
 use crate::dto::RuleView;
 
 /// The Preferences page.
@@ -42,7 +42,7 @@ pub fn PreferencesPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -76,7 +76,7 @@ fn ApprovalSettings() -> impl IntoView {
                         <button class="button" type="submit" disabled=move || save.pending().get()>"Save preferences"</button>
                         {move || save.value().get().map(|r| match r {
                             Ok(()) => view! { <p role="status">"Saved."</p> }.into_any(),
-                            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
                         })}
                     </ActionForm>
                 })
@@ -140,8 +140,8 @@ fn RuleRow(
                     "Delete"
                 </button>
             </div>
-            {move || preview.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
-            {move || save.value().with(action_error).map(|e| view! { <p class="form__error" role="alert">{e}</p> })}
+            <ErrorLine message=Signal::derive(move || preview.value().with(action_error))/>
+            <ErrorLine message=Signal::derive(move || save.value().with(action_error))/>
         </li>
     }
     .into_any()

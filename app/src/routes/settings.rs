@@ -7,6 +7,7 @@ use crate::api::jobs::UndoJob;
 use crate::api::overview::{TestProviders, settings_overview};
 use crate::api::snapshots::{DropSnapshots, snapshot_usage};
 use crate::api::trash::{EmptyTrash, list_trash};
+use crate::components::form::ErrorText;
 use crate::dto::ConfigValueView;
 use crate::routes::settings_access::AccessSection;
 
@@ -45,7 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
                             </dl>
                             <ConfigValues values=s.config/>
                         }.into_any(),
-                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -105,7 +106,7 @@ fn ProviderTest() -> impl IntoView {
                     {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                 </ul>
             }.into_any(),
-            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
         })}
     }
 }
@@ -132,7 +133,7 @@ fn TrashSection() -> impl IntoView {
             }>"Empty"</button>
             {move || empty.value().get().map(|r| match r {
                 Ok(text) => view! { <span role="status">{text}</span> }.into_any(),
-                Err(e) => view! { <span class="form__error" role="alert">{e.to_string()}</span> }.into_any(),
+                Err(e) => view! { <ErrorText text=e.to_string() inline=true/> }.into_any(),
             })}
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -151,14 +152,14 @@ fn TrashSection() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
         {move || restore.value().get().map(|r| match r {
             Ok(report) => view! { <p role="status">{format!("restored {} item(s)", report.reverted.len())}
                 {(!report.refused.is_empty()).then(|| format!("; refused: {}", report.refused.join("; ")))}</p> }.into_any(),
-            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
         })}
     }
     .into_any()
@@ -177,7 +178,7 @@ fn SnapshotSection() -> impl IntoView {
             {move || Suspend::new(async move {
                 match usage.await {
                     Ok(text) => view! { <p data-testid="snapshot-usage">{text}</p> }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -190,7 +191,7 @@ fn SnapshotSection() -> impl IntoView {
             }>"Drop"</button>
             {move || drop.value().get().map(|r| match r {
                 Ok(text) => view! { <span role="status">{text}</span> }.into_any(),
-                Err(e) => view! { <span class="form__error" role="alert">{e.to_string()}</span> }.into_any(),
+                Err(e) => view! { <ErrorText text=e.to_string() inline=true/> }.into_any(),
             })}
         </div>
     }

@@ -8,6 +8,7 @@ use crate::api::access::{
     ChangePassword, CreateToken, EndSession, RevokeToken, SignOutOtherSessions, list_sessions,
     list_tokens,
 };
+use crate::components::form::ErrorText;
 use crate::dto::SessionView;
 use crate::error::AppError;
 
@@ -35,7 +36,7 @@ where
     move || {
         action.value().get().map(|result| match result {
             Ok(value) => view! { <p role="status">{ok(value)}</p> }.into_any(),
-            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
         })
     }
 }
@@ -85,7 +86,7 @@ fn Tokens() -> impl IntoView {
                     </div>
                 }.into_any()
             }
-            Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
         })}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -102,7 +103,7 @@ fn Tokens() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -181,7 +182,7 @@ fn Sessions() -> impl IntoView {
                             })}
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorText text=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
