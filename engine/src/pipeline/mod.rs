@@ -43,7 +43,7 @@ use crate::risk::Scope;
 use crate::sandbox;
 use crate::snapshot::SnapshotStore;
 use crate::store::{
-    JobFilter, JobRecord, JobWithUndo, LogLine, Outcome, SavedPlan, StepRecord, Store,
+    JobCardRows, JobFilter, JobRecord, JobWithUndo, LogLine, Outcome, SavedPlan, StepRecord, Store,
     UserSettings, now_unix,
 };
 use crate::{Error, Result};
@@ -583,36 +583,21 @@ impl Engine {
     /// A job with steps and output, when `user_id` owns it: three queries
     /// (the job with its undo state, its steps, its last log lines).
     pub async fn detail(&self, job: JobId, user_id: i64) -> Result<JobDetail> {
-        let Some(JobWithUndo {
-            job: record,
-            last_snapshot,
-            has_journal,
-            has_undone_journal,
-        }) = self.store.job_with_undo_state(job, user_id).await?
-        else {
-            return Err(Error::NotFound(format!("job {job}")));
-        };
-        let steps = self.store.steps(job).await?;
-        let logs = self.store.logs(job, VIEW_LOG_LINES).await?;
-        let snapshot_undo = undo::snapshot_undo_after(last_snapshot);
-        let is_final = record.status.is_final();
-        Ok(JobDetail {
-            job: record,
-            steps,
-            logs,
-            can_undo: is_final && (snapshot_undo == undo::SnapshotUndo::CanUndo || has_journal),
-            can_redo: is_final && undo::can_redo(snapshot_undo, has_journal, has_undone_journal),
-        })
+        self.store
+            .job_card(job, user_id, VIEW_LOG_LINES)
+            .await?
+            .map(card_detail)
+            .ok_or_else(|| Error::NotFound(format!("job {job}")))
     }
 
-    /// A user's jobs, newest first, with their steps and output.
+    /// A user's jobs, newest first, with their steps and output: three
+    /// queries for the whole page.
     pub async fn list(&self, user_id: i64, filter: &JobFilter) -> Result<Vec<JobDetail>> {
-        let records = self.store.list_jobs(user_id, filter).await?;
-        let mut details = Vec::with_capacity(records.len());
-        for record in records {
-            details.push(self.detail(record.id, user_id).await?);
-        }
-        Ok(details)
+        let cards = self
+            .store
+            .job_cards(user_id, filter, VIEW_LOG_LINES)
+            .await?;
+        Ok(cards.into_iter().map(card_detail).collect())
     }
 
     async fn publish_status(&self, job: JobId) -> Result<()> {
@@ -630,5 +615,29 @@ impl Engine {
             progress: progress(&steps),
         });
         Ok(())
+    }
+}
+
+/// A job card's rows as a [`JobDetail`], with what Undo and Redo can do.
+fn card_detail(card: JobCardRows) -> JobDetail {
+    let JobCardRows {
+        job:
+            JobWithUndo {
+                job: record,
+                last_snapshot,
+                has_journal,
+                has_undone_journal,
+            },
+        steps,
+        logs,
+    } = card;
+    let snapshot_undo = undo::snapshot_undo_after(last_snapshot);
+    let is_final = record.status.is_final();
+    JobDetail {
+        job: record,
+        steps,
+        logs,
+        can_undo: is_final && (snapshot_undo == undo::SnapshotUndo::CanUndo || has_journal),
+        can_redo: is_final && undo::can_redo(snapshot_undo, has_journal, has_undone_journal),
     }
 }

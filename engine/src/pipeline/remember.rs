@@ -7,9 +7,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Engine;
+use crate::job::JobId;
 use crate::plan::{Decision, StepAction};
 use crate::rules::{self, Rule, RuleDecision};
-use crate::store::{JobFilter, JobRecord};
+use crate::store::{JobFilter, JobRecord, StepRecord};
 use crate::{Error, Result};
 
 /// How many past jobs are searched when measuring a rule.
@@ -117,7 +118,7 @@ impl Engine {
         user_id: i64,
         scope_override: Option<(i64, &Path)>,
     ) -> Result<Vec<RuleUsage>> {
-        let history = self
+        let history: Vec<JobRecord> = self
             .store
             .list_jobs(
                 user_id,
@@ -126,11 +127,16 @@ impl Engine {
                     ..JobFilter::default()
                 },
             )
-            .await?;
-        let mut steps = Vec::with_capacity(history.len());
-        for job in &history {
-            steps.push(self.store.steps(job.id).await?);
-        }
+            .await?
+            .into_iter()
+            .map(|with_undo| with_undo.job)
+            .collect();
+        let ids: Vec<JobId> = history.iter().map(|job| job.id).collect();
+        let mut steps_of = self.store.steps_of(&ids).await?;
+        let steps: Vec<Vec<StepRecord>> = ids
+            .iter()
+            .map(|id| steps_of.remove(id).unwrap_or_default())
+            .collect();
         let mut usage = Vec::new();
         for mut rule in self.store.rules(user_id).await? {
             if let Some((id, scope)) = scope_override

@@ -1,18 +1,17 @@
-//! The `jobs`, `steps` (with the process group of a running step),
-//! `job_logs` and `approvals` tables. Status changes are
+//! The `jobs` table: creating a job, saving its plan (with its steps, in one
+//! transaction), status changes and reads. Status changes are
 //! compare-and-set on the current status, so approve, cancel and expiry
 //! cannot race each other into an illegal state.
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row as _;
 
+use super::steps::StepRecord;
+use super::undo_state::{JobWithUndo, UNDO_COLUMNS, with_undo_from_row};
 use super::{Store, now_unix};
-use crate::fsops::FileOp;
-use crate::job::{JobId, JobStatus, StepStatus};
-use crate::lifetime::{Process, StepProcess};
-use crate::plan::{Decision, SafetyLevel, StepAction};
+use crate::job::{JobId, JobStatus};
 use crate::{Error, Result};
 
 /// A stored job.
@@ -61,64 +60,6 @@ pub struct JobRecord {
     /// The folders besides its own and its temp dir where the job may write,
     /// fixed when the plan was decided and used unchanged at execution.
     pub write_roots: Vec<PathBuf>,
-}
-
-/// A stored, assessed step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepRecord {
-    /// Position in the plan, from 0.
-    pub idx: usize,
-    /// What it does.
-    pub description: String,
-    /// What runs.
-    pub action: StepAction,
-    /// For fs steps: the exact file operations that were previewed and approved.
-    pub ops: Vec<FileOp>,
-    /// The engine's final rating.
-    pub level: SafetyLevel,
-    /// The engine's decision.
-    pub decision: Decision,
-    /// Why.
-    pub reasons: Vec<String>,
-    /// Files it touches, e.g. "12 files, 3.4 MB: a.tmp, b~, …".
-    pub preview: String,
-    /// Whether undo can revert it.
-    pub undoable: bool,
-    /// Whether it reaches the network (the sandbox lets it connect out).
-    #[serde(default)]
-    pub network: bool,
-    /// Where the step is.
-    pub status: StepStatus,
-    /// Exit code of a finished process step.
-    pub exit_code: Option<i32>,
-}
-
-/// One stored output line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogLine {
-    /// Step index.
-    pub step: usize,
-    /// `stdout`, `stderr` or `info`.
-    pub stream: String,
-    /// The text.
-    pub line: String,
-    /// When.
-    pub at: i64,
-}
-
-/// A decision on a pending job.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ApprovalRecord {
-    /// Who decided (user name).
-    pub by: String,
-    /// Approved, or rejected.
-    pub approved: bool,
-    /// Whether they asked DevOS to remember it as a rule.
-    pub remembered: bool,
-    /// Their note.
-    pub note: String,
-    /// When (Unix seconds).
-    pub at: i64,
 }
 
 /// Filters for listing jobs.
@@ -194,7 +135,8 @@ pub(super) fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
         planner: row.try_get("planner")?,
         interpretation: row.try_get("interpretation")?,
         explanation: row.try_get("explanation")?,
-        risks: serde_json::from_str(&risks).unwrap_or_default(),
+        risks: serde_json::from_str(&risks)
+            .map_err(|error| Error::Invalid(format!("the stored risks are malformed: {error}")))?,
         requires_approval: row.try_get("requires_approval")?,
         estimated_cost_micros: row.try_get("estimated_cost_micros")?,
         model_used: row.try_get("model_used")?,
@@ -212,22 +154,7 @@ pub(super) fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
     })
 }
 
-/// Clock ticks since boot fit an `i64` for billions of years; saturate anyway.
-fn ticks_to_db(ticks: u64) -> i64 {
-    i64::try_from(ticks).unwrap_or(i64::MAX)
-}
-
-fn ticks_from_db(ticks: i64) -> Result<u64> {
-    u64::try_from(ticks)
-        .map_err(|_| Error::Invalid(format!("stored start time {ticks} is negative")))
-}
-
-fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
-    serde_json::from_value(value)
-        .map_err(|e| Error::Invalid(format!("stored step is unreadable: {e}")))
-}
-
-fn to_json<T: Serialize>(value: &T) -> Result<String> {
+pub(super) fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Task(format!("serializing: {e}")))
 }
 
@@ -362,8 +289,8 @@ impl Store {
         row.as_ref().map(job_from_row).transpose()
     }
 
-    /// A user's jobs, newest first.
-    pub async fn list_jobs(&self, user_id: i64, filter: &JobFilter) -> Result<Vec<JobRecord>> {
+    /// A user's jobs, newest first, each with its undo state.
+    pub async fn list_jobs(&self, user_id: i64, filter: &JobFilter) -> Result<Vec<JobWithUndo>> {
         let pattern = filter.query.as_deref().map(|q| {
             format!(
                 "%{}%",
@@ -373,7 +300,7 @@ impl Store {
             )
         });
         let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs
+            "SELECT {JOB_COLUMNS}, {UNDO_COLUMNS} FROM jobs
              WHERE user_id = ?
                AND (? IS NULL OR status = ?)
                AND (? IS NULL OR request LIKE ? ESCAPE '\\' OR result LIKE ? ESCAPE '\\')
@@ -391,7 +318,7 @@ impl Store {
         .bind(filter.limit.clamp(1, 200))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(job_from_row).collect()
+        rows.iter().map(with_undo_from_row).collect()
     }
 
     /// Ids of all jobs (any user) in one of `statuses`.
@@ -420,271 +347,5 @@ impl Store {
             .bind(job.0)
             .fetch_optional(&self.pool)
             .await?)
-    }
-
-    /// The steps of a job, in order.
-    pub async fn steps(&self, job: JobId) -> Result<Vec<StepRecord>> {
-        let rows = sqlx::query(
-            "SELECT idx, description, action, ops, level, decision, reasons, preview, undoable,
-                network, status, exit_code
-             FROM steps WHERE job_id = ? ORDER BY idx",
-        )
-        .bind(job.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let parse = |column: &str| -> Result<serde_json::Value> {
-                    let text: String = row.try_get(column)?;
-                    serde_json::from_str(&text)
-                        .map_err(|e| Error::Invalid(format!("stored {column} is unreadable: {e}")))
-                };
-                Ok(StepRecord {
-                    idx: usize::try_from(row.try_get::<i64, _>("idx")?).unwrap_or(0),
-                    description: row.try_get("description")?,
-                    action: from_value(parse("action")?)?,
-                    ops: from_value(parse("ops")?)?,
-                    level: from_value(serde_json::Value::String(row.try_get("level")?))?,
-                    decision: from_value(serde_json::Value::String(row.try_get("decision")?))?,
-                    reasons: from_value(parse("reasons")?)?,
-                    preview: row.try_get("preview")?,
-                    undoable: row.try_get("undoable")?,
-                    network: row.try_get("network")?,
-                    status: row
-                        .try_get::<String, _>("status")?
-                        .parse()
-                        .map_err(Error::Invalid)?,
-                    exit_code: row.try_get("exit_code")?,
-                })
-            })
-            .collect()
-    }
-
-    /// After a crash: the job's running step becomes `interrupted` and the
-    /// steps after it `skipped`.
-    pub async fn settle_interrupted_steps(&self, job: JobId) -> Result<()> {
-        sqlx::query(
-            "UPDATE steps SET
-                status = CASE status WHEN 'running' THEN 'interrupted' ELSE 'skipped' END,
-                finished_at = ?
-             WHERE job_id = ? AND status IN ('running', 'pending')",
-        )
-        .bind(now_unix())
-        .bind(job.0)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Updates one step's status (and exit code).
-    pub async fn set_step_status(
-        &self,
-        job: JobId,
-        idx: usize,
-        status: StepStatus,
-        exit_code: Option<i32>,
-    ) -> Result<()> {
-        let now = now_unix();
-        let status = status.as_str();
-        sqlx::query(
-            "UPDATE steps SET status = ?, exit_code = COALESCE(?, exit_code),
-                started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END,
-                finished_at = CASE WHEN ? IN ('done', 'failed', 'cancelled', 'interrupted') THEN ? ELSE finished_at END
-             WHERE job_id = ? AND idx = ?",
-        )
-        .bind(status)
-        .bind(exit_code)
-        .bind(status)
-        .bind(now)
-        .bind(status)
-        .bind(now)
-        .bind(job.0)
-        .bind(i64::try_from(idx).unwrap_or(i64::MAX))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Records the process group a step runs in and who runs it.
-    pub async fn set_step_process(
-        &self,
-        job: JobId,
-        idx: usize,
-        process: &StepProcess,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE steps SET pgid = ?, pgid_start_ticks = ?, runner_pid = ?,
-                runner_start_ticks = ?, boot_id = ?
-             WHERE job_id = ? AND idx = ?",
-        )
-        .bind(process.leader.pid)
-        .bind(ticks_to_db(process.leader.start_ticks))
-        .bind(process.runner.pid)
-        .bind(ticks_to_db(process.runner.start_ticks))
-        .bind(&process.boot_id)
-        .bind(job.0)
-        .bind(i64::try_from(idx).unwrap_or(i64::MAX))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// The recorded process groups of a job's `running` steps, by index.
-    pub async fn running_step_processes(&self, job: JobId) -> Result<Vec<(usize, StepProcess)>> {
-        let rows: Vec<(i64, i32, i64, i32, i64, String)> = sqlx::query_as(
-            "SELECT idx, pgid, pgid_start_ticks, runner_pid, runner_start_ticks, boot_id
-             FROM steps
-             WHERE job_id = ? AND status = 'running' AND pgid IS NOT NULL
-                AND pgid_start_ticks IS NOT NULL AND runner_pid IS NOT NULL
-                AND runner_start_ticks IS NOT NULL AND boot_id IS NOT NULL
-             ORDER BY idx",
-        )
-        .bind(job.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|(idx, pgid, pgid_ticks, runner, runner_ticks, boot_id)| {
-                Ok((
-                    usize::try_from(idx).map_err(|e| Error::Invalid(e.to_string()))?,
-                    StepProcess {
-                        leader: Process {
-                            pid: pgid,
-                            start_ticks: ticks_from_db(pgid_ticks)?,
-                        },
-                        runner: Process {
-                            pid: runner,
-                            start_ticks: ticks_from_db(runner_ticks)?,
-                        },
-                        boot_id,
-                    },
-                ))
-            })
-            .collect()
-    }
-
-    /// Appends output lines of a step.
-    pub async fn append_logs(&self, job: JobId, step: usize, lines: &[(&str, &str)]) -> Result<()> {
-        if lines.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool.begin().await?;
-        let now = now_unix();
-        for (stream, line) in lines {
-            sqlx::query(
-                "INSERT INTO job_logs (job_id, step, stream, line, at) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(job.0)
-            .bind(i64::try_from(step).unwrap_or(i64::MAX))
-            .bind(stream)
-            .bind(line)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The last `limit` output lines of a job, in order.
-    pub async fn logs(&self, job: JobId, limit: u32) -> Result<Vec<LogLine>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT step, stream, line, at FROM (
-                SELECT id, step, stream, line, at FROM job_logs WHERE job_id = ?
-                ORDER BY id DESC LIMIT ?
-             ) ORDER BY id",
-        )
-        .bind(job.0)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(step, stream, line, at)| LogLine {
-                step: usize::try_from(step).unwrap_or(0),
-                stream,
-                line,
-                at,
-            })
-            .collect())
-    }
-
-    /// Up to `limit` output lines of a job stored after line `after_id`
-    /// (0 for the first), oldest first, each with its row id to continue from.
-    pub async fn logs_after(
-        &self,
-        job: JobId,
-        after_id: i64,
-        limit: u32,
-    ) -> Result<Vec<(i64, LogLine)>> {
-        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
-            "SELECT id, step, stream, line, at FROM job_logs
-             WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
-        )
-        .bind(job.0)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, step, stream, line, at)| {
-                let step = usize::try_from(step).unwrap_or(0);
-                (
-                    id,
-                    LogLine {
-                        step,
-                        stream,
-                        line,
-                        at,
-                    },
-                )
-            })
-            .collect())
-    }
-
-    /// Records who decided on a pending job.
-    pub async fn insert_approval(
-        &self,
-        job: JobId,
-        user_id: i64,
-        approved: bool,
-        remember: bool,
-        note: &str,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO approvals (job_id, user_id, approved, remember, note, at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(job.0)
-        .bind(user_id)
-        .bind(approved)
-        .bind(remember)
-        .bind(note)
-        .bind(now_unix())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Decisions on a job, oldest first, with the name of who made them.
-    pub async fn approvals(&self, job: JobId) -> Result<Vec<ApprovalRecord>> {
-        let rows: Vec<(String, bool, bool, String, i64)> = sqlx::query_as(
-            "SELECT u.name, a.approved, a.remember, a.note, a.at
-             FROM approvals a JOIN users u ON u.id = a.user_id
-             WHERE a.job_id = ? ORDER BY a.id",
-        )
-        .bind(job.0)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(by, approved, remembered, note, at)| ApprovalRecord {
-                by,
-                approved,
-                remembered,
-                note,
-                at,
-            })
-            .collect())
     }
 }

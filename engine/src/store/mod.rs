@@ -1,17 +1,21 @@
 //! SQLite storage: opening the database in the data dir (WAL mode), running
 //! the migrations, and one submodule per table group. All SQL lives here.
 
+mod approvals;
 mod audit;
 mod backup;
 mod browser_sessions;
+mod cards;
 mod history;
 mod jobs;
 mod logins;
+mod logs;
 mod reserve;
 mod rules;
 mod settings;
 mod snapshots;
 mod spending;
+mod steps;
 mod tokens;
 mod undo;
 mod undo_state;
@@ -26,18 +30,22 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use approvals::ApprovalRecord;
 pub use audit::AuditEvent;
 pub use backup::{DataDirLock, Restored, database_path, inspect_database, restore};
 pub use browser_sessions::BrowserSession;
+pub use cards::JobCardRows;
 pub use history::{
     HistoryPage, HistoryQuery, JobSummary, MATCH_END, MATCH_START, MAX_PAGE, PageAt, fts_query,
 };
-pub use jobs::{ApprovalRecord, JobFilter, JobRecord, LogLine, Outcome, SavedPlan, StepRecord};
+pub use jobs::{JobFilter, JobRecord, Outcome, SavedPlan};
 pub use logins::LoginAttempt;
+pub use logs::LogLine;
 pub use reserve::{DiskReserve, is_disk_full};
 pub use settings::UserSettings;
 pub use snapshots::{SnapshotPhase, SnapshotRecord};
 pub use spending::{CostlyJob, LedgerRow};
+pub use steps::StepRecord;
 pub use tokens::{NewToken, TokenSummary};
 pub use undo_state::JobWithUndo;
 pub use users::User;

@@ -1,5 +1,6 @@
-//! A job and what its undo can do, read in one query: status polls and job
-//! cards need both, and should not pay a query for each.
+//! A job and what its undo can do, read in one query (and a page of jobs
+//! likewise): status polls and job cards need both, and should not pay a
+//! query for each.
 
 use sqlx::Row as _;
 
@@ -30,29 +31,34 @@ impl Store {
         user_id: i64,
     ) -> Result<Option<JobWithUndo>> {
         let row = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS},
-                (SELECT phase FROM snapshots
-                 WHERE job_id = jobs.id AND dropped_at IS NULL
-                 ORDER BY id DESC LIMIT 1) AS last_snapshot_phase,
-                EXISTS (SELECT 1 FROM undo_journal
-                        WHERE job_id = jobs.id AND undone_at IS NULL) AS has_journal,
-                EXISTS (SELECT 1 FROM undo_journal
-                        WHERE job_id = jobs.id AND undone_at IS NOT NULL) AS has_undone_journal
-             FROM jobs WHERE id = ? AND user_id = ?"
+            "SELECT {JOB_COLUMNS}, {UNDO_COLUMNS} FROM jobs WHERE id = ? AND user_id = ?"
         ))
         .bind(job.0)
         .bind(user_id)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let phase: Option<String> = row.try_get("last_snapshot_phase")?;
-        Ok(Some(JobWithUndo {
-            job: job_from_row(&row)?,
-            last_snapshot: phase.as_deref().map(SnapshotPhase::parse).transpose()?,
-            has_journal: row.try_get("has_journal")?,
-            has_undone_journal: row.try_get("has_undone_journal")?,
-        }))
+        row.as_ref().map(with_undo_from_row).transpose()
     }
+}
+
+/// The undo state of each job row, as columns [`with_undo_from_row`] reads
+/// beside [`JOB_COLUMNS`].
+pub(super) const UNDO_COLUMNS: &str = "
+    (SELECT phase FROM snapshots
+     WHERE job_id = jobs.id AND dropped_at IS NULL
+     ORDER BY id DESC LIMIT 1) AS last_snapshot_phase,
+    EXISTS (SELECT 1 FROM undo_journal
+            WHERE job_id = jobs.id AND undone_at IS NULL) AS has_journal,
+    EXISTS (SELECT 1 FROM undo_journal
+            WHERE job_id = jobs.id AND undone_at IS NOT NULL) AS has_undone_journal";
+
+/// A job row selected with [`JOB_COLUMNS`] and [`UNDO_COLUMNS`].
+pub(super) fn with_undo_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobWithUndo> {
+    let phase: Option<String> = row.try_get("last_snapshot_phase")?;
+    Ok(JobWithUndo {
+        job: job_from_row(row)?,
+        last_snapshot: phase.as_deref().map(SnapshotPhase::parse).transpose()?,
+        has_journal: row.try_get("has_journal")?,
+        has_undone_journal: row.try_get("has_undone_journal")?,
+    })
 }

@@ -1,0 +1,69 @@
+//! The `approvals` table: who decided on a pending job, how, and when.
+
+use serde::Serialize;
+
+use super::{Store, now_unix};
+use crate::Result;
+use crate::job::JobId;
+
+/// A decision on a pending job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalRecord {
+    /// Who decided (user name).
+    pub by: String,
+    /// Approved, or rejected.
+    pub approved: bool,
+    /// Whether they asked DevOS to remember it as a rule.
+    pub remembered: bool,
+    /// Their note.
+    pub note: String,
+    /// When (Unix seconds).
+    pub at: i64,
+}
+
+impl Store {
+    /// Records who decided on a pending job.
+    pub async fn insert_approval(
+        &self,
+        job: JobId,
+        user_id: i64,
+        approved: bool,
+        remember: bool,
+        note: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO approvals (job_id, user_id, approved, remember, note, at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(job.0)
+        .bind(user_id)
+        .bind(approved)
+        .bind(remember)
+        .bind(note)
+        .bind(now_unix())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+    /// Decisions on a job, oldest first, with the name of who made them.
+    pub async fn approvals(&self, job: JobId) -> Result<Vec<ApprovalRecord>> {
+        let rows: Vec<(String, bool, bool, String, i64)> = sqlx::query_as(
+            "SELECT u.name, a.approved, a.remember, a.note, a.at
+             FROM approvals a JOIN users u ON u.id = a.user_id
+             WHERE a.job_id = ? ORDER BY a.id",
+        )
+        .bind(job.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(by, approved, remembered, note, at)| ApprovalRecord {
+                by,
+                approved,
+                remembered,
+                note,
+                at,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,134 @@
+//! The `job_logs` table: what each step printed, line by line.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::jobs::to_json;
+use super::{Store, now_unix};
+use crate::Result;
+use crate::job::JobId;
+
+/// One stored output line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogLine {
+    /// Step index.
+    pub step: usize,
+    /// `stdout`, `stderr` or `info`.
+    pub stream: String,
+    /// The text.
+    pub line: String,
+    /// When.
+    pub at: i64,
+}
+
+impl Store {
+    /// Appends output lines of a step.
+    pub async fn append_logs(&self, job: JobId, step: usize, lines: &[(&str, &str)]) -> Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        let now = now_unix();
+        for (stream, line) in lines {
+            sqlx::query(
+                "INSERT INTO job_logs (job_id, step, stream, line, at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(job.0)
+            .bind(i64::try_from(step).unwrap_or(i64::MAX))
+            .bind(stream)
+            .bind(line)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    /// The last `limit` output lines of a job, in order.
+    pub async fn logs(&self, job: JobId, limit: u32) -> Result<Vec<LogLine>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT step, stream, line, at FROM (
+                SELECT id, step, stream, line, at FROM job_logs WHERE job_id = ?
+                ORDER BY id DESC LIMIT ?
+             ) ORDER BY id",
+        )
+        .bind(job.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(step, stream, line, at)| LogLine {
+                step: usize::try_from(step).unwrap_or(0),
+                stream,
+                line,
+                at,
+            })
+            .collect())
+    }
+    /// The last `limit` output lines of each of `jobs`, in order, in one
+    /// query; a job without output has no entry.
+    pub async fn last_logs_of(
+        &self,
+        jobs: &[JobId],
+        limit: u32,
+    ) -> Result<HashMap<JobId, Vec<LogLine>>> {
+        let ids: Vec<i64> = jobs.iter().map(|job| job.0).collect();
+        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "SELECT job_id, step, stream, line, at FROM (
+                SELECT job_id, id, step, stream, line, at,
+                    ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY id DESC) AS from_end
+                FROM job_logs WHERE job_id IN (SELECT value FROM json_each(?))
+             ) WHERE from_end <= ? ORDER BY job_id, id",
+        )
+        .bind(to_json(&ids)?)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_job: HashMap<JobId, Vec<LogLine>> = HashMap::new();
+        for (job, step, stream, line, at) in rows {
+            by_job.entry(JobId(job)).or_default().push(LogLine {
+                step: usize::try_from(step).unwrap_or(0),
+                stream,
+                line,
+                at,
+            });
+        }
+        Ok(by_job)
+    }
+
+    /// Up to `limit` output lines of a job stored after line `after_id`
+    /// (0 for the first), oldest first, each with its row id to continue from.
+    pub async fn logs_after(
+        &self,
+        job: JobId,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, LogLine)>> {
+        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, step, stream, line, at FROM job_logs
+             WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(job.0)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, step, stream, line, at)| {
+                let step = usize::try_from(step).unwrap_or(0);
+                (
+                    id,
+                    LogLine {
+                        step,
+                        stream,
+                        line,
+                        at,
+                    },
+                )
+            })
+            .collect())
+    }
+}
