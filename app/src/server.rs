@@ -313,12 +313,9 @@ impl AppContext {
     }
 }
 
-/// `~` and `~/x` resolved against `home`; other paths as given.
+/// `~`, `~/x` and `~name/x` resolved; other paths as given.
 pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
-    match path.strip_prefix('~') {
-        Some(rest) => home.join(rest.trim_start_matches('/')),
-        None => std::path::PathBuf::from(path),
-    }
+    engine::tilde::expand_tilde(path, home).unwrap_or_else(|| std::path::PathBuf::from(path))
 }
 
 /// A User-Agent in a few words: "Firefox on Linux", "Chrome on Android".

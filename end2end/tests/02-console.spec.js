@@ -110,5 +110,8 @@ test('a folder outside the workspace roots is watched from the context panel', a
   // Once indexed the panel comes from the index: no more on-demand note or button.
   await expect(panel.getByRole('button', { name: 'Watch this folder' })).toHaveCount(0);
   await expect(panel).not.toContainText('read on demand');
+  // The socket follows this folder: a file written now shows without a reload.
+  fs.writeFileSync(path.join(dir, 'arrived-later.txt'), 'x');
+  await expect(panel).toContainText('arrived-later.txt');
   expect(errors).toEqual([]);
 });

@@ -5,51 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::AwsCall;
 
-/// How much harm a step can do. Ordered so that the strictest wins with `max()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SafetyLevel {
-    /// Reads only.
-    Safe,
-    /// Changes things in an undoable way, or writes inside the write roots.
-    Moderate,
-    /// Deletes, overwrites, escapes the write roots, or cannot be understood.
-    Destructive,
-}
-
-impl SafetyLevel {
-    /// The lowercase name used on the wire and on cards.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Safe => "safe",
-            Self::Moderate => "moderate",
-            Self::Destructive => "destructive",
-        }
-    }
-}
-
-/// What happens to a step. Ordered so that the strictest wins with `max()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Runs without asking.
-    Allow,
-    /// Needs a person's approval.
-    Prompt,
-    /// Never runs.
-    Forbid,
-}
-
-impl Decision {
-    /// The lowercase name used on the wire and on cards.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Allow => "allow",
-            Self::Prompt => "prompt",
-            Self::Forbid => "forbid",
-        }
-    }
-}
+pub use protocol::{Decision, SafetyLevel};
 
 /// A plan: what the planner understood and the steps to do it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

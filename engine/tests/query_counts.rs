@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use engine::job::{JobId, StepStatus};
 use engine::plan::{Decision, SafetyLevel, StepAction};
 use engine::store::{JobFilter, SavedPlan, StepRecord, Store};
+use protocol::LogStream;
 use tracing_subscriber::layer::{Context, SubscriberExt as _};
 use tracing_subscriber::{Layer, Registry};
 
@@ -81,10 +82,11 @@ async fn job(store: &Store, user: i64, steps: usize, lines: usize) -> engine::Re
         write_roots: &[],
     };
     store.save_plan(id, &plan).await?;
-    let output: Vec<(&str, String)> = (0..lines)
-        .map(|n| ("stdout", format!("line {n}")))
+    let output: Vec<String> = (0..lines).map(|n| format!("line {n}")).collect();
+    let borrowed: Vec<(LogStream, &str)> = output
+        .iter()
+        .map(|line| (LogStream::Stdout, line.as_str()))
         .collect();
-    let borrowed: Vec<(&str, &str)> = output.iter().map(|(s, l)| (*s, l.as_str())).collect();
     store.append_logs(id, 0, &borrowed).await?;
     Ok(id)
 }

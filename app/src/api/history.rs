@@ -170,7 +170,7 @@ pub async fn job_log(id: i64, after: i64) -> Result<LogPageView, AppError> {
     lines.truncate(SLICE as usize);
     Ok(LogPageView {
         request: job.request,
-        status: job.status.as_str().to_owned(),
+        status: job.status,
         more,
         lines: lines
             .into_iter()

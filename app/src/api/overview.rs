@@ -11,6 +11,7 @@ use crate::error::AppError;
 pub async fn settings_overview() -> Result<SettingsView, AppError> {
     use engine::sandbox::{LandlockStatus, landlock_status};
 
+    use crate::dto::BudgetLimits;
     use crate::server::{app_context, require_user};
     let user = require_user().await?;
     let ctx = app_context()?;
@@ -64,11 +65,11 @@ pub async fn settings_overview() -> Result<SettingsView, AppError> {
         roots,
         indexed_files,
         models,
-        budgets: (
-            usd(budgets.per_job_micros),
-            usd(budgets.daily_micros),
-            usd(budgets.monthly_micros),
-        ),
+        budgets: BudgetLimits {
+            per_job: usd(budgets.per_job_micros),
+            daily: usd(budgets.daily_micros),
+            monthly: usd(budgets.monthly_micros),
+        },
         data_dir: config.storage.data_dir.display().to_string(),
         approval_timeout_secs: config.approval.timeout_secs,
         auto_approve_safe: config.approval.auto_approve_safe,

@@ -37,7 +37,7 @@ pub fn Attention() -> impl IntoView {
     Effect::new(move |_| refresh());
     use_live_events(move |event| match event {
         LiveEvent::Hello
-        | LiveEvent::Resync
+        | LiveEvent::Resync { .. }
         | LiveEvent::JobUpdate { .. }
         | LiveEvent::ApprovalRequest { .. } => refresh(),
         _ => {}

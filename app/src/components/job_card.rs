@@ -17,7 +17,7 @@ pub fn JobCard(
     /// Called with the view an action returned.
     on_change: Callback<JobView>,
 ) -> impl IntoView {
-    let status = move || job.with(|j| j.status.clone());
+    let status = move || job.with(|j| j.status.as_str());
     let card_class = move || format!("job-card job-card--{}", status());
     let steps = move || job.with(|j| j.steps.clone());
     let all_steps = RwSignal::new(false);
@@ -41,7 +41,7 @@ pub fn JobCard(
                 </p>
             </Show>
             <ol class="step-list">
-                <For each=move || visible_steps(steps(), all_steps.get()) key=|(i, s)| (*i, s.status.clone()) let:item>
+                <For each=move || visible_steps(steps(), all_steps.get()) key=|(i, s)| (*i, s.status) let:item>
                     <StepItem step=item.1/>
                 </For>
             </ol>
@@ -121,9 +121,9 @@ fn StepItem(step: StepView) -> impl IntoView {
     view! {
         <li class=format!("step step--{}", step.status)>
             <div class="step__head">
-                <span class=format!("risk-badge risk-badge--{}", step.level)>{step.level.clone()}</span>
+                <span class=format!("risk-badge risk-badge--{}", step.level)>{step.level.as_str()}</span>
                 <span class="step__description">{step.description.clone()}</span>
-                <span class="step__status muted">{step.status.clone()}</span>
+                <span class="step__status muted">{step.status.as_str()}</span>
             </div>
             {match folded_command(&step.command) {
                 Some(head) => view! {
@@ -200,7 +200,7 @@ fn JobOutput(job: Signal<JobView>) -> impl IntoView {
         job.with(|j| {
             j.logs
                 .iter()
-                .map(|l| (l.stream.clone(), l.line.clone()))
+                .map(|l| (l.stream, l.line.clone()))
                 .collect::<Vec<_>>()
         })
     };
@@ -212,7 +212,7 @@ fn JobOutput(job: Signal<JobView>) -> impl IntoView {
                 </For>
             </pre>
         </Show>
-        {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-card__error" role="alert">{e}</p> })}
+        {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-card__error" data-testid="job-error">{e}</p> })}
     }
     .into_any()
 }

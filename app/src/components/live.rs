@@ -3,49 +3,7 @@
 //! of their handlers. Opened only on the client; closed when no component
 //! listens any more.
 
-use serde::Deserialize;
-
-/// An event as the browser reads it from `/ws/events`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum LiveEvent {
-    /// Sent on every (re)connect: refetch whatever you show.
-    Hello,
-    /// The server dropped events for this client: refetch.
-    Resync,
-    /// A job changed.
-    JobUpdate {
-        /// Which job.
-        job_id: i64,
-        /// New status.
-        status: String,
-    },
-    /// A plan waits for approval.
-    ApprovalRequest {
-        /// Which job.
-        job_id: i64,
-    },
-    /// A model streams plan text.
-    PlanText {
-        /// Which job.
-        job_id: i64,
-        /// The next piece of text.
-        text: String,
-    },
-    /// Files, git or processes changed under a watched directory.
-    ContextChanged,
-    /// A line of output.
-    Log {
-        /// Which job.
-        job_id: i64,
-        /// Step index.
-        step: usize,
-        /// `stdout`, `stderr`, `info`.
-        stream: String,
-        /// Text.
-        line: String,
-    },
-}
+pub use protocol::LiveEvent;
 
 /// Calls `on_event` for every event while the current component lives.
 /// Every component shares the page's one socket, which stays open across
@@ -57,6 +15,18 @@ pub enum LiveEvent {
 pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) {
     #[cfg(feature = "hydrate")]
     socket::subscribe(std::rc::Rc::new(on_event));
+}
+
+/// Asks the server for `context_changed` events about `dir` (the console's
+/// working directory; empty for the default root) and no other folder,
+/// now and after every reconnect.
+#[cfg_attr(
+    not(feature = "hydrate"),
+    expect(unused_variables, reason = "no socket on the server")
+)]
+pub fn follow_dir(dir: String) {
+    #[cfg(feature = "hydrate")]
+    socket::follow(dir);
 }
 
 #[cfg(feature = "hydrate")]
@@ -73,6 +43,8 @@ mod socket {
     use wasm_bindgen::JsCast as _;
     use wasm_bindgen::closure::Closure;
     use web_sys::{MessageEvent, WebSocket};
+
+    use protocol::ClientMessage;
 
     use super::LiveEvent;
 
@@ -92,6 +64,8 @@ mod socket {
         socket: RefCell<Option<WebSocket>>,
         reconnect_pending: Cell<bool>,
         backoff_ms: Cell<u64>,
+        /// The directory the page follows, sent again on every (re)connect.
+        followed: RefCell<Option<String>>,
     }
 
     thread_local! {
@@ -122,6 +96,29 @@ mod socket {
             // A client-side navigation drops the old page's listeners before
             // the new page adds its own: close only if none came back.
             set_timeout(close_if_unused, CLOSE_AFTER);
+        });
+    }
+
+    pub fn follow(dir: String) {
+        HUB.with(|hub| *hub.followed.borrow_mut() = Some(dir));
+        send_follow();
+    }
+
+    /// Tells the server which directory the page follows, if the socket is open.
+    fn send_follow() {
+        HUB.with(|hub| {
+            let (Some(dir), Some(socket)) =
+                (hub.followed.borrow().clone(), hub.socket.borrow().clone())
+            else {
+                return;
+            };
+            if socket.ready_state() != WebSocket::OPEN {
+                return;
+            }
+            if let Ok(text) = serde_json::to_string(&ClientMessage::Follow { dir }) {
+                // A send on a closing socket fails; the reconnect sends again.
+                let _ = socket.send_with_str(&text);
+            }
         });
     }
 
@@ -181,6 +178,9 @@ mod socket {
                 return;
             };
             if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
+                if event == LiveEvent::Hello {
+                    send_follow();
+                }
                 dispatch(&event);
             }
         });

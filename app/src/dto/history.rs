@@ -1,5 +1,6 @@
 //! What History, the job detail page and the log viewer receive.
 
+use protocol::{JobStatus, LogStream};
 use serde::{Deserialize, Serialize};
 
 use super::JobView;
@@ -20,8 +21,8 @@ pub struct HistoryRowView {
     pub id: i64,
     /// What was asked, with search matches marked.
     pub request: Vec<TextPart>,
-    /// Wire status.
-    pub status: String,
+    /// Where the job is.
+    pub status: JobStatus,
     /// Where it ran.
     pub cwd: String,
     /// `built-in planner` or the model.
@@ -111,8 +112,8 @@ pub struct LogLineView {
     pub id: i64,
     /// Step index, from 0.
     pub step: usize,
-    /// `stdout`, `stderr`, `info`.
-    pub stream: String,
+    /// Which stream the line came from.
+    pub stream: LogStream,
     /// Text.
     pub line: String,
 }
@@ -123,7 +124,7 @@ pub struct LogPageView {
     /// What was asked (the viewer's title).
     pub request: String,
     /// Job status when read.
-    pub status: String,
+    pub status: JobStatus,
     /// Lines after the one asked for, oldest first.
     pub lines: Vec<LogLineView>,
     /// Whether more lines are stored after these.
@@ -152,7 +153,7 @@ mod convert {
                     .marked_request
                     .as_deref()
                     .map_or_else(|| plain_parts(job.request), marked_parts),
-                status: job.status.as_str().to_owned(),
+                status: job.status,
                 cwd: job.cwd,
                 planner: match job.planner.as_str() {
                     "builtin" => "built-in planner".to_owned(),

@@ -1,5 +1,6 @@
 //! Plain data the browser receives. Never secrets, hashes or raw context.
 
+use protocol::{Decision, JobStatus, LogStream, SafetyLevel, StepStatus};
 use serde::{Deserialize, Serialize};
 
 mod costs;
@@ -77,8 +78,8 @@ pub struct JobView {
     pub request: String,
     /// Directory it runs in.
     pub cwd: String,
-    /// Wire status (`pending`, `executing`, …).
-    pub status: String,
+    /// Where the job is.
+    pub status: JobStatus,
     /// What the planner understood.
     pub interpretation: String,
     /// `builtin` or the model.
@@ -126,7 +127,7 @@ impl JobView {
             id,
             request: String::new(),
             cwd: String::new(),
-            status: "planning".into(),
+            status: JobStatus::Planning,
             interpretation: String::new(),
             planner: String::new(),
             risks: Vec::new(),
@@ -150,15 +151,12 @@ impl JobView {
 
     /// Whether the job waits for a decision.
     pub fn is_pending(&self) -> bool {
-        self.status == "pending"
+        self.status == JobStatus::Pending
     }
 
     /// Whether the job can still be cancelled.
     pub fn is_active(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "planning" | "pending" | "approved" | "executing"
-        )
+        !self.status.is_final()
     }
 }
 
@@ -171,18 +169,18 @@ pub struct StepView {
     pub kind: String,
     /// The command or a description of the file action.
     pub command: String,
-    /// `safe`, `moderate`, `destructive`.
-    pub level: String,
-    /// `allow`, `prompt`, `forbid`.
-    pub decision: String,
+    /// How much harm it can do.
+    pub level: SafetyLevel,
+    /// What the engine decided for it.
+    pub decision: Decision,
     /// Why.
     pub reasons: Vec<String>,
     /// Files it touches.
     pub preview: String,
     /// Whether undo can revert it.
     pub undoable: bool,
-    /// `pending`, `running`, `done`, `failed`, `skipped`.
-    pub status: String,
+    /// Where the step is.
+    pub status: StepStatus,
 }
 
 /// One output line.
@@ -190,8 +188,8 @@ pub struct StepView {
 pub struct LogView {
     /// Step index.
     pub step: usize,
-    /// `stdout`, `stderr`, `info`.
-    pub stream: String,
+    /// Which stream the line came from.
+    pub stream: LogStream,
     /// Text.
     pub line: String,
 }
@@ -212,10 +210,7 @@ pub struct UndoView {
 impl JobView {
     /// Whether the job has ended: its view then holds every output line.
     pub fn is_final(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "completed" | "failed" | "rejected" | "cancelled" | "expired" | "interrupted"
-        )
+        self.status.is_final()
     }
 }
 
@@ -276,12 +271,12 @@ mod convert {
                 description: step.description,
                 kind: kind.to_owned(),
                 command,
-                level: step.level.as_str().to_owned(),
-                decision: step.decision.as_str().to_owned(),
+                level: step.level,
+                decision: step.decision,
                 reasons: step.reasons,
                 preview: step.preview,
                 undoable: step.undoable,
-                status: step.status.as_str().to_owned(),
+                status: step.status,
             }
         }
     }
@@ -304,7 +299,7 @@ mod convert {
                 id: job.id.0,
                 request: job.request,
                 cwd: job.cwd.display().to_string(),
-                status: job.status.as_str().to_owned(),
+                status: job.status,
                 interpretation: job.interpretation,
                 planner: job.model_used.unwrap_or(job.planner),
                 risks: job.risks,
@@ -371,8 +366,17 @@ pub struct RuleView {
     pub created_from_job: Option<i64>,
     /// Past jobs it would have matched.
     pub matched_jobs: usize,
-    /// A few of them: (job id, request).
-    pub examples: Vec<(i64, String)>,
+    /// A few of them.
+    pub examples: Vec<RuleExample>,
+}
+
+/// A past job a rule would have matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleExample {
+    /// The job's id.
+    pub job_id: i64,
+    /// What it asked.
+    pub request: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -389,9 +393,24 @@ impl From<engine::pipeline::RuleUsage> for RuleView {
             last_used_at: rule.last_used_at,
             created_from_job: rule.created_from_job,
             matched_jobs: usage.matched_jobs,
-            examples: usage.examples,
+            examples: usage
+                .examples
+                .into_iter()
+                .map(|(job_id, request)| RuleExample { job_id, request })
+                .collect(),
         }
     }
+}
+
+/// Budgets in US dollars.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BudgetLimits {
+    /// Per job.
+    pub per_job: f64,
+    /// Per UTC day.
+    pub daily: f64,
+    /// Per UTC month.
+    pub monthly: f64,
 }
 
 /// The console's side panel: live context of the current directory.
@@ -435,8 +454,8 @@ pub struct SettingsView {
     pub indexed_files: u64,
     /// Model ids a request may be routed to.
     pub models: Vec<String>,
-    /// Per-job, daily, monthly budgets in US dollars.
-    pub budgets: (f64, f64, f64),
+    /// The budgets in force.
+    pub budgets: BudgetLimits,
     /// Data directory.
     pub data_dir: String,
     /// Approval timeout in seconds.

@@ -10,7 +10,7 @@ use crate::api::jobs::{SubmitJob, get_job, list_jobs};
 use crate::components::context_panel::ContextPanel;
 use crate::components::form::{ErrorLine, ErrorText, action_error};
 use crate::components::job_card::JobCard;
-use crate::components::live::{LiveEvent, use_live_events};
+use crate::components::live::{LiveEvent, follow_dir, use_live_events};
 use crate::components::shortcuts::RequestFocus;
 use crate::dto::{JobView, LogView};
 
@@ -23,11 +23,13 @@ pub fn ConsolePage() -> impl IntoView {
     let context_version = RwSignal::new(0u64);
     let on_change = Callback::new(move |view: JobView| upsert(feed, view));
     use_live_events(move |event| {
-        if event == LiveEvent::ContextChanged {
+        if matches!(event, LiveEvent::ContextChanged { .. }) {
             context_version.update(|v| *v += 1);
         }
         apply_event(feed, event);
     });
+    // The server sends context changes of this folder only.
+    Effect::new(move |_| follow_dir(cwd.get()));
     view! {
         <div class="console-layout">
         <section class="page console">
@@ -98,15 +100,16 @@ fn refresh_job(feed: RwSignal<Vec<JobView>>, id: i64) {
 
 fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
     match event {
-        LiveEvent::Hello | LiveEvent::Resync => spawn_local(async move {
+        LiveEvent::Hello | LiveEvent::Resync { .. } => spawn_local(async move {
             if let Ok(jobs) = list_jobs().await {
                 feed.set(jobs);
             }
         }),
-        LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id } => {
-            refresh_job(feed, job_id);
+        LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id, .. } => {
+            refresh_job(feed, job_id.0);
         }
         LiveEvent::PlanText { job_id, text } => {
+            let job_id = job_id.0;
             let known = feed.with_untracked(|f| f.iter().any(|j| j.id == job_id));
             if known {
                 feed.update(|jobs| {
@@ -122,13 +125,14 @@ fn apply_event(feed: RwSignal<Vec<JobView>>, event: LiveEvent) {
                 refresh_job(feed, job_id);
             }
         }
-        LiveEvent::ContextChanged => {}
+        LiveEvent::ContextChanged { .. } => {}
         LiveEvent::Log {
             job_id,
             step,
             stream,
             line,
         } => {
+            let job_id = job_id.0;
             let known = feed.with_untracked(|f| f.iter().any(|j| j.id == job_id));
             if known {
                 feed.update(|jobs| {

@@ -5,23 +5,25 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use protocol::JobStatus;
 
 use crate::api::history::{HistoryFilters, history_page};
 use crate::components::form::ErrorText;
+use crate::components::live::{LiveEvent, use_live_events};
 use crate::dto::{HistoryRowView, TextPart};
 
 /// Statuses offered in the filter.
-const STATUSES: [&str; 10] = [
-    "completed",
-    "failed",
-    "pending",
-    "executing",
-    "approved",
-    "planning",
-    "rejected",
-    "cancelled",
-    "expired",
-    "interrupted",
+const STATUSES: [JobStatus; 10] = [
+    JobStatus::Completed,
+    JobStatus::Failed,
+    JobStatus::Pending,
+    JobStatus::Executing,
+    JobStatus::Approved,
+    JobStatus::Planning,
+    JobStatus::Rejected,
+    JobStatus::Cancelled,
+    JobStatus::Expired,
+    JobStatus::Interrupted,
 ];
 
 /// Percent-encodes a query-string value.
@@ -95,6 +97,12 @@ pub fn HistoryPage() -> impl IntoView {
         })
     };
     let page = Resource::new(filters, history_page);
+    // A job shown here that changes (approved elsewhere, finished, undone)
+    // refreshes its row; new jobs appear.
+    use_live_events(move |event| match event {
+        LiveEvent::Hello | LiveEvent::Resync { .. } | LiveEvent::JobUpdate { .. } => page.refetch(),
+        _ => {}
+    });
     view! {
         <section class="page history">
             <h1 class="page__title">"History"</h1>
@@ -130,7 +138,7 @@ fn FilterForm(filters: HistoryFilters, planners: Vec<String>) -> impl IntoView {
                 placeholder="Search requests, plans and output" value=filters.q/>
             <select class="form__input" name="status" aria-label="Status">
                 <option value="">"any status"</option>
-                {STATUSES.into_iter().map(|s| view! { <option value=s selected=status == s>{s}</option> }).collect_view()}
+                {STATUSES.into_iter().map(JobStatus::as_str).map(|s| view! { <option value=s selected=status == s>{s}</option> }).collect_view()}
             </select>
             <select class="form__input" name="model" aria-label="Planner">
                 <option value="">"any planner"</option>
@@ -190,7 +198,7 @@ fn Row(row: HistoryRowView) -> impl IntoView {
         <li class="history-row" data-testid="history-row" data-job-id=row.id>
             <a class="history-row__link" href=format!("/jobs/{}", row.id) data-card="" data-job-id=row.id>
                 <span class="history-row__request">{marked(row.request)}</span>
-                <span class=format!("status-badge status-badge--{}", row.status)>{row.status.clone()}</span>
+                <span class=format!("status-badge status-badge--{}", row.status)>{row.status.as_str()}</span>
             </a>
             <p class="history-row__meta muted">
                 {meta.join(" · ")}" · "<time title=row.when>{row.ago}</time>

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use protocol::{JobId, JobStatus};
 
 use super::set_not_found;
 use crate::api::history::job_page;
@@ -33,10 +34,10 @@ pub fn JobPage() -> impl IntoView {
         },
     );
     use_live_events(move |event| {
-        let mine = |job_id: i64| Some(job_id) == id.try_get_untracked().flatten();
+        let mine = |job_id: JobId| Some(job_id.0) == id.try_get_untracked().flatten();
         match event {
-            LiveEvent::Hello | LiveEvent::Resync => page.refetch(),
-            LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id }
+            LiveEvent::Hello | LiveEvent::Resync { .. } => page.refetch(),
+            LiveEvent::JobUpdate { job_id, .. } | LiveEvent::ApprovalRequest { job_id, .. }
                 if mine(job_id) =>
             {
                 page.refetch();
@@ -84,7 +85,7 @@ fn Detail(found: JobPageView, on_change: Callback<JobView>) -> impl IntoView {
             stream,
             line,
         } = event
-            && job_id == id
+            && job_id.0 == id
         {
             card.try_update(|job| {
                 if !job.is_final() {
@@ -105,19 +106,19 @@ fn Detail(found: JobPageView, on_change: Callback<JobView>) -> impl IntoView {
         <JobCard job=job on_change=on_change/>
         <p><a class="button button--ghost" href=format!("/jobs/{id}/log")>"Full log"</a></p>
         <h2 class="job-page__heading">"Decisions"</h2>
-        <Approvals approvals=found.approvals status=found.job.status.clone()/>
+        <Approvals approvals=found.approvals status=found.job.status/>
         <h2 class="job-page__heading">"Model calls"</h2>
         <Calls calls=found.calls cost=found.cost tokens=found.tokens/>
     }
 }
 
 #[component]
-fn Approvals(approvals: Vec<ApprovalView>, status: String) -> impl IntoView {
+fn Approvals(approvals: Vec<ApprovalView>, status: JobStatus) -> impl IntoView {
     if approvals.is_empty() {
-        let text = match status.as_str() {
-            "pending" => "Waiting for a decision.",
-            "expired" => "No one decided in time: the job expired.",
-            "planning" => "Not planned yet.",
+        let text = match status {
+            JobStatus::Pending => "Waiting for a decision.",
+            JobStatus::Expired => "No one decided in time: the job expired.",
+            JobStatus::Planning => "Not planned yet.",
             _ => "Nothing needed a decision: the engine or a remembered rule allowed every step.",
         };
         return view! { <p class="muted">{text}</p> }.into_any();

@@ -8,6 +8,8 @@ use leptos::task::spawn_local;
 
 use super::job::job_id_param;
 use super::set_not_found;
+use protocol::JobStatus;
+
 use crate::api::history::job_log;
 use crate::components::form::{ErrorLine, ErrorText};
 use crate::components::live::{LiveEvent, use_live_events};
@@ -17,7 +19,7 @@ use crate::dto::{LogLineView, LogPageView};
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Loaded {
     request: String,
-    status: String,
+    status: Option<JobStatus>,
     lines: Vec<LogLineView>,
 }
 
@@ -28,7 +30,7 @@ impl Loaded {
 
     fn append(&mut self, page: LogPageView) {
         self.request = page.request;
-        self.status = page.status;
+        self.status = Some(page.status);
         let after = self.last_id();
         self.lines
             .extend(page.lines.into_iter().filter(|line| line.id > after));
@@ -133,8 +135,8 @@ fn Viewer(id: i64, first: LogPageView) -> impl IntoView {
         Effect::new(move |_| reader.read_more());
     }
     use_live_events(move |event| match event {
-        LiveEvent::Hello | LiveEvent::Resync => reader.read_more(),
-        LiveEvent::Log { job_id, .. } | LiveEvent::JobUpdate { job_id, .. } if job_id == id => {
+        LiveEvent::Hello | LiveEvent::Resync { .. } => reader.read_more(),
+        LiveEvent::Log { job_id, .. } | LiveEvent::JobUpdate { job_id, .. } if job_id.0 == id => {
             reader.read_more();
         }
         _ => {}
@@ -176,7 +178,7 @@ fn Viewer(id: i64, first: LogPageView) -> impl IntoView {
             <p class="muted">
                 <a href=format!("/jobs/{id}")>"← Job"</a>
                 " · "
-                <span data-testid="log-status">{move || loaded.with(|l| l.status.clone())}</span>
+                <span data-testid="log-status">{move || loaded.with(|l| l.status.map(JobStatus::as_str))}</span>
                 " · "
                 <span data-testid="log-count">{counts}</span>
             </p>
@@ -198,9 +200,9 @@ fn Viewer(id: i64, first: LogPageView) -> impl IntoView {
                 fallback=|| view! { <p class="muted">"No output yet."</p> }>
                 <ol class="log-view__lines">
                     <For each=move || shown.get() key=|(_, line)| line.id let:item>
-                        <li class=format!("log-view__line log-line--{}", item.1.stream) data-stream=item.1.stream.clone()>
+                        <li class=format!("log-view__line log-line--{}", item.1.stream) data-stream=item.1.stream.as_str()>
                             <span class="log-view__number" aria-hidden="true">{item.0}</span>
-                            <span class="log-view__stream">{item.1.stream.clone()}</span>
+                            <span class="log-view__stream">{item.1.stream.as_str()}</span>
                             <span class="log-view__text">{item.1.line.clone()}</span>
                         </li>
                     </For>

@@ -110,7 +110,7 @@ fn RuleRow(
     let examples = rule
         .examples
         .iter()
-        .map(|(job, request)| format!("#{job} {request}"))
+        .map(|example| format!("#{} {}", example.job_id, example.request))
         .collect::<Vec<_>>()
         .join(" · ");
     view! {

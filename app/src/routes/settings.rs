@@ -41,7 +41,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 } else { s.models.join(", ") }}
                                     <ProviderTest/></dd>
                                 <dt>"Budgets"</dt>
-                                <dd>{format!("${:.4} per job · ${:.2} per day · ${:.2} per month", s.budgets.0, s.budgets.1, s.budgets.2)}</dd>
+                                <dd>{format!("${:.4} per job · ${:.2} per day · ${:.2} per month", s.budgets.per_job, s.budgets.daily, s.budgets.monthly)}</dd>
                                 <dt>"Data directory"</dt><dd><code>{s.data_dir}</code></dd>
                             </dl>
                             <ConfigValues values=s.config/>

@@ -7,23 +7,13 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::{Error, Result};
 
-/// Turns a plan path into an absolute, normalised path: `~` is `home`,
-/// relative paths are joined to `cwd`.
+/// Turns a plan path into an absolute, normalised path: `~` and `~name`
+/// are those homes, relative paths are joined to `cwd`.
 pub(crate) fn expand(raw: &str, cwd: &Path, home: &Path) -> Result<PathBuf> {
     if raw.is_empty() {
         return Err(Error::Invalid("empty path in file action".to_owned()));
     }
-    let joined = if raw == "~" {
-        home.to_path_buf()
-    } else if let Some(rest) = raw.strip_prefix("~/") {
-        home.join(rest)
-    } else if raw.starts_with('~') {
-        return Err(Error::Invalid(format!(
-            "{raw}: only `~` and `~/…` are supported"
-        )));
-    } else {
-        cwd.join(raw)
-    };
+    let joined = crate::tilde::expand_tilde(raw, home).unwrap_or_else(|| cwd.join(raw));
     Ok(normalize(&joined))
 }
 
@@ -169,7 +159,16 @@ mod tests {
                 "{raw}"
             );
         }
-        assert!(expand("~bob/x", cwd, home).is_err());
+        // Another account's home, from /etc/passwd; an unknown one stays a
+        // literal name, as in bash.
+        assert_eq!(
+            expand("~root/x", cwd, home).ok(),
+            Some(PathBuf::from("/root/x"))
+        );
+        assert_eq!(
+            expand("~no-such-account/x", cwd, home).ok(),
+            Some(PathBuf::from("/w/job/~no-such-account/x"))
+        );
         assert!(expand("", cwd, home).is_err());
     }
 

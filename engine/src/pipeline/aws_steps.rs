@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use protocol::LogStream;
+
 use super::Engine;
 use super::assess::{self, AssessedPlan};
 use super::run::{JobRun, StepEnd};
@@ -100,7 +102,7 @@ impl Engine {
             Ok(lines) => {
                 let mut output = String::new();
                 for line in &lines {
-                    self.log_to(run.job, run.user_id, idx, "stdout", line)
+                    self.log_to(run.job, run.user_id, idx, LogStream::Stdout, line)
                         .await?;
                     output.push_str(line);
                     output.push('\n');

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use protocol::LiveEvent;
+
 use super::{ApprovalDecision, Engine, JobDetail};
 use crate::events::Event;
 use crate::job::{JobId, JobStatus};
@@ -91,9 +93,10 @@ impl Engine {
             let finished = tokio::time::timeout(Duration::from_secs(15), async {
                 loop {
                     match events.recv().await {
-                        Ok(Event::JobUpdate { job_id, status, .. })
-                            if job_id == job && status.is_final() =>
-                        {
+                        Ok(Event {
+                            live: LiveEvent::JobUpdate { job_id, status, .. },
+                            ..
+                        }) if job_id == job && status.is_final() => {
                             break;
                         }
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => break,

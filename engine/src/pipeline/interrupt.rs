@@ -7,6 +7,8 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use protocol::LogStream;
+
 use super::Engine;
 use crate::job::JobStatus;
 use crate::store::Outcome;
@@ -106,10 +108,12 @@ impl Engine {
             {
                 self.store.settle_interrupted_steps(job).await?;
                 for (idx, note) in &notes {
-                    self.store.append_logs(job, *idx, &[("info", note)]).await?;
+                    self.store
+                        .append_logs(job, *idx, &[(LogStream::Info, note)])
+                        .await?;
                 }
                 self.store
-                    .append_logs(job, 0, &[("info", &message)])
+                    .append_logs(job, 0, &[(LogStream::Info, &message)])
                     .await?;
                 tracing::warn!(%job, "job marked interrupted at start-up");
             }

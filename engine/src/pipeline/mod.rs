@@ -4,6 +4,7 @@
 
 mod assess;
 mod aws_steps;
+mod decide;
 mod decisions;
 mod interrupt;
 mod planning;
@@ -12,6 +13,7 @@ mod run;
 mod snapshot_keeper;
 mod snapshots;
 mod spending;
+mod submit;
 mod trash;
 mod undo;
 mod undo_limits;
@@ -26,6 +28,8 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+use protocol::LiveEvent;
+
 pub use assess::{AssessError, AssessedPlan, assess_plan};
 pub use remember::RuleUsage;
 pub use snapshot_keeper::SnapshotUsage;
@@ -37,13 +41,12 @@ use crate::context::ContextEngine;
 use crate::events::{Event, EventBus};
 use crate::job::{JobId, JobStatus};
 use crate::models::ModelRouter;
-use crate::plan::Decision;
 use crate::policy::Policy;
 use crate::risk::Scope;
 use crate::sandbox;
 use crate::snapshot::SnapshotStore;
 use crate::store::{
-    JobCardRows, JobFilter, JobRecord, JobWithUndo, LogLine, Outcome, SavedPlan, StepRecord, Store,
+    JobCardRows, JobFilter, JobRecord, JobWithUndo, LogLine, Outcome, StepRecord, Store,
     UserSettings, now_unix,
 };
 use crate::{Error, Result};
@@ -298,75 +301,6 @@ impl Engine {
         Ok(())
     }
 
-    /// Plans and assesses a request; runs it at once when nothing needs
-    /// approval. Answers once the plan and its decision exist.
-    pub async fn submit(self: &Arc<Self>, user_id: i64, new: NewJob) -> Result<JobDetail> {
-        let request = new.request.trim().to_owned();
-        if request.is_empty() {
-            return Err(Error::Invalid("`command` must not be empty".into()));
-        }
-        if request.chars().count() > MAX_REQUEST_CHARS {
-            return Err(Error::Invalid(format!(
-                "`command` is longer than {MAX_REQUEST_CHARS} characters"
-            )));
-        }
-        let cwd = self.job_cwd(new.cwd.as_deref())?;
-        let settings = self.store.user_settings(user_id).await?;
-        let timeout = match new.approval_timeout {
-            Some(t) if t.is_zero() || t > MAX_APPROVAL_TIMEOUT => {
-                return Err(Error::Invalid(format!(
-                    "`approval_timeout` must be between 1 and {} seconds",
-                    MAX_APPROVAL_TIMEOUT.as_secs()
-                )));
-            }
-            Some(t) => t,
-            None => Duration::from_secs(
-                settings
-                    .approval_timeout_secs
-                    .unwrap_or(self.config.approval.timeout_secs),
-            ),
-        };
-        let job = self
-            .store
-            .insert_job(user_id, &request, &cwd.to_string_lossy())
-            .await?;
-        // Open consoles show the card while it is still being planned.
-        self.publish_status(job).await?;
-        if let Err(error) = self.plan_job(job, user_id, &request, &cwd, timeout).await {
-            tracing::error!(%job, %error, "planning failed");
-            self.fail(
-                job,
-                JobStatus::Planning,
-                &format!("planning failed: {error}"),
-            )
-            .await?;
-        }
-        self.detail(job, user_id).await
-    }
-
-    fn job_cwd(&self, requested: Option<&Path>) -> Result<PathBuf> {
-        let Some(path) = requested else {
-            return Ok(self.config.default_cwd().to_path_buf());
-        };
-        let path = match path.strip_prefix("~") {
-            Ok(rest) => self.home.join(rest),
-            Err(_) => path.to_path_buf(),
-        };
-        if !path.is_absolute() {
-            return Err(Error::Invalid(format!(
-                "`context.cwd` must be an absolute path, not `{}`",
-                path.display()
-            )));
-        }
-        if !path.is_dir() {
-            return Err(Error::Invalid(format!(
-                "`context.cwd` `{}` is not an existing directory",
-                path.display()
-            )));
-        }
-        Ok(path)
-    }
-
     /// Where a job runs and may write: its folder, its temp dir and the
     /// user's extra write roots; the user's auto-approve preference wins over
     /// the config.
@@ -431,124 +365,6 @@ impl Engine {
             .join(job.to_string())
     }
 
-    async fn plan_job(
-        self: &Arc<Self>,
-        job: JobId,
-        user_id: i64,
-        request: &str,
-        cwd: &Path,
-        timeout: Duration,
-    ) -> Result<()> {
-        let Some(planned) = self.make_plan(job, user_id, request, cwd).await? else {
-            return Ok(());
-        };
-        let plan = planned.plan;
-        let remembered = self.store.rules(user_id).await?;
-        let settings = self.store.user_settings(user_id).await?;
-        let scope = self.scope(job, cwd, &settings);
-        let from_builtin = planned.planner == "builtin";
-        let assessed = assess_plan(&self.policy, &scope, &remembered, &plan).map(|assessed| {
-            if from_builtin {
-                assess::allow_requested_reads(assessed, request, scope.auto_approve_safe)
-            } else {
-                assessed
-            }
-        });
-        let confined = self.config.sandbox.landlock && sandbox::is_confining();
-        let mut assessed = match assessed {
-            Ok(assessed) if confined => assessed,
-            Ok(assessed) => assess::without_sandbox(assessed, from_builtin),
-            Err(error) => {
-                return self
-                    .fail(
-                        job,
-                        JobStatus::Planning,
-                        &format!("cannot plan this: {error}"),
-                    )
-                    .await;
-            }
-        };
-        if let Err(message) = self.check_aws_steps(&mut assessed, &plan, &scope).await {
-            return self
-                .fail(
-                    job,
-                    JobStatus::Planning,
-                    &format!("cannot plan this: {message}"),
-                )
-                .await;
-        }
-        let assessed = if snapshots::needs_snapshots(&assessed.steps) {
-            let roots = snapshots::snapshot_roots(cwd, &settings.write_roots);
-            let coverage = self.snapshot_coverage(roots).await;
-            undo_limits::with_undo_limits(assessed, &coverage, confined)
-        } else {
-            assessed
-        };
-        let needs_approval = assessed.decision == Decision::Prompt;
-        let deadline = needs_approval
-            .then(|| now_unix() + i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX / 2));
-        self.store
-            .save_plan(
-                job,
-                &SavedPlan {
-                    planner: &planned.planner,
-                    interpretation: &plan.interpretation,
-                    explanation: &plan.explanation,
-                    risks: &assessed.risks,
-                    requires_approval: needs_approval,
-                    approval_deadline_at: deadline,
-                    estimated_cost_micros: planned.estimated_cost_micros,
-                    model_used: planned.model_used.as_deref(),
-                    steps: &assessed.steps,
-                    write_roots: &settings.write_roots,
-                },
-            )
-            .await?;
-        self.store.record_rule_hits(&assessed.rule_hits).await?;
-        match assessed.decision {
-            Decision::Forbid => {
-                let reasons: Vec<String> = assessed
-                    .steps
-                    .iter()
-                    .filter(|s| s.decision == Decision::Forbid)
-                    .map(|s| format!("step {}: {}", s.idx + 1, s.reasons.join("; ")))
-                    .collect();
-                self.fail(
-                    job,
-                    JobStatus::Planning,
-                    &format!(
-                        "refused by policy, this can never run: {}",
-                        reasons.join(" | ")
-                    ),
-                )
-                .await
-            }
-            Decision::Prompt => {
-                if self
-                    .set_status(job, JobStatus::Planning, JobStatus::Pending, None)
-                    .await?
-                {
-                    self.events.publish(Event::ApprovalRequest {
-                        job_id: job,
-                        user_id,
-                        summary: plan.interpretation.clone(),
-                        risks: assessed.risks,
-                    });
-                }
-                Ok(())
-            }
-            Decision::Allow => {
-                if self
-                    .set_status(job, JobStatus::Planning, JobStatus::Approved, None)
-                    .await?
-                {
-                    self.spawn_run(job, user_id);
-                }
-                Ok(())
-            }
-        }
-    }
-
     async fn fail(&self, job: JobId, from: JobStatus, message: &str) -> Result<()> {
         self.set_status(job, from, JobStatus::Failed, Some(Outcome::error(message)))
             .await?;
@@ -608,12 +424,14 @@ impl Engine {
             return Ok(());
         };
         let steps = self.store.steps(job).await?;
-        self.events.publish(Event::JobUpdate {
-            job_id: job,
+        self.events.publish(
             user_id,
-            status: record.status,
-            progress: progress(&steps),
-        });
+            LiveEvent::JobUpdate {
+                job_id: job,
+                status: record.status,
+                progress: progress(&steps),
+            },
+        );
         Ok(())
     }
 }

@@ -5,9 +5,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use protocol::{LiveEvent, LogStream};
+
 use super::Engine;
 use crate::context::{ContextSnapshot, ProcessDetail, SnapshotRequest};
-use crate::events::Event;
 use crate::job::{JobId, JobStatus};
 use crate::models::cost::micros_to_usd;
 use crate::models::{ModelsError, PlanningRequest, PromptInput, plan_with_models};
@@ -168,11 +169,13 @@ impl Engine {
         );
         let events = self.events.clone();
         let on_text = move |text: &str| {
-            events.publish(Event::PlanText {
-                job_id: job,
+            events.publish(
                 user_id,
-                text: text.to_owned(),
-            });
+                LiveEvent::PlanText {
+                    job_id: job,
+                    text: text.to_owned(),
+                },
+            );
         };
         let planning = PlanningRequest {
             job_id: Some(job.0),
@@ -192,7 +195,9 @@ impl Engine {
                     model_plan.complexity_reason,
                     micros_to_usd(model_plan.estimated_cost_micros)
                 );
-                self.store.append_logs(job, 0, &[("info", &note)]).await?;
+                self.store
+                    .append_logs(job, 0, &[(LogStream::Info, &note)])
+                    .await?;
                 Ok(Some(Planned {
                     plan: model_plan.plan,
                     planner: model_plan.model_used.clone(),

@@ -9,8 +9,9 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use protocol::{LiveEvent, LogStream};
+
 use super::{Engine, interrupt};
-use crate::events::Event;
 use crate::executor::{self, ExecLimits, Interpreter, OutcomeKind, OutputStream, StepCommand};
 use crate::fsops::{self, FileOp};
 use crate::job::{JobId, JobStatus, StepStatus};
@@ -264,8 +265,8 @@ impl Engine {
                 // What a step prints can hold credentials; logs and pages never show them.
                 let text = crate::context::redact(&line.text);
                 let stream = match line.stream {
-                    OutputStream::Stdout => "stdout",
-                    OutputStream::Stderr => "stderr",
+                    OutputStream::Stdout => LogStream::Stdout,
+                    OutputStream::Stderr => LogStream::Stderr,
                 };
                 if lost > 0 {
                     // The disk is full: count, do not retry every line.
@@ -282,13 +283,15 @@ impl Engine {
                         lost = 1;
                     }
                 }
-                self.events.publish(Event::Log {
-                    job_id: job,
+                self.events.publish(
                     user_id,
-                    step: step.idx,
-                    stream,
-                    line: text,
-                });
+                    LiveEvent::Log {
+                        job_id: job,
+                        step: step.idx,
+                        stream,
+                        line: text,
+                    },
+                );
             }
             lost
         };
@@ -414,7 +417,7 @@ impl Engine {
         step: usize,
         line: &str,
     ) -> Result<()> {
-        self.log_to(job, user_id, step, "info", line).await
+        self.log_to(job, user_id, step, LogStream::Info, line).await
     }
 
     /// Stores one output line of a step and publishes it.
@@ -423,17 +426,19 @@ impl Engine {
         job: JobId,
         user_id: i64,
         step: usize,
-        stream: &'static str,
+        stream: LogStream,
         line: &str,
     ) -> Result<()> {
         self.store.append_logs(job, step, &[(stream, line)]).await?;
-        self.events.publish(Event::Log {
-            job_id: job,
+        self.events.publish(
             user_id,
-            step,
-            stream,
-            line: line.to_owned(),
-        });
+            LiveEvent::Log {
+                job_id: job,
+                step,
+                stream,
+                line: line.to_owned(),
+            },
+        );
         Ok(())
     }
 }

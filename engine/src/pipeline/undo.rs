@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use git2::Oid;
 
+use protocol::{LiveEvent, LogStream};
+
 use super::{Engine, UndoOutcome};
-use crate::events::Event;
 use crate::fsops::{JournalEntry, UndoReport};
 use crate::job::JobId;
 use crate::snapshot::{Flat, Restored, SnapshotStore};
@@ -297,16 +298,21 @@ impl Engine {
                 .iter()
                 .map(|l| format!("{word} refused: {l}")),
         );
-        let pairs: Vec<(&str, &str)> = lines.iter().map(|l| ("info", l.as_str())).collect();
+        let pairs: Vec<(LogStream, &str)> = lines
+            .iter()
+            .map(|l| (LogStream::Info, l.as_str()))
+            .collect();
         self.store.append_logs(job, 0, &pairs).await?;
         for line in lines {
-            self.events.publish(Event::Log {
-                job_id: job,
+            self.events.publish(
                 user_id,
-                step: 0,
-                stream: "info",
-                line,
-            });
+                LiveEvent::Log {
+                    job_id: job,
+                    step: 0,
+                    stream: LogStream::Info,
+                    line,
+                },
+            );
         }
         self.publish_status(job).await
     }

@@ -4,18 +4,20 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use protocol::LogStream;
+
 use super::jobs::to_json;
 use super::{Store, now_unix};
-use crate::Result;
 use crate::job::JobId;
+use crate::{Error, Result};
 
 /// One stored output line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogLine {
     /// Step index.
     pub step: usize,
-    /// `stdout`, `stderr` or `info`.
-    pub stream: String,
+    /// Which stream the line came from.
+    pub stream: LogStream,
     /// The text.
     pub line: String,
     /// When.
@@ -24,7 +26,12 @@ pub struct LogLine {
 
 impl Store {
     /// Appends output lines of a step.
-    pub async fn append_logs(&self, job: JobId, step: usize, lines: &[(&str, &str)]) -> Result<()> {
+    pub async fn append_logs(
+        &self,
+        job: JobId,
+        step: usize,
+        lines: &[(LogStream, &str)],
+    ) -> Result<()> {
         if lines.is_empty() {
             return Ok(());
         }
@@ -36,7 +43,7 @@ impl Store {
             )
             .bind(job.0)
             .bind(i64::try_from(step).unwrap_or(i64::MAX))
-            .bind(stream)
+            .bind(stream.as_str())
             .bind(line)
             .bind(now)
             .execute(&mut *tx)
@@ -57,15 +64,9 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(step, stream, line, at)| LogLine {
-                step: usize::try_from(step).unwrap_or(0),
-                stream,
-                line,
-                at,
-            })
-            .collect())
+        rows.into_iter()
+            .map(|(step, stream, line, at)| log_line(step, &stream, line, at))
+            .collect()
     }
     /// The last `limit` output lines of each of `jobs`, in order, in one
     /// query; a job without output has no entry.
@@ -88,12 +89,10 @@ impl Store {
         .await?;
         let mut by_job: HashMap<JobId, Vec<LogLine>> = HashMap::new();
         for (job, step, stream, line, at) in rows {
-            by_job.entry(JobId(job)).or_default().push(LogLine {
-                step: usize::try_from(step).unwrap_or(0),
-                stream,
-                line,
-                at,
-            });
+            by_job
+                .entry(JobId(job))
+                .or_default()
+                .push(log_line(step, &stream, line, at)?);
         }
         Ok(by_job)
     }
@@ -115,20 +114,18 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, step, stream, line, at)| {
-                let step = usize::try_from(step).unwrap_or(0);
-                (
-                    id,
-                    LogLine {
-                        step,
-                        stream,
-                        line,
-                        at,
-                    },
-                )
-            })
-            .collect())
+        rows.into_iter()
+            .map(|(id, step, stream, line, at)| Ok((id, log_line(step, &stream, line, at)?)))
+            .collect()
     }
+}
+
+/// A stored row as a [`LogLine`]; an unknown stream name is an error.
+fn log_line(step: i64, stream: &str, line: String, at: i64) -> Result<LogLine> {
+    Ok(LogLine {
+        step: usize::try_from(step).unwrap_or(0),
+        stream: stream.parse().map_err(Error::Invalid)?,
+        line,
+        at,
+    })
 }

@@ -1,9 +1,15 @@
-//! `GET /ws/events`: the live event stream. Sends the caller's own events
-//! only: `job_update`, `approval_request`, `log` as JSON text frames.
+//! `GET /ws/events`: the live event stream. Sends the caller's own job
+//! events (`job_update`, `approval_request`, `plan_text`, `log`) and
+//! `context_changed` for the directory the client follows (a
+//! `{"type":"follow","dir":…}` frame), as JSON text frames of
+//! [`protocol::LiveEvent`].
+
+use std::path::{Path, PathBuf};
 
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
+use protocol::{ClientMessage, LiveEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 use app::server::AppContext;
@@ -19,6 +25,14 @@ pub async fn events(
     upgrade.on_upgrade(move |socket| stream(ctx, user.id, socket))
 }
 
+/// Sends `event`; false once the client is gone.
+async fn send(socket: &mut WebSocket, event: &LiveEvent) -> bool {
+    let Ok(text) = serde_json::to_string(event) else {
+        return true;
+    };
+    socket.send(Message::Text(text.into())).await.is_ok()
+}
+
 async fn stream(ctx: AppContext, user_id: i64, mut socket: WebSocket) {
     let mut events = ctx.engine.subscribe();
     // An open console is someone looking: keep processes fresh and forward
@@ -26,30 +40,17 @@ async fn stream(ctx: AppContext, user_id: i64, mut socket: WebSocket) {
     let context = ctx.engine.context().cloned();
     let _looking = context.as_ref().map(|c| c.interest());
     let mut changes = context.as_ref().map(|c| c.subscribe());
-    if socket
-        .send(Message::Text(r#"{"type":"hello"}"#.into()))
-        .await
-        .is_err()
-    {
+    let mut following: Option<PathBuf> = None;
+    if !send(&mut socket, &LiveEvent::Hello).await {
         return;
     }
     loop {
-        tokio::select! {
+        let outgoing = tokio::select! {
             event = events.recv() => match event {
-                Ok(event) if event.user_id() == user_id => {
-                    let Ok(text) = serde_json::to_string(&event) else { continue };
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        break;
-                    }
-                }
-                Ok(_) => {}
-                Err(RecvError::Lagged(missed)) => {
-                    // Tell the client to refetch: it missed events.
-                    let text = format!(r#"{{"type":"resync","missed":{missed}}}"#);
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        break;
-                    }
-                }
+                Ok(event) if event.user_id == user_id => event.live,
+                Ok(_) => continue,
+                // Tell the client to refetch: it missed events.
+                Err(RecvError::Lagged(missed)) => LiveEvent::Resync { missed },
                 Err(RecvError::Closed) => break,
             },
             change = next_change(changes.as_mut()) => {
@@ -57,24 +58,40 @@ async fn stream(ctx: AppContext, user_id: i64, mut socket: WebSocket) {
                     changes = None;
                     continue;
                 };
-                let text = serde_json::json!({ "type": "context_changed", "dir": dir }).to_string();
-                if socket.send(Message::Text(text.into())).await.is_err() {
-                    break;
+                if !following.as_deref().is_some_and(|followed| related(followed, &dir)) {
+                    continue;
                 }
+                LiveEvent::ContextChanged { dir: dir.display().to_string() }
             }
             incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    // Anything but a known frame is ignored, as a browser's extensions may send.
+                    if let Ok(ClientMessage::Follow { dir }) = serde_json::from_str(&text) {
+                        following = Some(ctx.console_dir(&dir));
+                    }
+                    continue;
+                }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => continue,
             },
+        };
+        if !send(&mut socket, &outgoing).await {
+            break;
         }
     }
+}
+
+/// Whether a change in `changed` can alter what a panel on `followed`
+/// shows: a change inside it, or in a folder holding it (its repository).
+fn related(followed: &Path, changed: &Path) -> bool {
+    changed.starts_with(followed) || followed.starts_with(changed)
 }
 
 /// The next changed directory; pending forever without a context engine,
 /// `None` once its channel closes. Lagging just skips to newer changes.
 async fn next_change(
     changes: Option<&mut tokio::sync::broadcast::Receiver<engine::context::ContextChanged>>,
-) -> Option<std::path::PathBuf> {
+) -> Option<PathBuf> {
     let Some(changes) = changes else {
         return std::future::pending().await;
     };

@@ -4,6 +4,7 @@
 use engine::models::cost::micros_to_usd;
 use engine::pipeline::JobDetail;
 use engine::store::{LogLine, StepRecord};
+use protocol::{Decision, JobStatus, LogStream, SafetyLevel, StepStatus};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/command` body.
@@ -34,7 +35,7 @@ pub struct CommandResponse {
     /// Job id.
     pub job_id: i64,
     /// Status once planned.
-    pub status: String,
+    pub status: JobStatus,
     /// Whether it waits for approval.
     pub requires_approval: bool,
     /// Estimated model cost in US dollars.
@@ -69,9 +70,9 @@ pub struct StepView {
     /// The command, or the file action or AWS call as JSON.
     pub command: String,
     /// `safe`, `moderate`, `destructive`.
-    pub level: &'static str,
+    pub level: SafetyLevel,
     /// `allow`, `prompt`, `forbid`.
-    pub decision: &'static str,
+    pub decision: Decision,
     /// Why.
     pub reasons: Vec<String>,
     /// Files it touches.
@@ -79,7 +80,7 @@ pub struct StepView {
     /// Whether undo can revert it.
     pub undoable: bool,
     /// `pending`, `running`, `done`, `failed`, `skipped`, `cancelled`, `interrupted`.
-    pub status: engine::job::StepStatus,
+    pub status: StepStatus,
     /// Exit code of a process step.
     pub exit_code: Option<i32>,
 }
@@ -90,7 +91,7 @@ pub struct LogView {
     /// Step index.
     pub step: usize,
     /// `stdout`, `stderr`, `info`.
-    pub stream: String,
+    pub stream: LogStream,
     /// Text.
     pub line: String,
 }
@@ -103,7 +104,7 @@ pub struct StatusResponse {
     /// The request.
     pub command: String,
     /// Status.
-    pub status: String,
+    pub status: JobStatus,
     /// What the planner understood.
     pub interpretation: String,
     /// Output of the job.
@@ -153,8 +154,8 @@ fn step_view(step: StepRecord) -> StepView {
         description: step.description,
         kind,
         command,
-        level: step.level.as_str(),
-        decision: step.decision.as_str(),
+        level: step.level,
+        decision: step.decision,
         reasons: step.reasons,
         preview: step.preview,
         undoable: step.undoable,
@@ -178,7 +179,7 @@ impl From<JobDetail> for StatusResponse {
         Self {
             job_id: job.id.0,
             command: job.request,
-            status: job.status.as_str().to_owned(),
+            status: job.status,
             interpretation: job.interpretation,
             result: job.result,
             error: job.error,
@@ -202,7 +203,7 @@ impl From<&JobDetail> for CommandResponse {
     fn from(detail: &JobDetail) -> Self {
         Self {
             job_id: detail.job.id.0,
-            status: detail.job.status.as_str().to_owned(),
+            status: detail.job.status,
             requires_approval: detail.job.requires_approval,
             estimated_cost: micros_to_usd(detail.job.estimated_cost_micros),
             model_used: detail

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use engine::config::Config;
-use engine::events::Event;
 use engine::job::JobStatus;
 use engine::pipeline::{ApprovalDecision, Engine, EngineSetup, NewJob};
 use engine::policy::Policy;
@@ -19,7 +18,7 @@ use crate::serve::Host;
 
 fn planned(step: &StepRecord) -> PlannedStep {
     PlannedStep {
-        level: step.level.as_str().to_owned(),
+        level: step.level,
         description: step.description.clone(),
         detail: step.preview.clone(),
         reasons: step.reasons.clone(),
@@ -105,13 +104,7 @@ pub async fn run(
             return Ok(current.job.status);
         }
         match events.recv().await {
-            Ok(
-                Event::JobUpdate { .. }
-                | Event::Log { .. }
-                | Event::PlanText { .. }
-                | Event::ApprovalRequest { .. },
-            )
-            | Err(RecvError::Lagged(_)) => {}
+            Ok(_) | Err(RecvError::Lagged(_)) => {}
             Err(RecvError::Closed) => bail!("the engine stopped"),
         }
     }

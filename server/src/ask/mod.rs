@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use engine::config::Config;
+use protocol::JobStatus;
 
 use crate::serve::Host;
 
@@ -47,15 +48,17 @@ pub struct AskArgs {
 /// The exit status for a job's final status: 0 completed, 1 failed,
 /// 3 rejected, 4 cancelled, 5 expired, 6 interrupted (2 is for errors
 /// before a job reached a final state).
-pub fn exit_code(status: &str) -> u8 {
+pub fn exit_code(status: JobStatus) -> u8 {
     match status {
-        "completed" => 0,
-        "failed" => 1,
-        "rejected" => 3,
-        "cancelled" => 4,
-        "expired" => 5,
-        "interrupted" => 6,
-        _ => 2,
+        JobStatus::Completed => 0,
+        JobStatus::Failed => 1,
+        JobStatus::Rejected => 3,
+        JobStatus::Cancelled => 4,
+        JobStatus::Expired => 5,
+        JobStatus::Interrupted => 6,
+        JobStatus::Planning | JobStatus::Pending | JobStatus::Approved | JobStatus::Executing => {
+            NOT_RUN
+        }
     }
 }
 
@@ -95,7 +98,7 @@ async fn ask(config: Config, host: Host, args: AskArgs) -> anyhow::Result<u8> {
     };
     if args.local {
         let status = local::run(config, host, args.request, cwd, args.yes, args.user).await?;
-        return Ok(exit_code(status.as_str()));
+        return Ok(exit_code(status));
     }
     let base = args
         .server
@@ -114,7 +117,7 @@ async fn ask(config: Config, host: Host, args: AskArgs) -> anyhow::Result<u8> {
         })
         .await
         .map_err(anyhow::Error::from)?;
-    let status = remote::job_status(&job);
+    let status = remote::job_status(&job)?;
     if args.json {
         writeln!(std::io::stdout().lock(), "{job:#}")?;
     } else {
@@ -129,8 +132,6 @@ async fn ask(config: Config, host: Host, args: AskArgs) -> anyhow::Result<u8> {
 
 #[cfg(test)]
 mod tests {
-    use engine::job::JobStatus;
-
     use super::*;
 
     #[test]
@@ -140,11 +141,11 @@ mod tests {
             .copied()
             .filter(|s| s.is_final())
             .collect();
-        let mut codes: Vec<u8> = finals.iter().map(|s| exit_code(s.as_str())).collect();
+        let mut codes: Vec<u8> = finals.iter().map(|s| exit_code(*s)).collect();
         assert!(!codes.contains(&NOT_RUN));
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), finals.len());
-        assert_eq!(exit_code("completed"), 0);
+        assert_eq!(exit_code(JobStatus::Completed), 0);
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
 use futures_util::StreamExt as _;
+use protocol::{JobStatus, LiveEvent, LogStream, SafetyLevel};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -59,7 +60,7 @@ struct Submitted {
 #[derive(Debug, Deserialize)]
 struct JobView {
     job_id: i64,
-    status: String,
+    status: JobStatus,
     interpretation: String,
     steps: Vec<StepView>,
 }
@@ -68,38 +69,10 @@ struct JobView {
 struct StepView {
     description: String,
     command: String,
-    level: String,
+    level: SafetyLevel,
     reasons: Vec<String>,
     preview: String,
 }
-
-/// An event of the live stream that `ask` cares about.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum LiveEvent {
-    Hello,
-    JobUpdate {
-        job_id: i64,
-        status: String,
-    },
-    Log {
-        job_id: i64,
-        stream: String,
-        line: String,
-    },
-    Resync,
-    #[serde(other)]
-    Other,
-}
-
-const FINAL: [&str; 6] = [
-    "completed",
-    "failed",
-    "rejected",
-    "cancelled",
-    "expired",
-    "interrupted",
-];
 
 impl Remote {
     fn client() -> anyhow::Result<reqwest::Client> {
@@ -235,7 +208,7 @@ impl Remote {
         let color = !request.json && use_color();
         print_plan(&mut human, color, view.job_id, &view.interpretation, &steps)
             .context("writing the plan")?;
-        if view.status == "pending" {
+        if view.status == JobStatus::Pending {
             let approved = request.yes || confirm(&mut human).context("reading the answer")?;
             let answer = self
                 .call(
@@ -280,13 +253,14 @@ impl Remote {
                     job_id: id,
                     stream,
                     line,
-                }) if id == job_id && !quiet => print_line(&stream, &line),
-                Some(LiveEvent::JobUpdate { job_id: id, status })
-                    if id == job_id && FINAL.contains(&status.as_str()) =>
-                {
+                    ..
+                }) if id.0 == job_id && !quiet => print_line(stream, &line),
+                Some(LiveEvent::JobUpdate {
+                    job_id: id, status, ..
+                }) if id.0 == job_id && status.is_final() => {
                     return Ok(());
                 }
-                Some(LiveEvent::Resync) => {
+                Some(LiveEvent::Resync { .. }) => {
                     writeln!(
                         human,
                         "(some output was missed; the job's page has all of it)"
@@ -307,7 +281,7 @@ impl Remote {
 
     async fn is_final(&self, client: &reqwest::Client, job_id: i64) -> Result<bool, AskError> {
         let job = self.job(client, job_id).await?;
-        Ok(FINAL.contains(&job["status"].as_str().unwrap_or_default()))
+        Ok(job_status(&job)?.is_final())
     }
 
     /// After the event stream ended (a restart under systemd): polls the
@@ -341,7 +315,7 @@ impl Remote {
 
 fn planned(step: &StepView) -> PlannedStep {
     PlannedStep {
-        level: step.level.clone(),
+        level: step.level,
         description: step.description.clone(),
         detail: if step.preview.is_empty() {
             step.command.clone()
@@ -353,8 +327,8 @@ fn planned(step: &StepView) -> PlannedStep {
 }
 
 /// A step's line: stdout to stdout, everything else to stderr.
-fn print_line(stream: &str, line: &str) {
-    let written = if stream == "stdout" {
+fn print_line(stream: LogStream, line: &str) {
+    let written = if stream == LogStream::Stdout {
         writeln!(std::io::stdout().lock(), "{line}")
     } else {
         writeln!(std::io::stderr().lock(), "{line}")
@@ -369,6 +343,9 @@ pub fn job_error(job: &Value) -> Option<&str> {
 }
 
 /// Reads a status answer's `status`.
-pub fn job_status(job: &Value) -> &str {
-    job["status"].as_str().unwrap_or_default()
+pub fn job_status(job: &Value) -> anyhow::Result<JobStatus> {
+    let status = job["status"].as_str().unwrap_or_default();
+    status
+        .parse()
+        .map_err(|error| anyhow!("DevOS answered an unknown job status: {error}"))
 }

@@ -4,11 +4,13 @@
 
 use std::io::{BufRead as _, IsTerminal as _, Write};
 
+use protocol::SafetyLevel;
+
 /// What the terminal shows of a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedStep {
-    /// `safe`, `moderate` or `destructive`.
-    pub level: String,
+    /// How much harm it can do.
+    pub level: SafetyLevel,
     /// What it does.
     pub description: String,
     /// The files it touches, or its command.
@@ -22,16 +24,16 @@ pub fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn paint(level: &str, color: bool) -> String {
+fn paint(level: SafetyLevel, color: bool) -> String {
     let code = match level {
-        "safe" => "32",
-        "moderate" => "33",
-        _ => "31",
+        SafetyLevel::Safe => "32",
+        SafetyLevel::Moderate => "33",
+        SafetyLevel::Destructive => "31",
     };
     if color {
         format!("\x1b[{code}m{level}\x1b[0m")
     } else {
-        level.to_owned()
+        level.to_string()
     }
 }
 
@@ -45,16 +47,11 @@ pub fn print_plan(
 ) -> std::io::Result<()> {
     writeln!(out, "job {job_id}: {interpretation}")?;
     for step in steps {
-        writeln!(
-            out,
-            "  [{}] {}",
-            paint(&step.level, color),
-            step.description
-        )?;
+        writeln!(out, "  [{}] {}", paint(step.level, color), step.description)?;
         if !step.detail.is_empty() {
             writeln!(out, "        {}", step.detail)?;
         }
-        if step.level != "safe" {
+        if step.level != SafetyLevel::Safe {
             for reason in &step.reasons {
                 writeln!(out, "        - {reason}")?;
             }
@@ -84,13 +81,13 @@ mod tests {
     fn risky_steps_show_their_reasons_and_colour_only_when_asked() {
         let steps = [
             PlannedStep {
-                level: "safe".into(),
+                level: SafetyLevel::Safe,
                 description: "List the files".into(),
                 detail: "ls -la".into(),
                 reasons: vec!["read-only: ls".into()],
             },
             PlannedStep {
-                level: "destructive".into(),
+                level: SafetyLevel::Destructive,
                 description: "Delete the logs".into(),
                 detail: String::new(),
                 reasons: vec!["deletes files".into()],

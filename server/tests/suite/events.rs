@@ -26,9 +26,10 @@ where
     serde_json::from_str(message.to_text().unwrap()).unwrap()
 }
 
-#[tokio::test]
-async fn job_updates_and_output_arrive_on_the_socket() {
-    let server = LiveServer::start().await;
+/// A socket of the server's user, past its `hello`.
+async fn connect(
+    server: &LiveServer,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
     let mut request = server
         .url("/ws/events")
         .replace("http://", "ws://")
@@ -40,6 +41,13 @@ async fn job_updates_and_output_arrive_on_the_socket() {
     );
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
     assert_eq!(next_json(&mut socket).await["type"], "hello");
+    socket
+}
+
+#[tokio::test]
+async fn job_updates_and_output_arrive_on_the_socket() {
+    let server = LiveServer::start().await;
+    let mut socket = connect(&server).await;
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("streamed.txt"), "x").unwrap();
@@ -68,4 +76,51 @@ async fn the_socket_needs_authentication() {
     let url = server.url("/ws/events").replace("http://", "ws://");
     let error = tokio_tungstenite::connect_async(url).await.unwrap_err();
     assert!(error.to_string().contains("401"), "{error}");
+}
+
+/// Context changes go only to a socket that follows their folder: a change
+/// in a sibling folder is not sent, one in the followed folder is.
+#[tokio::test]
+async fn context_changes_arrive_only_for_the_followed_folder() {
+    use futures_util::SinkExt as _;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let server = LiveServer::start().await;
+    let followed = server.home.path().join("followed");
+    let elsewhere = server.home.path().join("elsewhere");
+    std::fs::create_dir(&followed).unwrap();
+    std::fs::create_dir(&elsewhere).unwrap();
+    let mut socket = connect(&server).await;
+    let follow = serde_json::json!({ "type": "follow", "dir": followed.display().to_string() });
+    socket
+        .send(Message::Text(follow.to_string().into()))
+        .await
+        .unwrap();
+    // The follow frame is read concurrently: write until a change of the
+    // followed folder arrives. Each round touches the sibling first, so its
+    // event would come first if it were sent. Changes of a folder holding
+    // the followed one (the workspace root) may come too.
+    for round in 0..20 {
+        std::fs::write(elsewhere.join(format!("other-{round}.txt")), "x").unwrap();
+        std::fs::write(followed.join(format!("mine-{round}.txt")), "x").unwrap();
+        while let Ok(frame) = tokio::time::timeout(Duration::from_millis(500), socket.next()).await
+        {
+            let text = frame.unwrap().unwrap();
+            let event: Value = serde_json::from_str(text.to_text().unwrap()).unwrap();
+            assert_eq!(event["type"], "context_changed", "{event}");
+            let dir = std::path::Path::new(event["dir"].as_str().unwrap());
+            assert!(
+                !dir.starts_with(&elsewhere),
+                "a sibling's change was sent: {event}"
+            );
+            assert!(
+                followed.starts_with(dir) || dir.starts_with(&followed),
+                "{event}"
+            );
+            if dir.starts_with(&followed) {
+                return;
+            }
+        }
+    }
+    panic!("no context change of the followed folder arrived");
 }

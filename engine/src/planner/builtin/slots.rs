@@ -321,15 +321,11 @@ pub(super) fn is_match(regex: &LazyLock<Option<Regex>>, text: &str) -> bool {
 }
 
 impl Query<'_> {
-    /// Resolves a path as typed: `~` against home, relative against the cwd.
+    /// Resolves a path as typed: `~` and `~name` against their homes,
+    /// relative against the cwd.
     pub fn resolve(&self, raw: &str) -> PathBuf {
-        let joined = if raw == "~" {
-            self.home.to_path_buf()
-        } else if let Some(rest) = raw.strip_prefix("~/") {
-            self.home.join(rest)
-        } else {
-            self.cwd.join(raw)
-        };
+        let joined =
+            crate::tilde::expand_tilde(raw, self.home).unwrap_or_else(|| self.cwd.join(raw));
         normalize(&joined)
     }
 
