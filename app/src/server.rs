@@ -315,7 +315,7 @@ impl AppContext {
 
 /// `~`, `~/x` and `~name/x` resolved; other paths as given.
 pub fn expand_home(path: &str, home: &std::path::Path) -> std::path::PathBuf {
-    engine::tilde::expand_tilde(path, home).unwrap_or_else(|| std::path::PathBuf::from(path))
+    engine::typed_path::expand_tilde(path, home).unwrap_or_else(|| std::path::PathBuf::from(path))
 }
 
 /// A User-Agent in a few words: "Firefox on Linux", "Chrome on Android".

@@ -25,6 +25,6 @@ pub mod sandbox;
 pub mod shell;
 pub mod snapshot;
 pub mod store;
-pub mod tilde;
+pub mod typed_path;
 
 pub use error::{Error, Result};

@@ -13,26 +13,11 @@ pub(crate) fn expand(raw: &str, cwd: &Path, home: &Path) -> Result<PathBuf> {
     if raw.is_empty() {
         return Err(Error::Invalid("empty path in file action".to_owned()));
     }
-    let joined = crate::tilde::expand_tilde(raw, home).unwrap_or_else(|| cwd.join(raw));
+    let joined = crate::typed_path::expand_tilde(raw, home).unwrap_or_else(|| cwd.join(raw));
     Ok(normalize(&joined))
 }
 
-/// Removes `.` and resolves `..` lexically (`/a/b/../c` → `/a/c`).
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => {
-                out.push(component);
-            }
-        }
-    }
-    out
-}
+pub(crate) use crate::typed_path::normalize;
 
 /// The path with symlinks resolved in its longest existing ancestor, so that
 /// `root/link-to-etc/passwd` is seen as `/etc/passwd`.

@@ -65,7 +65,7 @@ impl Engine {
         };
         let path = path
             .to_str()
-            .and_then(|raw| crate::tilde::expand_tilde(raw, &self.home))
+            .and_then(|raw| crate::typed_path::expand_tilde(raw, &self.home))
             .unwrap_or_else(|| path.to_path_buf());
         if !path.is_absolute() {
             return Err(Error::Invalid(format!(

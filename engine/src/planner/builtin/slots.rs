@@ -4,7 +4,7 @@
 //! function over a [`Query`]; paths are resolved lexically against the job's
 //! directory and home, never looked up on disk.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -12,6 +12,7 @@ use regex::Regex;
 use super::amounts::SIZE;
 use super::query::Query;
 use crate::context::FileCategory;
+use crate::typed_path::normalize;
 
 /// Words after which the next word names a directory the request is about.
 const IN_PREPS: [&str; 6] = ["in", "under", "inside", "within", "of", "at"];
@@ -325,7 +326,7 @@ impl Query<'_> {
     /// relative against the cwd.
     pub fn resolve(&self, raw: &str) -> PathBuf {
         let joined =
-            crate::tilde::expand_tilde(raw, self.home).unwrap_or_else(|| self.cwd.join(raw));
+            crate::typed_path::expand_tilde(raw, self.home).unwrap_or_else(|| self.cwd.join(raw));
         normalize(&joined)
     }
 
@@ -630,21 +631,6 @@ fn is_dotfile(raw: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     })
-}
-
-/// Removes `.` and resolves `..` without touching the disk.
-pub(super) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => out.push(component),
-        }
-    }
-    out
 }
 
 fn is_ext(ext: &str) -> bool {

@@ -1,9 +1,26 @@
-//! `~` expansion, the one every caller uses to turn a typed path into a real
-//! one: `~` and `~/x` are the DevOS user's home, `~name` and `~name/x` that
-//! account's home from `/etc/passwd`. As in bash, a word whose account is
-//! unknown is not expanded.
+//! Paths as people and plans type them, made real in one place: `~`
+//! expansion (`~` and `~/x` are the DevOS user's home, `~name` and `~name/x`
+//! that account's home from `/etc/passwd`; as in bash, a word whose account
+//! is unknown is not expanded) and lexical normalisation.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+/// Removes `.` and resolves `..` without touching the disk (`/a/b/../c` → `/a/c`).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => {
+                out.push(component);
+            }
+        }
+    }
+    out
+}
 
 /// `raw` with its leading `~` or `~name` expanded, or `None` when it has
 /// none or names no account.
