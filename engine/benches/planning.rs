@@ -55,6 +55,7 @@ fn main() {
                     text,
                     cwd,
                     home,
+                    account_home: engine::typed_path::account_home,
                     context: None,
                 }));
             }

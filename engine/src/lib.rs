@@ -1,6 +1,8 @@
-//! DevOS domain core: configuration, storage, authentication and (in later
-//! modules) planning, risk and execution. It never imports HTTP or Leptos types;
-//! the `server` and `app` crates wire it to the web.
+//! DevOS domain core: configuration, storage, authentication, context,
+//! orchestration, the sandbox, models and undo. Judging (shell parsing,
+//! risk, policy, rules, plans and the built-in planner) is the pure `judge`
+//! crate, re-exported here under the same paths. It never imports HTTP or
+//! Leptos types; the `server` and `app` crates wire it to the web.
 
 pub mod auth;
 pub mod aws;
@@ -16,15 +18,10 @@ pub mod job;
 pub mod lifetime;
 pub mod models;
 pub mod pipeline;
-pub mod plan;
-pub mod planner;
-pub mod policy;
-pub mod risk;
-pub mod rules;
 pub mod sandbox;
-pub mod shell;
 pub mod snapshot;
 pub mod store;
 pub mod typed_path;
 
 pub use error::{Error, Result};
+pub use judge::{plan, planner, policy, risk, rules, shell};

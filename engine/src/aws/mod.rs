@@ -6,13 +6,11 @@
 //! ([`Aws::run`]); downloads land in the job's folder through the undo
 //! journal.
 
-mod call;
 mod ec2;
 mod errors;
 mod format;
 mod lambda;
 mod logs;
-mod rate;
 mod s3;
 mod session;
 
@@ -20,9 +18,9 @@ use std::path::{Path, PathBuf};
 
 use futures::future::BoxFuture;
 
-pub use call::{AwsCall, Ec2Call, LambdaCall, LogsCall, S3Call, StsCall};
 pub use errors::AwsError;
-pub use rate::{AwsRating, rate};
+use judge::aws::call;
+pub use judge::aws::{AwsCall, AwsRating, Ec2Call, LambdaCall, LogsCall, S3Call, StsCall, rate};
 pub use session::{Aws, Identity, http_client};
 
 use crate::plan::SafetyLevel;

@@ -10,45 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
-/// Tools plans commonly use, looked up on `PATH` (package managers included).
-pub const TOOLS: &[&str] = &[
-    "git", "python3", "node", "npm", "docker", "podman", "aws", "rg", "fd", "fdfind", "jq", "curl",
-    "wget", "ss", "lsof", "zip", "unzip", "make", "cargo", "go", "ffmpeg", "apt-get", "dnf", "yum",
-    "pacman", "zypper", "apk", "brew",
-];
+use judge::context::{AwsContext, EnvironmentInfo, TOOLS};
 
 /// How long a detected environment is reused.
 const TTL: Duration = Duration::from_secs(60);
-
-/// The active AWS profile and region; never credentials.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AwsContext {
-    /// `AWS_PROFILE`, else `default` when the config file has that profile.
-    pub profile: Option<String>,
-    /// `AWS_REGION` / `AWS_DEFAULT_REGION`, else the profile's `region`.
-    pub region: Option<String>,
-}
-
-/// The environment part of a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnvironmentInfo {
-    /// `linux`, `macos`, …
-    pub os: String,
-    /// `x86_64`, `aarch64`, …
-    pub arch: String,
-    /// The distribution's pretty name from `/etc/os-release`.
-    pub distribution: Option<String>,
-    /// Its `ID` and `ID_LIKE` (`fedora`, `debian ubuntu`), which decide the package manager.
-    pub distribution_family: Option<String>,
-    /// Tools of [`TOOLS`] found on `PATH`.
-    pub tools: Vec<String>,
-    /// Tools of [`TOOLS`] not found.
-    pub missing_tools: Vec<String>,
-    /// AWS profile and region, when any is configured.
-    pub aws: Option<AwsContext>,
-}
 
 /// Where the environment is read from; [`EnvironmentProbe::from_process`]
 /// for the server, explicit values in tests.

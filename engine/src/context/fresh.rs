@@ -11,11 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::category::FileCategory;
-use super::git::{RepoSummary, read_repo};
-use super::index::{CategoryCount, DirSummary};
-use super::names::{EntryInfo, EntryKind};
+use super::git::read_repo;
 use super::scan::{IgnoreRules, list_dir};
+use judge::context::{CategoryCount, DirSummary, EntryInfo, EntryKind, FileCategory, RepoSummary};
 
 /// How far one on-demand walk may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,19 +11,16 @@
 //! git2 calls and directory walks never occupy the async runtime, and the
 //! engine works from sync and async callers alike.
 
-mod category;
 mod environment;
 mod events;
 mod fresh;
 mod git;
 mod index;
 mod interner;
-mod names;
 mod ports;
 mod process;
 mod redact;
 mod scan;
-mod snapshot;
 mod state;
 mod watch;
 
@@ -42,16 +39,17 @@ use fresh::WalkCache;
 use process::ProcessMonitor;
 use state::{Shared, read, write};
 
-pub use category::FileCategory;
-pub use environment::{AwsContext, EnvironmentInfo, EnvironmentProbe, TOOLS};
+pub use environment::EnvironmentProbe;
 pub use fresh::WalkLimits;
-pub use git::{CommitSummary, GitOperation, PathGroup, RepoSummary, Upstream};
-pub use index::{CategoryCount, ChangeKind, DirSummary, RecentChange};
-pub use names::{EntryInfo, EntryKind, NameMatcher, is_about_processes};
-pub use ports::Listener;
-pub use process::{InterestGuard, LoadAverage, MemoryTotals, ProcessInfo};
+pub use judge::context::{
+    AwsContext, CategoryCount, ChangeKind, CommitSummary, ContextSnapshot, DEV_PORTS, DirSummary,
+    EntryInfo, EntryKind, EnvironmentInfo, FileCategory, GitOperation, Listener, LoadAverage,
+    MemoryTotals, NameMatcher, PathGroup, ProcessContext, ProcessInfo, RecentChange, RepoSummary,
+    TOOLS, Upstream, is_about_processes,
+};
+use judge::context::{RECENT_LIMIT, file_name, list_cap, newest};
+pub use process::InterestGuard;
 pub use redact::{REDACTED, redact};
-pub use snapshot::{ContextSnapshot, DEV_PORTS, ProcessContext};
 pub use state::ContextChanged;
 pub use watch::WatchStatus;
 
@@ -278,14 +276,10 @@ impl ContextEngine {
     /// process report, no request words. Never touches the filesystem, git
     /// or `/proc`; a folder outside the index has no directory part.
     pub fn snapshot(&self, cwd: &Path, token_budget: usize) -> ContextSnapshot {
-        let mut snapshot = self.read_index(
-            cwd,
-            &NameMatcher::default(),
-            snapshot::list_cap(token_budget),
-        );
+        let mut snapshot = self.read_index(cwd, &NameMatcher::default(), list_cap(token_budget));
         snapshot.processes = self
             .processes
-            .with_report(|report| report.map(ProcessContext::from_report));
+            .with_report(|report| report.map(process::process_context));
         snapshot.environment = Some(self.environment.last().as_ref().clone());
         snapshot.trim_to(token_budget);
         snapshot
@@ -298,19 +292,19 @@ impl ContextEngine {
     /// runtime.
     pub fn snapshot_for(&self, request: &SnapshotRequest<'_>) -> ContextSnapshot {
         let matcher = NameMatcher::from_request(request.text);
-        let cap = snapshot::list_cap(request.token_budget);
+        let cap = list_cap(request.token_budget);
         let mut snapshot = self.read_index(request.cwd, &matcher, cap);
         if snapshot.directory.is_none() && request.cwd.is_dir() {
             let walk = self.walks.get(request.cwd);
             snapshot.is_read_on_demand = true;
             snapshot.directory = Some(walk.summary.clone());
             let top_level = walk.entries.get(..walk.top_level).unwrap_or_default();
-            let (entries, older) = names::newest(top_level.iter(), cap);
+            let (entries, older) = newest(top_level.iter(), cap);
             let matches = walk
                 .entries
                 .iter()
-                .filter(|entry| matcher.is_match(names::file_name(&entry.name)));
-            let (matching, older_matches) = names::newest(matches, cap);
+                .filter(|entry| matcher.is_match(file_name(&entry.name)));
+            let (matching, older_matches) = newest(matches, cap);
             snapshot.entries = entries;
             snapshot.matching = matching;
             for (dropped, what) in [
@@ -334,7 +328,7 @@ impl ContextEngine {
                 .processes
                 .fresh_report(self.process_wait)
                 .as_ref()
-                .map(ProcessContext::from_report);
+                .map(process::process_context);
         } else {
             snapshot
                 .omitted
@@ -362,7 +356,7 @@ impl ContextEngine {
         };
         {
             let index = read(&self.shared.index);
-            snapshot.directory = index.summary(cwd, snapshot::RECENT_LIMIT);
+            snapshot.directory = index.summary(cwd, RECENT_LIMIT);
             snapshot.entries = index.children(cwd).unwrap_or_default();
             if snapshot.directory.is_some() && !matcher.is_empty() {
                 let (matching, is_cut) = index.matching(cwd, matcher, self.scan_limit);

@@ -6,22 +6,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use serde::{Deserialize, Serialize};
-
-/// A TCP socket in the LISTEN state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Listener {
-    /// The port.
-    pub port: u16,
-    /// The local address it is bound to (`0.0.0.0` / `::` for all).
-    pub address: IpAddr,
-    /// The owning process, when `/proc` shows it.
-    pub pid: Option<u32>,
-    /// That process's name.
-    pub process: Option<String>,
-    /// Its command line, redacted and shortened.
-    pub command: Option<String>,
-}
+use judge::context::Listener;
 
 /// TCP state code of LISTEN in `/proc/net/tcp`.
 const LISTEN: &str = "0A";

@@ -13,51 +13,17 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use sysinfo::{MemoryRefreshKind, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
-use super::ports::{Listener, listeners};
+use super::ports::listeners;
 use super::redact::redact;
 use super::state::{read, unix_now, write};
+use judge::context::{
+    Listener, LoadAverage, MemoryTotals, ProcessContext, ProcessInfo, TOP_IN_SNAPSHOT,
+};
 
 /// Processes kept in each top list.
 pub const TOP_PROCESSES: usize = 5;
 /// Longest command line kept, in characters.
 const COMMAND_CAP: usize = 240;
-
-/// One process as the context shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProcessInfo {
-    /// Process id.
-    pub pid: u32,
-    /// Executable name.
-    pub name: String,
-    /// Command line, redacted and shortened.
-    pub command: String,
-    /// CPU use since the previous refresh, percent of one core.
-    pub cpu_percent: f32,
-    /// Resident memory.
-    pub memory_bytes: u64,
-}
-
-/// Load averages over 1, 5 and 15 minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct LoadAverage {
-    /// Last minute.
-    pub one: f64,
-    /// Last 5 minutes.
-    pub five: f64,
-    /// Last 15 minutes.
-    pub fifteen: f64,
-}
-
-/// Machine memory totals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemoryTotals {
-    /// Installed memory.
-    pub total_bytes: u64,
-    /// In use.
-    pub used_bytes: u64,
-    /// Available for new work.
-    pub available_bytes: u64,
-}
 
 /// The last refresh of the process monitor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +40,27 @@ pub struct ProcessReport {
     pub memory: MemoryTotals,
     /// When this was read, Unix seconds.
     pub refreshed_at: i64,
+}
+
+/// The processes part of a snapshot, from the last refresh: the busiest and
+/// largest few (each once) and the listeners, those with a known owner first.
+pub(crate) fn process_context(report: &ProcessReport) -> ProcessContext {
+    let mut top: Vec<ProcessInfo> = Vec::with_capacity(2 * TOP_IN_SNAPSHOT);
+    let candidates = report.top_cpu.iter().take(TOP_IN_SNAPSHOT);
+    for process in candidates.chain(report.top_memory.iter().take(TOP_IN_SNAPSHOT)) {
+        if !top.iter().any(|seen| seen.pid == process.pid) {
+            top.push(process.clone());
+        }
+    }
+    let mut listeners = report.listeners.clone();
+    listeners.sort_by_key(|listener| (listener.pid.is_none(), listener.port, listener.address));
+    ProcessContext {
+        top,
+        listeners,
+        load: report.load,
+        memory: report.memory,
+        refreshed_at: report.refreshed_at,
+    }
 }
 
 /// The last report and a counter of refreshes, so a reader can wait for the next one.

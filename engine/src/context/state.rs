@@ -12,9 +12,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use super::git::RepoSummary;
 use super::index::FileIndex;
 use super::watch::WatchStatus;
+use judge::context::RepoSummary;
 
 /// Published when the cached context of a directory changed (files, or the
 /// state of the repository rooted there). UIs re-read the snapshot.

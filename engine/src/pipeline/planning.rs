@@ -120,6 +120,7 @@ impl Engine {
             text: request,
             cwd,
             home: &self.home,
+            account_home: crate::typed_path::account_home,
             context: snapshot.as_ref(),
         });
         let (message, suggestions) = match outcome {

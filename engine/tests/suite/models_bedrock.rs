@@ -114,6 +114,7 @@ async fn streamed_bedrock_plan_is_used_and_recorded() {
         text: REQUEST,
         cwd: Path::new("/home/u"),
         home: Path::new("/home/u"),
+        account_home: engine::typed_path::account_home,
         context: None,
     });
     let confident = matches!(builtin, BuiltinOutcome::Planned { confidence, .. } if confidence >= CONFIDENCE_THRESHOLD);

@@ -15,6 +15,7 @@ fn plan_with(engine: &ContextEngine, text: &str, cwd: &Path) -> BuiltinOutcome {
         text,
         cwd,
         home: Path::new("/home/u"),
+        account_home: engine::typed_path::account_home,
         context: Some(&snapshot),
     })
 }
@@ -118,6 +119,7 @@ fn stop_the_dev_server_finds_the_process_on_a_dev_port() {
         text: "stop the dev server",
         cwd: dir.path(),
         home: Path::new("/home/u"),
+        account_home: engine::typed_path::account_home,
         context: Some(&snapshot),
     });
     assert_eq!(
@@ -162,6 +164,7 @@ fn what_changed_today_reads_the_index_instead_of_walking() {
         text: "what changed today",
         cwd: dir.path(),
         home: Path::new("/home/u"),
+        account_home: engine::typed_path::account_home,
         context: None,
     });
     assert!(

@@ -17,6 +17,7 @@ fn outcome(text: &str) -> BuiltinOutcome {
         text,
         cwd: Path::new(CWD),
         home: Path::new(HOME),
+        account_home: engine::typed_path::account_home,
         context: None,
     })
 }

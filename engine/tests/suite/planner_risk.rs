@@ -49,6 +49,7 @@ fn read_only_builtin_plans_are_rated_safe_and_allowed() {
             text: request,
             cwd,
             home,
+            account_home: engine::typed_path::account_home,
             context: None,
         });
         let BuiltinOutcome::Planned { plan, .. } = outcome else {

@@ -19,7 +19,7 @@ use crate::risk;
 use crate::shell::SimpleCommand;
 
 /// The built-in rules, shipped in the binary.
-pub const DEFAULT_POLICY: &str = include_str!("../../config/security.toml");
+pub const DEFAULT_POLICY: &str = include_str!("../../../config/security.toml");
 
 /// Why a policy file was rejected. Fix the file; retrying does not help.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -7,6 +7,7 @@ use std::cell::OnceCell;
 use std::path::Path;
 
 use crate::context::ContextSnapshot;
+use crate::typed_path::{AccountHome, no_accounts};
 
 use super::amounts::{AgeFilter, SizeFilter};
 use super::intent::Effect;
@@ -30,6 +31,8 @@ pub(super) struct Query<'a> {
     pub cwd: &'a Path,
     /// The user's home.
     pub home: &'a Path,
+    /// Finds other accounts' homes, for `~name`.
+    pub account_home: AccountHome,
     /// The words, in order.
     pub tokens: Vec<Token>,
     /// The context snapshot of `cwd`, when the caller has one.
@@ -59,6 +62,7 @@ impl<'a> Query<'a> {
         Self {
             cwd,
             home,
+            account_home: no_accounts,
             tokens: tokenize(text),
             context: None,
             effects: Vec::new(),

@@ -39,12 +39,12 @@ fn is_zero(size: &u64) -> bool {
 }
 
 /// Sorts newest first; ties by name so the order is stable.
-pub(crate) fn sort_newest_first(entries: &mut [EntryInfo]) {
+pub fn sort_newest_first(entries: &mut [EntryInfo]) {
     entries.sort_by(newest_order);
 }
 
 /// The last component of a relative path (`a/b.png` → `b.png`).
-pub(crate) fn file_name(path: &str) -> &str {
+pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
@@ -289,7 +289,7 @@ fn contains_ignore_case(name: &[u8], word: &[u8]) -> bool {
 
 /// The `cap` newest of `entries`, cloned and sorted newest first, and how
 /// many were left out. Only the kept entries are cloned.
-pub(crate) fn newest<'a>(
+pub fn newest<'a>(
     entries: impl Iterator<Item = &'a EntryInfo>,
     cap: usize,
 ) -> (Vec<EntryInfo>, usize) {

@@ -35,6 +35,7 @@ mod steps;
 use std::path::Path;
 
 use crate::context::ContextSnapshot;
+use crate::typed_path::AccountHome;
 
 use crate::plan::Plan;
 
@@ -55,6 +56,9 @@ pub struct PlanRequest<'a> {
     pub cwd: &'a Path,
     /// The user's home; `~` resolves to it.
     pub home: &'a Path,
+    /// Finds other accounts' homes, for `~name` (the engine reads
+    /// `/etc/passwd`; [`crate::typed_path::no_accounts`] knows none).
+    pub account_home: AccountHome,
     /// What the context engine knows about `cwd` (repository state, listening
     /// dev servers), when it runs. Plans use it to pick the right command.
     pub context: Option<&'a ContextSnapshot>,
@@ -133,6 +137,7 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
         literal::Literal::None => {}
     }
     let mut query = Query::new(req.text, req.cwd, req.home);
+    query.account_home = req.account_home;
     query.context = req.context;
     query.join_known_names();
     query.effects = intent::asked_effects(&query);

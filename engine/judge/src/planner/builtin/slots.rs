@@ -12,7 +12,7 @@ use regex::Regex;
 use super::amounts::SIZE;
 use super::query::Query;
 use crate::context::FileCategory;
-use crate::typed_path::normalize;
+use crate::typed_path::{expand_tilde, normalize};
 
 /// Words after which the next word names a directory the request is about.
 const IN_PREPS: [&str; 6] = ["in", "under", "inside", "within", "of", "at"];
@@ -326,7 +326,7 @@ impl Query<'_> {
     /// relative against the cwd.
     pub fn resolve(&self, raw: &str) -> PathBuf {
         let joined =
-            crate::typed_path::expand_tilde(raw, self.home).unwrap_or_else(|| self.cwd.join(raw));
+            expand_tilde(raw, self.home, self.account_home).unwrap_or_else(|| self.cwd.join(raw));
         normalize(&joined)
     }
 

@@ -1,9 +1,7 @@
 use super::*;
-use crate::context::category::FileCategory;
-use crate::context::environment::EnvironmentInfo;
-use crate::context::git::{CommitSummary, PathGroup};
-use crate::context::index::{CategoryCount, ChangeKind, RecentChange};
-use crate::context::names::EntryKind;
+use crate::context::{
+    CategoryCount, ChangeKind, CommitSummary, EntryKind, FileCategory, PathGroup, RecentChange,
+};
 use pretty_assertions::assert_eq;
 
 fn entry(name: String, modified_at: i64) -> EntryInfo {

@@ -10,19 +10,17 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::environment::EnvironmentInfo;
-use super::git::RepoSummary;
-use super::index::DirSummary;
+use super::files::DirSummary;
+use super::host::{EnvironmentInfo, Listener, LoadAverage, MemoryTotals, ProcessInfo};
 use super::names::{EntryInfo, sort_newest_first};
-use super::ports::Listener;
-use super::process::{LoadAverage, MemoryTotals, ProcessInfo, ProcessReport};
+use super::repo::RepoSummary;
 
 /// Ports where development servers usually listen.
 pub const DEV_PORTS: RangeInclusive<u16> = 3000..=9999;
 /// Recent changes put in a snapshot before trimming.
 pub const RECENT_LIMIT: usize = 20;
 /// Processes from each top list put in a snapshot.
-const TOP_IN_SNAPSHOT: usize = 3;
+pub const TOP_IN_SNAPSHOT: usize = 3;
 /// Characters per token in the estimate (a common rule of thumb for English and JSON).
 const CHARS_PER_TOKEN: usize = 4;
 /// Room kept for the `estimated_tokens` value itself while trimming.
@@ -31,13 +29,13 @@ const ESTIMATE_RESERVE: usize = 24;
 const NOTE_RESERVE: usize = 40;
 /// Entries and matching names each kept before trimming; the budget
 /// decides how many of them reach the planner.
-pub(crate) const LIST_CAP: usize = 200;
+pub const LIST_CAP: usize = 200;
 /// The smallest serialized entry (`{"name":"a","kind":"dir","modified_at":1}`), in characters.
 const MIN_ENTRY_CHARS: usize = 40;
 
 /// How many entries of one list could fit `budget` tokens at all: more are
 /// never worth cloning and serializing.
-pub(crate) fn list_cap(budget: usize) -> usize {
+pub fn list_cap(budget: usize) -> usize {
     (budget.saturating_mul(CHARS_PER_TOKEN) / MIN_ENTRY_CHARS).min(LIST_CAP)
 }
 
@@ -54,27 +52,6 @@ pub struct ProcessContext {
     pub memory: MemoryTotals,
     /// When the processes were read, Unix seconds.
     pub refreshed_at: i64,
-}
-
-impl ProcessContext {
-    pub(crate) fn from_report(report: &ProcessReport) -> Self {
-        let mut top: Vec<ProcessInfo> = Vec::with_capacity(2 * TOP_IN_SNAPSHOT);
-        let candidates = report.top_cpu.iter().take(TOP_IN_SNAPSHOT);
-        for process in candidates.chain(report.top_memory.iter().take(TOP_IN_SNAPSHOT)) {
-            if !top.iter().any(|seen| seen.pid == process.pid) {
-                top.push(process.clone());
-            }
-        }
-        let mut listeners = report.listeners.clone();
-        listeners.sort_by_key(|listener| (listener.pid.is_none(), listener.port, listener.address));
-        Self {
-            top,
-            listeners,
-            load: report.load,
-            memory: report.memory,
-            refreshed_at: report.refreshed_at,
-        }
-    }
 }
 
 /// What a job is planned with: the context of one directory.
@@ -211,7 +188,7 @@ const CUTS: &[Cut] = &[
 impl ContextSnapshot {
     /// Sorts `matching` and `entries` newest first, drops from `entries`
     /// what `matching` already lists, and caps both at `cap`.
-    pub(crate) fn order_names(&mut self, cap: usize) {
+    pub fn order_names(&mut self, cap: usize) {
         sort_newest_first(&mut self.matching);
         let matched: std::collections::HashSet<&str> = self
             .matching
@@ -241,7 +218,7 @@ impl ContextSnapshot {
     /// Applies [`CUTS`] in order until the JSON estimate fits `budget`
     /// tokens, noting each in `omitted`, then sets `estimated_tokens`.
     /// `cwd` is never dropped, so a tiny budget can still be exceeded by that much.
-    pub(crate) fn trim_to(&mut self, budget: usize) {
+    pub fn trim_to(&mut self, budget: usize) {
         let limit = budget
             .saturating_mul(CHARS_PER_TOKEN)
             .saturating_sub(ESTIMATE_RESERVE);
