@@ -3,13 +3,16 @@
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
+# The store's queries are checked at compile time against engine/.sqlx, never
+# a live database (scripts/sqlx-check.sh keeps that data true).
+export SQLX_OFFLINE := true
 
-.PHONY: run test setup build site server lint fmt-check clippy rust-test eval install-check e2e bench soak release
+.PHONY: run test setup build site server lint fmt-check clippy judge-deps sqlx-check sqlx-prepare rust-test eval install-check e2e bench soak release
 
 run: setup build
 	./target/debug/devos serve
 
-test: setup fmt-check clippy rust-test build eval install-check e2e
+test: setup fmt-check clippy judge-deps sqlx-check rust-test build eval install-check e2e
 
 setup:
 	@scripts/setup.sh
@@ -28,6 +31,19 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets --features server/ssr -- -D warnings
 	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+# The judgement core stays pure: none of the heavy crates in its tree.
+judge-deps:
+	@if cargo tree -p judge -e normal --prefix none | grep -E '^(sqlx|aws-|git2|notify|landlock|tokio|reqwest|sysinfo|nix) '; then \
+	  echo "judge must not depend on the crates above (docs/ARCHITECTURE.md)"; exit 1; fi
+
+# The committed offline query data matches the queries (scripts/sqlx-check.sh).
+sqlx-check:
+	scripts/sqlx-check.sh
+
+# Regenerates engine/.sqlx after a query or migration changes.
+sqlx-prepare:
+	scripts/sqlx-check.sh --write
 
 rust-test:
 	cargo test --workspace --features server/ssr

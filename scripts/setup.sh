@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing DevOS needs, skipping whatever is already
 # there: the wasm32 target, wasm-bindgen-cli (same version as in Cargo.lock),
+# sqlx-cli under target/tools (it checks the store's offline query data),
 # Debian's Chromium (for the browser tests), the end2end npm packages and moto
 # (the AWS emulator the AWS tests run against) in a virtual environment under target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
+SQLX_CLI_VERSION=0.8.6
 MOTO_VERSION=5.1.18
 MOTO_VENV=target/moto-venv
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -21,6 +23,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VER
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
   # Not --locked: its lockfile pins a crate version the registry no longer serves.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [[ "$(target/tools/bin/sqlx --version 2>/dev/null)" != "sqlx-cli $SQLX_CLI_VERSION" ]]; then
+  say "installing sqlx-cli $SQLX_CLI_VERSION into target/tools (about 2 minutes, once)"
+  cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --locked --no-default-features \
+    --features sqlite --root target/tools
 fi
 
 if ! command -v chromium >/dev/null && [[ ! -x /usr/bin/chromium ]]; then

@@ -31,39 +31,32 @@ impl Store {
         remember: bool,
         note: &str,
     ) -> Result<()> {
-        sqlx::query(
+        let now = now_unix();
+        sqlx::query!(
             "INSERT INTO approvals (job_id, user_id, approved, remember, note, at)
              VALUES (?, ?, ?, ?, ?, ?)",
+            job.0,
+            user_id,
+            approved,
+            remember,
+            note,
+            now,
         )
-        .bind(job.0)
-        .bind(user_id)
-        .bind(approved)
-        .bind(remember)
-        .bind(note)
-        .bind(now_unix())
         .execute(&self.pool)
         .await?;
         Ok(())
     }
     /// Decisions on a job, oldest first, with the name of who made them.
     pub async fn approvals(&self, job: JobId) -> Result<Vec<ApprovalRecord>> {
-        let rows: Vec<(String, bool, bool, String, i64)> = sqlx::query_as(
-            "SELECT u.name, a.approved, a.remember, a.note, a.at
+        Ok(sqlx::query_as!(
+            ApprovalRecord,
+            r#"SELECT u.name AS by, a.approved AS "approved: bool",
+                a.remember AS "remembered: bool", a.note, a.at
              FROM approvals a JOIN users u ON u.id = a.user_id
-             WHERE a.job_id = ? ORDER BY a.id",
+             WHERE a.job_id = ? ORDER BY a.id"#,
+            job.0
         )
-        .bind(job.0)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(by, approved, remembered, note, at)| ApprovalRecord {
-                by,
-                approved,
-                remembered,
-                note,
-                at,
-            })
-            .collect())
+        .await?)
     }
 }

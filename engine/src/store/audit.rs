@@ -19,14 +19,15 @@ pub struct AuditEvent<'a> {
 impl Store {
     /// Appends an audit entry.
     pub async fn audit(&self, event: AuditEvent<'_>) -> Result<()> {
-        sqlx::query(
+        let now = now_unix();
+        sqlx::query!(
             "INSERT INTO audit_log (at, user_name, client, event, detail) VALUES (?, ?, ?, ?, ?)",
+            now,
+            event.user_name,
+            event.client,
+            event.event,
+            event.detail,
         )
-        .bind(now_unix())
-        .bind(event.user_name)
-        .bind(event.client)
-        .bind(event.event)
-        .bind(event.detail)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -34,11 +35,11 @@ impl Store {
 
     /// How many audit entries of a kind exist (used by tests and the Settings page).
     pub async fn count_audit(&self, event: &str) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = ?")
-                .bind(event)
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "count!: i64" FROM audit_log WHERE event = ?"#,
+            event
         )
+        .fetch_one(&self.pool)
+        .await?)
     }
 }

@@ -13,7 +13,7 @@ const TOUCH_EVERY_SECS: i64 = 60;
 const MAX_USER_AGENT: usize = 300;
 
 /// An open browser session.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowserSession {
     /// Row id (kept in the session's data).
     pub id: i64,
@@ -37,15 +37,15 @@ impl Store {
     ) -> Result<i64> {
         let now = now_unix();
         let agent: String = user_agent.chars().take(MAX_USER_AGENT).collect();
-        Ok(sqlx::query_scalar(
-            "INSERT INTO browser_sessions (user_id, started_at, last_seen_at, address, user_agent)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        Ok(sqlx::query_scalar!(
+            r#"INSERT INTO browser_sessions (user_id, started_at, last_seen_at, address, user_agent)
+             VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            user_id,
+            now,
+            now,
+            address,
+            agent,
         )
-        .bind(user_id)
-        .bind(now)
-        .bind(now)
-        .bind(address)
-        .bind(agent)
         .fetch_one(&self.pool)
         .await?)
     }
@@ -54,23 +54,25 @@ impl Store {
     /// seen now (at most once a minute).
     pub async fn touch_browser_session(&self, user_id: i64, id: i64) -> Result<bool> {
         let now = now_unix();
-        let last_seen: Option<i64> = sqlx::query_scalar(
+        let last_seen = sqlx::query_scalar!(
             "SELECT last_seen_at FROM browser_sessions
              WHERE id = ? AND user_id = ? AND ended_at IS NULL",
+            id,
+            user_id
         )
-        .bind(id)
-        .bind(user_id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(last_seen) = last_seen else {
             return Ok(false);
         };
         if now - last_seen >= TOUCH_EVERY_SECS {
-            sqlx::query("UPDATE browser_sessions SET last_seen_at = ? WHERE id = ?")
-                .bind(now)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
+            sqlx::query!(
+                "UPDATE browser_sessions SET last_seen_at = ? WHERE id = ?",
+                now,
+                id
+            )
+            .execute(&self.pool)
+            .await?;
         }
         Ok(true)
     }
@@ -81,25 +83,28 @@ impl Store {
         user_id: i64,
         since: i64,
     ) -> Result<Vec<BrowserSession>> {
-        Ok(sqlx::query_as(
-            "SELECT id, started_at, last_seen_at, address, user_agent FROM browser_sessions
+        Ok(sqlx::query_as!(
+            BrowserSession,
+            r#"SELECT id AS "id!", started_at, last_seen_at, address, user_agent
+             FROM browser_sessions
              WHERE user_id = ? AND ended_at IS NULL AND last_seen_at >= ?
-             ORDER BY last_seen_at DESC, id DESC",
+             ORDER BY last_seen_at DESC, id DESC"#,
+            user_id,
+            since
         )
-        .bind(user_id)
-        .bind(since)
         .fetch_all(&self.pool)
         .await?)
     }
 
     /// Ends session `id` of `user_id`; false when it was not open.
     pub async fn end_browser_session(&self, user_id: i64, id: i64) -> Result<bool> {
-        let ended = sqlx::query(
+        let now = now_unix();
+        let ended = sqlx::query!(
             "UPDATE browser_sessions SET ended_at = ? WHERE id = ? AND user_id = ? AND ended_at IS NULL",
+            now,
+            id,
+            user_id
         )
-        .bind(now_unix())
-        .bind(id)
-        .bind(user_id)
         .execute(&self.pool)
         .await?;
         Ok(ended.rows_affected() == 1)
@@ -112,13 +117,14 @@ impl Store {
         user_id: i64,
         keep: Option<i64>,
     ) -> Result<u64> {
-        let ended = sqlx::query(
+        let now = now_unix();
+        let ended = sqlx::query!(
             "UPDATE browser_sessions SET ended_at = ?
              WHERE user_id = ? AND ended_at IS NULL AND id IS NOT ?",
+            now,
+            user_id,
+            keep
         )
-        .bind(now_unix())
-        .bind(user_id)
-        .bind(keep)
         .execute(&self.pool)
         .await?;
         Ok(ended.rows_affected())

@@ -6,10 +6,9 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use sqlx::Row as _;
 
 use super::steps::StepRecord;
-use super::undo_state::{JobWithUndo, UNDO_COLUMNS, with_undo_from_row};
+use super::undo_state::{JobRow, JobWithUndo};
 use super::{Store, now_unix};
 use crate::job::{JobId, JobStatus};
 use crate::{Error, Result};
@@ -119,41 +118,6 @@ impl<'a> Outcome<'a> {
     }
 }
 
-pub(super) const JOB_COLUMNS: &str = "id, user_id, request, cwd, status, planner, interpretation, explanation, \
-     risks, requires_approval, estimated_cost_micros, model_used, result, error, \
-     approval_deadline_at, created_at, updated_at, started_at, finished_at, context, write_roots";
-
-pub(super) fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobRecord> {
-    let status: String = row.try_get("status")?;
-    let risks: String = row.try_get("risks")?;
-    Ok(JobRecord {
-        id: JobId(row.try_get("id")?),
-        user_id: row.try_get("user_id")?,
-        request: row.try_get("request")?,
-        cwd: PathBuf::from(row.try_get::<String, _>("cwd")?),
-        status: status.parse().map_err(Error::Invalid)?,
-        planner: row.try_get("planner")?,
-        interpretation: row.try_get("interpretation")?,
-        explanation: row.try_get("explanation")?,
-        risks: serde_json::from_str(&risks)
-            .map_err(|error| Error::Invalid(format!("the stored risks are malformed: {error}")))?,
-        requires_approval: row.try_get("requires_approval")?,
-        estimated_cost_micros: row.try_get("estimated_cost_micros")?,
-        model_used: row.try_get("model_used")?,
-        result: row.try_get("result")?,
-        error: row.try_get("error")?,
-        approval_deadline_at: row.try_get("approval_deadline_at")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        started_at: row.try_get("started_at")?,
-        finished_at: row.try_get("finished_at")?,
-        context: row.try_get("context")?,
-        write_roots: serde_json::from_str(&row.try_get::<String, _>("write_roots")?).map_err(
-            |error| Error::Invalid(format!("the stored write roots are malformed: {error}")),
-        )?,
-    })
-}
-
 pub(super) fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Task(format!("serializing: {e}")))
 }
@@ -162,15 +126,14 @@ impl Store {
     /// Creates a job in `planning`.
     pub async fn insert_job(&self, user_id: i64, request: &str, cwd: &str) -> Result<JobId> {
         let now = now_unix();
-        let id = sqlx::query_scalar(
-            "INSERT INTO jobs (user_id, request, cwd, status, created_at, updated_at)
-             VALUES (?, ?, ?, 'planning', ?, ?) RETURNING id",
+        let id = sqlx::query_scalar!(
+            r#"INSERT INTO jobs (user_id, request, cwd, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'planning', ?4, ?4) RETURNING id AS "id!""#,
+            user_id,
+            request,
+            cwd,
+            now,
         )
-        .bind(user_id)
-        .bind(request)
-        .bind(cwd)
-        .bind(now)
-        .bind(now)
         .fetch_one(&self.pool)
         .await?;
         Ok(JobId(id))
@@ -179,42 +142,54 @@ impl Store {
     /// Stores the plan and its assessed steps in one transaction.
     pub async fn save_plan(&self, job: JobId, plan: &SavedPlan<'_>) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        let (risks, write_roots, now) = (
+            to_json(&plan.risks)?,
+            to_json(&plan.write_roots)?,
+            now_unix(),
+        );
+        sqlx::query!(
             "UPDATE jobs SET planner = ?, interpretation = ?, explanation = ?, risks = ?,
                 requires_approval = ?, approval_deadline_at = ?, estimated_cost_micros = ?,
                 model_used = ?, write_roots = ?, updated_at = ?
              WHERE id = ?",
+            plan.planner,
+            plan.interpretation,
+            plan.explanation,
+            risks,
+            plan.requires_approval,
+            plan.approval_deadline_at,
+            plan.estimated_cost_micros,
+            plan.model_used,
+            write_roots,
+            now,
+            job.0,
         )
-        .bind(plan.planner)
-        .bind(plan.interpretation)
-        .bind(plan.explanation)
-        .bind(to_json(&plan.risks)?)
-        .bind(plan.requires_approval)
-        .bind(plan.approval_deadline_at)
-        .bind(plan.estimated_cost_micros)
-        .bind(plan.model_used)
-        .bind(to_json(&plan.write_roots)?)
-        .bind(now_unix())
-        .bind(job.0)
         .execute(&mut *tx)
         .await?;
         for step in plan.steps {
-            sqlx::query(
+            let idx = i64::try_from(step.idx).unwrap_or(i64::MAX);
+            let (action, ops, reasons) = (
+                to_json(&step.action)?,
+                to_json(&step.ops)?,
+                to_json(&step.reasons)?,
+            );
+            let (level, decision) = (step.level.as_str(), step.decision.as_str());
+            sqlx::query!(
                 "INSERT INTO steps (job_id, idx, description, action, ops, level, decision,
                     reasons, preview, undoable, network, status)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                job.0,
+                idx,
+                step.description,
+                action,
+                ops,
+                level,
+                decision,
+                reasons,
+                step.preview,
+                step.undoable,
+                step.network,
             )
-            .bind(job.0)
-            .bind(i64::try_from(step.idx).unwrap_or(i64::MAX))
-            .bind(&step.description)
-            .bind(to_json(&step.action)?)
-            .bind(to_json(&step.ops)?)
-            .bind(step.level.as_str())
-            .bind(step.decision.as_str())
-            .bind(to_json(&step.reasons)?)
-            .bind(&step.preview)
-            .bind(step.undoable)
-            .bind(step.network)
             .execute(&mut *tx)
             .await?;
         }
@@ -241,26 +216,23 @@ impl Store {
         let now = now_unix();
         let (set_outcome, result, error) =
             outcome.map_or((false, None, None), |o| (true, o.result, o.error));
-        let changed = sqlx::query(
-            "UPDATE jobs SET status = ?, updated_at = ?,
-                started_at = CASE WHEN ? = 'executing' THEN ? ELSE started_at END,
-                finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
-                result = CASE WHEN ? THEN ? ELSE result END,
-                error = CASE WHEN ? THEN ? ELSE error END
-             WHERE id = ? AND status = ?",
+        let (to_name, from_name, is_final) = (to.as_str(), from.as_str(), to.is_final());
+        let changed = sqlx::query!(
+            "UPDATE jobs SET status = ?1, updated_at = ?2,
+                started_at = CASE WHEN ?1 = 'executing' THEN ?2 ELSE started_at END,
+                finished_at = CASE WHEN ?3 THEN ?2 ELSE finished_at END,
+                result = CASE WHEN ?4 THEN ?5 ELSE result END,
+                error = CASE WHEN ?4 THEN ?6 ELSE error END
+             WHERE id = ?7 AND status = ?8",
+            to_name,
+            now,
+            is_final,
+            set_outcome,
+            result,
+            error,
+            job.0,
+            from_name,
         )
-        .bind(to.as_str())
-        .bind(now)
-        .bind(to.as_str())
-        .bind(now)
-        .bind(to.is_final())
-        .bind(now)
-        .bind(set_outcome)
-        .bind(result)
-        .bind(set_outcome)
-        .bind(error)
-        .bind(job.0)
-        .bind(from.as_str())
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -269,9 +241,7 @@ impl Store {
 
     /// Stores the context snapshot a job is planned with.
     pub async fn set_job_context(&self, job: JobId, context: &str) -> Result<()> {
-        sqlx::query("UPDATE jobs SET context = ? WHERE id = ?")
-            .bind(context)
-            .bind(job.0)
+        sqlx::query!("UPDATE jobs SET context = ? WHERE id = ?", context, job.0)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -279,14 +249,10 @@ impl Store {
 
     /// A job by id, only when `user_id` owns it.
     pub async fn job(&self, job: JobId, user_id: i64) -> Result<Option<JobRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE id = ? AND user_id = ?"
-        ))
-        .bind(job.0)
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(job_from_row).transpose()
+        Ok(self
+            .job_with_undo_state(job, user_id)
+            .await?
+            .map(|with_undo| with_undo.job))
     }
 
     /// A user's jobs, newest first, each with its undo state.
@@ -299,26 +265,34 @@ impl Store {
                     .replace('_', "\\_")
             )
         });
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS}, {UNDO_COLUMNS} FROM jobs
-             WHERE user_id = ?
-               AND (? IS NULL OR status = ?)
-               AND (? IS NULL OR request LIKE ? ESCAPE '\\' OR result LIKE ? ESCAPE '\\')
-               AND (? IS NULL OR id < ?)
-             ORDER BY id DESC LIMIT ?"
-        ))
-        .bind(user_id)
-        .bind(filter.status.map(JobStatus::as_str))
-        .bind(filter.status.map(JobStatus::as_str))
-        .bind(pattern.as_deref())
-        .bind(pattern.as_deref())
-        .bind(pattern.as_deref())
-        .bind(filter.before.map(|id| id.0))
-        .bind(filter.before.map(|id| id.0))
-        .bind(filter.limit.clamp(1, 200))
+        let status = filter.status.map(JobStatus::as_str);
+        let before = filter.before.map(|id| id.0);
+        let limit = filter.limit.clamp(1, 200);
+        let rows = sqlx::query_as!(
+            JobRow,
+            r#"SELECT jobs.id AS "id!", jobs.user_id, jobs.request, jobs.cwd, jobs.status, jobs.planner,
+                jobs.interpretation, jobs.explanation, jobs.risks, jobs.requires_approval,
+                jobs.estimated_cost_micros, jobs.model_used, jobs.result, jobs.error,
+                jobs.approval_deadline_at, jobs.created_at, jobs.updated_at, jobs.started_at,
+                jobs.finished_at, jobs.context, jobs.write_roots,
+                undo.last_snapshot_phase AS "last_snapshot_phase?",
+                undo.has_journal AS "has_journal!: i64",
+                undo.has_undone_journal AS "has_undone_journal!: i64"
+             FROM jobs JOIN job_undo_state undo ON undo.job_id = jobs.id
+             WHERE jobs.user_id = ?1
+               AND (?2 IS NULL OR jobs.status = ?2)
+               AND (?3 IS NULL OR jobs.request LIKE ?3 ESCAPE '\' OR jobs.result LIKE ?3 ESCAPE '\')
+               AND (?4 IS NULL OR jobs.id < ?4)
+             ORDER BY jobs.id DESC LIMIT ?5"#,
+            user_id,
+            status,
+            pattern,
+            before,
+            limit,
+        )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(with_undo_from_row).collect()
+        rows.into_iter().map(JobWithUndo::try_from).collect()
     }
 
     /// Ids of all jobs (any user) in one of `statuses`.
@@ -327,25 +301,28 @@ impl Store {
         statuses: &[JobStatus],
     ) -> Result<Vec<(JobId, JobStatus, Option<i64>)>> {
         let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT id, status, approval_deadline_at FROM jobs
-             WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id",
+        let names = to_json(&names)?;
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", status, approval_deadline_at FROM jobs
+             WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id"#,
+            names
         )
-        .bind(to_json(&names)?)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, status, deadline)| {
-                Ok((JobId(id), status.parse().map_err(Error::Invalid)?, deadline))
+            .map(|row| {
+                let status = row.status.parse().map_err(Error::Invalid)?;
+                Ok((JobId(row.id), status, row.approval_deadline_at))
             })
             .collect()
     }
 
     /// The owner of a job (any user), for background tasks.
     pub async fn job_owner(&self, job: JobId) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT user_id FROM jobs WHERE id = ?")
-            .bind(job.0)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar!("SELECT user_id FROM jobs WHERE id = ?", job.0)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 }

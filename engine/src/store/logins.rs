@@ -35,12 +35,16 @@ impl Store {
         max_failures: u32,
     ) -> Result<LoginAttempt> {
         let now = now_unix();
-        sqlx::query("DELETE FROM login_attempts WHERE last_attempt_at < ? AND locked_until < ?")
-            .bind(now - FORGET_AFTER_SECS)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        let counted: Option<i64> = sqlx::query_scalar(
+        let forget_before = now - FORGET_AFTER_SECS;
+        sqlx::query!(
+            "DELETE FROM login_attempts WHERE last_attempt_at < ? AND locked_until < ?",
+            forget_before,
+            now
+        )
+        .execute(&self.pool)
+        .await?;
+        let max_failures = i64::from(max_failures);
+        let counted = sqlx::query_scalar!(
             "INSERT INTO login_attempts (account, failures, last_attempt_at, locked_until)
              VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?4 ELSE 0 END)
              ON CONFLICT (account) DO UPDATE SET
@@ -51,22 +55,23 @@ impl Store {
                      ELSE 0 END
              WHERE locked_until <= ?2
              RETURNING failures",
+            account,
+            now,
+            max_failures,
+            FIRST_LOCK_SECS,
+            MAX_LOCK_SECS,
         )
-        .bind(account)
-        .bind(now)
-        .bind(i64::from(max_failures))
-        .bind(FIRST_LOCK_SECS)
-        .bind(MAX_LOCK_SECS)
         .fetch_optional(&self.pool)
         .await?;
         if counted.is_some() {
             return Ok(LoginAttempt::Allowed);
         }
-        let locked_until: i64 =
-            sqlx::query_scalar("SELECT locked_until FROM login_attempts WHERE account = ?")
-                .bind(account)
-                .fetch_one(&self.pool)
-                .await?;
+        let locked_until = sqlx::query_scalar!(
+            "SELECT locked_until FROM login_attempts WHERE account = ?",
+            account
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(LoginAttempt::Locked {
             wait_secs: (locked_until - now).max(1),
         })
@@ -75,8 +80,7 @@ impl Store {
     /// Forgets the account's failures (after a successful login, or
     /// `devos user unlock`); true when there were any.
     pub async fn clear_login_failures(&self, account: &str) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM login_attempts WHERE account = ?")
-            .bind(account)
+        let done = sqlx::query!("DELETE FROM login_attempts WHERE account = ?", account)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)

@@ -37,15 +37,17 @@ impl Store {
         }
         let mut tx = self.pool.begin().await?;
         let now = now_unix();
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
         for (stream, line) in lines {
-            sqlx::query(
+            let stream = stream.as_str();
+            sqlx::query!(
                 "INSERT INTO job_logs (job_id, step, stream, line, at) VALUES (?, ?, ?, ?, ?)",
+                job.0,
+                step,
+                stream,
+                line,
+                now,
             )
-            .bind(job.0)
-            .bind(i64::try_from(step).unwrap_or(i64::MAX))
-            .bind(stream.as_str())
-            .bind(line)
-            .bind(now)
             .execute(&mut *tx)
             .await?;
         }
@@ -54,18 +56,18 @@ impl Store {
     }
     /// The last `limit` output lines of a job, in order.
     pub async fn logs(&self, job: JobId, limit: u32) -> Result<Vec<LogLine>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT step, stream, line, at FROM (
+        let rows = sqlx::query!(
+            r#"SELECT step AS "step!", stream AS "stream!", line AS "line!", at AS "at!" FROM (
                 SELECT id, step, stream, line, at FROM job_logs WHERE job_id = ?
                 ORDER BY id DESC LIMIT ?
-             ) ORDER BY id",
+             ) ORDER BY id"#,
+            job.0,
+            limit
         )
-        .bind(job.0)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(step, stream, line, at)| log_line(step, &stream, line, at))
+            .map(|row| log_line(row.step, &row.stream, row.line, row.at))
             .collect()
     }
     /// The last `limit` output lines of each of `jobs`, in order, in one
@@ -76,23 +78,27 @@ impl Store {
         limit: u32,
     ) -> Result<HashMap<JobId, Vec<LogLine>>> {
         let ids: Vec<i64> = jobs.iter().map(|job| job.0).collect();
-        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
-            "SELECT job_id, step, stream, line, at FROM (
+        let ids = to_json(&ids)?;
+        let rows = sqlx::query!(
+            r#"SELECT job_id AS "job_id!", step AS "step!", stream AS "stream!",
+                line AS "line!", at AS "at!" FROM (
                 SELECT job_id, id, step, stream, line, at,
                     ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY id DESC) AS from_end
                 FROM job_logs WHERE job_id IN (SELECT value FROM json_each(?))
-             ) WHERE from_end <= ? ORDER BY job_id, id",
+             ) WHERE from_end <= ? ORDER BY job_id, id"#,
+            ids,
+            limit
         )
-        .bind(to_json(&ids)?)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         let mut by_job: HashMap<JobId, Vec<LogLine>> = HashMap::new();
-        for (job, step, stream, line, at) in rows {
-            by_job
-                .entry(JobId(job))
-                .or_default()
-                .push(log_line(step, &stream, line, at)?);
+        for row in rows {
+            by_job.entry(JobId(row.job_id)).or_default().push(log_line(
+                row.step,
+                &row.stream,
+                row.line,
+                row.at,
+            )?);
         }
         Ok(by_job)
     }
@@ -105,17 +111,17 @@ impl Store {
         after_id: i64,
         limit: u32,
     ) -> Result<Vec<(i64, LogLine)>> {
-        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
-            "SELECT id, step, stream, line, at FROM job_logs
-             WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", step, stream, line, at FROM job_logs
+             WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?"#,
+            job.0,
+            after_id,
+            limit
         )
-        .bind(job.0)
-        .bind(after_id)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, step, stream, line, at)| Ok((id, log_line(step, &stream, line, at)?)))
+            .map(|row| Ok((row.id, log_line(row.step, &row.stream, row.line, row.at)?)))
             .collect()
     }
 }

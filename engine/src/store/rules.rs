@@ -2,43 +2,57 @@
 
 use std::path::{Path, PathBuf};
 
-use sqlx::Row as _;
-
 use super::{Store, now_unix};
 use crate::rules::{Rule, RuleDecision, Subject};
 use crate::{Error, Result};
 
-const RULE_COLUMNS: &str = "id, program, wrappers, flags, args, writes, scope, decision, enabled, \
-     created_from_job, hit_count, last_used_at, created_at";
-
-fn json_list(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Vec<String>> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| Error::Invalid(format!("stored rule {column}: {e}")))
+/// A `rules` row as SQLite stores it.
+struct RuleRow {
+    id: i64,
+    program: String,
+    wrappers: String,
+    flags: String,
+    args: String,
+    writes: String,
+    scope: String,
+    decision: String,
+    enabled: i64,
+    created_from_job: Option<i64>,
+    hit_count: i64,
+    last_used_at: Option<i64>,
+    created_at: i64,
 }
 
-fn rule_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Rule> {
-    let decision: String = row.try_get("decision")?;
-    Ok(Rule {
-        id: row.try_get("id")?,
-        pattern: Subject {
-            program: row.try_get("program")?,
-            wrappers: json_list(row, "wrappers")?,
-            flags: json_list(row, "flags")?,
-            args: json_list(row, "args")?,
-            writes: json_list(row, "writes")?,
-        },
-        scope: PathBuf::from(row.try_get::<String, _>("scope")?),
-        decision: if decision == "deny" {
-            RuleDecision::Deny
-        } else {
-            RuleDecision::Allow
-        },
-        enabled: row.try_get("enabled")?,
-        created_from_job: row.try_get("created_from_job")?,
-        hit_count: row.try_get("hit_count")?,
-        last_used_at: row.try_get("last_used_at")?,
-        created_at: row.try_get("created_at")?,
-    })
+fn json_list(column: &str, text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| Error::Invalid(format!("stored rule {column}: {e}")))
+}
+
+impl TryFrom<RuleRow> for Rule {
+    type Error = Error;
+
+    fn try_from(row: RuleRow) -> Result<Self> {
+        Ok(Self {
+            id: row.id,
+            pattern: Subject {
+                program: row.program,
+                wrappers: json_list("wrappers", &row.wrappers)?,
+                flags: json_list("flags", &row.flags)?,
+                args: json_list("args", &row.args)?,
+                writes: json_list("writes", &row.writes)?,
+            },
+            scope: PathBuf::from(row.scope),
+            decision: if row.decision == "deny" {
+                RuleDecision::Deny
+            } else {
+                RuleDecision::Allow
+            },
+            enabled: row.enabled != 0,
+            created_from_job: row.created_from_job,
+            hit_count: row.hit_count,
+            last_used_at: row.last_used_at,
+            created_at: row.created_at,
+        })
+    }
 }
 
 fn to_json(list: &[String]) -> String {
@@ -63,65 +77,74 @@ impl Store {
             to_json(&pattern.writes),
         );
         let scope = scope.to_string_lossy();
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM rules WHERE user_id = ? AND program = ? AND wrappers = ? AND flags = ?
-               AND args = ? AND writes = ? AND scope = ?",
+        let existing = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM rules
+             WHERE user_id = ? AND program = ? AND wrappers = ? AND flags = ?
+               AND args = ? AND writes = ? AND scope = ?"#,
+            user_id,
+            pattern.program,
+            wrappers,
+            flags,
+            args,
+            writes,
+            scope,
         )
-        .bind(user_id)
-        .bind(&pattern.program)
-        .bind(&wrappers)
-        .bind(&flags)
-        .bind(&args)
-        .bind(&writes)
-        .bind(scope.as_ref())
         .fetch_optional(&self.pool)
         .await?;
+        let decision = decision.as_str();
         if let Some(id) = existing {
-            sqlx::query("UPDATE rules SET decision = ?, enabled = 1 WHERE id = ?")
-                .bind(decision.as_str())
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
+            sqlx::query!(
+                "UPDATE rules SET decision = ?, enabled = 1 WHERE id = ?",
+                decision,
+                id
+            )
+            .execute(&self.pool)
+            .await?;
             return Ok(id);
         }
-        Ok(sqlx::query_scalar(
-            "INSERT INTO rules (user_id, program, wrappers, flags, args, writes, scope, decision,
+        let now = now_unix();
+        Ok(sqlx::query_scalar!(
+            r#"INSERT INTO rules (user_id, program, wrappers, flags, args, writes, scope, decision,
                 created_from_job, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            user_id,
+            pattern.program,
+            wrappers,
+            flags,
+            args,
+            writes,
+            scope,
+            decision,
+            created_from_job,
+            now,
         )
-        .bind(user_id)
-        .bind(&pattern.program)
-        .bind(wrappers)
-        .bind(flags)
-        .bind(args)
-        .bind(writes)
-        .bind(scope.as_ref())
-        .bind(decision.as_str())
-        .bind(created_from_job)
-        .bind(now_unix())
         .fetch_one(&self.pool)
         .await?)
     }
 
     /// A user's rules, newest first.
     pub async fn rules(&self, user_id: i64) -> Result<Vec<Rule>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {RULE_COLUMNS} FROM rules WHERE user_id = ? ORDER BY id DESC"
-        ))
-        .bind(user_id)
+        let rows = sqlx::query_as!(
+            RuleRow,
+            r#"SELECT id AS "id!", program, wrappers, flags, args, writes, scope, decision, enabled,
+                created_from_job, hit_count, last_used_at, created_at
+             FROM rules WHERE user_id = ? ORDER BY id DESC"#,
+            user_id
+        )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(rule_from_row).collect()
+        rows.into_iter().map(Rule::try_from).collect()
     }
 
     /// Counts a use of each rule.
     pub async fn record_rule_hits(&self, ids: &[i64]) -> Result<()> {
+        let now = now_unix();
         for id in ids {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE rules SET hit_count = hit_count + 1, last_used_at = ? WHERE id = ?",
+                now,
+                id
             )
-            .bind(now_unix())
-            .bind(id)
             .execute(&self.pool)
             .await?;
         }
@@ -136,29 +159,28 @@ impl Store {
         scope: &Path,
         enabled: bool,
     ) -> Result<bool> {
-        Ok(
-            sqlx::query("UPDATE rules SET scope = ?, enabled = ? WHERE id = ? AND user_id = ?")
-                .bind(scope.to_string_lossy().as_ref())
-                .bind(enabled)
-                .bind(id)
-                .bind(user_id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                == 1,
+        let scope = scope.to_string_lossy();
+        let updated = sqlx::query!(
+            "UPDATE rules SET scope = ?, enabled = ? WHERE id = ? AND user_id = ?",
+            scope,
+            enabled,
+            id,
+            user_id
         )
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
     }
 
     /// Deletes a rule; `false` when the user has no such rule.
     pub async fn delete_rule(&self, user_id: i64, id: i64) -> Result<bool> {
-        Ok(
-            sqlx::query("DELETE FROM rules WHERE id = ? AND user_id = ?")
-                .bind(id)
-                .bind(user_id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                == 1,
+        let deleted = sqlx::query!(
+            "DELETE FROM rules WHERE id = ? AND user_id = ?",
+            id,
+            user_id
         )
+        .execute(&self.pool)
+        .await?;
+        Ok(deleted.rows_affected() == 1)
     }
 }

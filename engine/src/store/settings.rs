@@ -22,19 +22,23 @@ pub struct UserSettings {
 impl Store {
     /// The user's preferences (defaults when never saved).
     pub async fn user_settings(&self, user_id: i64) -> Result<UserSettings> {
-        let row: Option<(Option<bool>, Option<i64>, String)> = sqlx::query_as(
-            "SELECT auto_approve_safe, approval_timeout_secs, write_roots FROM settings WHERE user_id = ?",
+        let row = sqlx::query!(
+            r#"SELECT auto_approve_safe AS "auto_approve_safe?: bool",
+                approval_timeout_secs AS "approval_timeout_secs?", write_roots
+             FROM settings WHERE user_id = ?"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((auto_approve_safe, timeout, roots)) = row else {
+        let Some(row) = row else {
             return Ok(UserSettings::default());
         };
         Ok(UserSettings {
-            auto_approve_safe,
-            approval_timeout_secs: timeout.and_then(|t| u64::try_from(t).ok()),
-            write_roots: serde_json::from_str(&roots)
+            auto_approve_safe: row.auto_approve_safe,
+            approval_timeout_secs: row
+                .approval_timeout_secs
+                .and_then(|t| u64::try_from(t).ok()),
+            write_roots: serde_json::from_str(&row.write_roots)
                 .map_err(|e| Error::Invalid(format!("stored write roots are unreadable: {e}")))?,
         })
     }
@@ -43,18 +47,22 @@ impl Store {
     pub async fn save_user_settings(&self, user_id: i64, settings: &UserSettings) -> Result<()> {
         let roots = serde_json::to_string(&settings.write_roots)
             .map_err(|e| Error::Task(format!("serializing write roots: {e}")))?;
-        sqlx::query(
+        let timeout = settings
+            .approval_timeout_secs
+            .and_then(|t| i64::try_from(t).ok());
+        let now = now_unix();
+        sqlx::query!(
             "INSERT INTO settings (user_id, auto_approve_safe, approval_timeout_secs, write_roots, updated_at)
              VALUES (?, ?, ?, ?, ?)
              ON CONFLICT(user_id) DO UPDATE SET auto_approve_safe = excluded.auto_approve_safe,
                 approval_timeout_secs = excluded.approval_timeout_secs,
                 write_roots = excluded.write_roots, updated_at = excluded.updated_at",
+            user_id,
+            settings.auto_approve_safe,
+            timeout,
+            roots,
+            now,
         )
-        .bind(user_id)
-        .bind(settings.auto_approve_safe)
-        .bind(settings.approval_timeout_secs.and_then(|t| i64::try_from(t).ok()))
-        .bind(roots)
-        .bind(now_unix())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -62,14 +70,15 @@ impl Store {
 
     /// The budgets the user saved on the Costs page, if they ever did.
     pub async fn user_budgets(&self, user_id: i64) -> Result<Option<Budgets>> {
-        let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT budget_per_job_micros, budget_daily_micros, budget_monthly_micros
-             FROM settings WHERE user_id = ?",
+        let row = sqlx::query!(
+            r#"SELECT budget_per_job_micros AS "per_job?", budget_daily_micros AS "daily?",
+                budget_monthly_micros AS "monthly?"
+             FROM settings WHERE user_id = ?"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(match row {
+        Ok(match row.map(|row| (row.per_job, row.daily, row.monthly)) {
             Some((Some(per_job_micros), Some(daily_micros), Some(monthly_micros))) => {
                 Some(Budgets {
                     per_job_micros,
@@ -83,7 +92,8 @@ impl Store {
 
     /// Saves the user's budgets (their other preferences stay as they are).
     pub async fn save_user_budgets(&self, user_id: i64, budgets: Budgets) -> Result<()> {
-        sqlx::query(
+        let now = now_unix();
+        sqlx::query!(
             "INSERT INTO settings (user_id, budget_per_job_micros, budget_daily_micros,
                 budget_monthly_micros, updated_at)
              VALUES (?, ?, ?, ?, ?)
@@ -92,12 +102,12 @@ impl Store {
                 budget_daily_micros = excluded.budget_daily_micros,
                 budget_monthly_micros = excluded.budget_monthly_micros,
                 updated_at = excluded.updated_at",
+            user_id,
+            budgets.per_job_micros,
+            budgets.daily_micros,
+            budgets.monthly_micros,
+            now,
         )
-        .bind(user_id)
-        .bind(budgets.per_job_micros)
-        .bind(budgets.daily_micros)
-        .bind(budgets.monthly_micros)
-        .bind(now_unix())
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -61,18 +61,24 @@ pub struct SnapshotRecord {
 impl Store {
     /// Records a snapshot of `record.root` for `job`.
     pub async fn insert_snapshot(&self, job: JobId, record: &SnapshotRecord) -> Result<()> {
-        sqlx::query(
+        let (root, phase) = (record.root.to_string_lossy(), record.phase.as_str());
+        let (files, bytes) = (
+            i64::try_from(record.files).unwrap_or(i64::MAX),
+            i64::try_from(record.bytes).unwrap_or(i64::MAX),
+        );
+        let now = now_unix();
+        sqlx::query!(
             "INSERT INTO snapshots (job_id, root, phase, manifest, files, bytes, taken_ns, at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            job.0,
+            root,
+            phase,
+            record.manifest,
+            files,
+            bytes,
+            record.taken_ns,
+            now,
         )
-        .bind(job.0)
-        .bind(record.root.to_string_lossy())
-        .bind(record.phase.as_str())
-        .bind(&record.manifest)
-        .bind(i64::try_from(record.files).unwrap_or(i64::MAX))
-        .bind(i64::try_from(record.bytes).unwrap_or(i64::MAX))
-        .bind(record.taken_ns)
-        .bind(now_unix())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -80,22 +86,22 @@ impl Store {
 
     /// The kept snapshots of a job, oldest first.
     pub async fn snapshots(&self, job: JobId) -> Result<Vec<SnapshotRecord>> {
-        let rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        let rows = sqlx::query!(
             "SELECT root, phase, manifest, files, bytes, taken_ns FROM snapshots
              WHERE job_id = ? AND dropped_at IS NULL ORDER BY id",
+            job.0
         )
-        .bind(job.0)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(root, phase, manifest, files, bytes, taken_ns)| {
+            .map(|row| {
                 Ok(SnapshotRecord {
-                    root: PathBuf::from(root),
-                    phase: SnapshotPhase::parse(&phase)?,
-                    manifest,
-                    files: u64::try_from(files).unwrap_or(0),
-                    bytes: u64::try_from(bytes).unwrap_or(0),
-                    taken_ns,
+                    root: PathBuf::from(row.root),
+                    phase: SnapshotPhase::parse(&row.phase)?,
+                    manifest: row.manifest,
+                    files: u64::try_from(row.files).unwrap_or(0),
+                    bytes: u64::try_from(row.bytes).unwrap_or(0),
+                    taken_ns: row.taken_ns,
                 })
             })
             .collect()
@@ -103,45 +109,53 @@ impl Store {
 
     /// The newest kept snapshot of `root` by any job (to stay incremental after a restart).
     pub async fn latest_snapshot_of(&self, root: &str) -> Result<Option<(String, i64)>> {
-        Ok(sqlx::query_as(
+        let row = sqlx::query!(
             "SELECT manifest, taken_ns FROM snapshots
              WHERE root = ? AND dropped_at IS NULL ORDER BY id DESC LIMIT 1",
+            root
         )
-        .bind(root)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        Ok(row.map(|row| (row.manifest, row.taken_ns)))
     }
 
     /// Manifests of every kept snapshot (what a sweep must keep).
     pub async fn kept_manifests(&self) -> Result<Vec<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT DISTINCT manifest FROM snapshots WHERE dropped_at IS NULL")
-                .fetch_all(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT DISTINCT manifest AS "manifest!" FROM snapshots WHERE dropped_at IS NULL"#
         )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Jobs (of one user, or of everyone) with kept snapshots and when their
     /// first was taken, oldest first.
     pub async fn jobs_with_snapshots(&self, user_id: Option<i64>) -> Result<Vec<(JobId, i64)>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT s.job_id, MIN(s.at) FROM snapshots s JOIN jobs j ON j.id = s.job_id
+        let rows = sqlx::query!(
+            r#"SELECT s.job_id AS "job_id!", MIN(s.at) AS "at!: i64"
+             FROM snapshots s JOIN jobs j ON j.id = s.job_id
              WHERE s.dropped_at IS NULL AND (?1 IS NULL OR j.user_id = ?1)
-             GROUP BY s.job_id ORDER BY MIN(s.at), s.job_id",
+             GROUP BY s.job_id ORDER BY MIN(s.at), s.job_id"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|(job, at)| (JobId(job), at)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| (JobId(row.job_id), row.at))
+            .collect())
     }
 
     /// Drops a job's snapshots: it can no longer be undone from them.
     pub async fn drop_snapshots(&self, job: JobId) -> Result<()> {
-        sqlx::query("UPDATE snapshots SET dropped_at = ? WHERE job_id = ? AND dropped_at IS NULL")
-            .bind(now_unix())
-            .bind(job.0)
-            .execute(&self.pool)
-            .await?;
+        let now = now_unix();
+        sqlx::query!(
+            "UPDATE snapshots SET dropped_at = ? WHERE job_id = ? AND dropped_at IS NULL",
+            now,
+            job.0
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -2,8 +2,6 @@
 //! how many jobs the built-in planner answered, the tokens a real model
 //! call takes on average, and the whole ledger for the CSV export.
 
-use sqlx::Row as _;
-
 use super::Store;
 use super::usage::UsageEntry;
 use crate::Result;
@@ -38,48 +36,51 @@ pub struct LedgerRow {
 impl Store {
     /// `user_id`'s jobs whose model calls cost the most, costliest first.
     pub async fn costliest_jobs(&self, user_id: i64, limit: u32) -> Result<Vec<CostlyJob>> {
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT j.id, j.request, SUM(u.actual_cost_micros) AS cost
+        let rows = sqlx::query!(
+            r#"SELECT j.id AS "id!", j.request, SUM(u.actual_cost_micros) AS "cost!: i64"
              FROM usage u JOIN jobs j ON j.id = u.job_id
-             WHERE j.user_id = ? GROUP BY j.id HAVING cost > 0
-             ORDER BY cost DESC, j.id DESC LIMIT ?",
+             WHERE j.user_id = ? GROUP BY j.id HAVING SUM(u.actual_cost_micros) > 0
+             ORDER BY 3 DESC, j.id DESC LIMIT ?"#,
+            user_id,
+            limit
         )
-        .bind(user_id)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, request, cost_micros)| CostlyJob {
-                id: JobId(id),
-                request,
-                cost_micros,
+            .map(|row| CostlyJob {
+                id: JobId(row.id),
+                request: row.request,
+                cost_micros: row.cost,
             })
             .collect())
     }
 
     /// Jobs of `user_id` the built-in planner planned: all of them, and those since `since_at`.
     pub async fn builtin_job_counts(&self, user_id: i64, since_at: i64) -> Result<(i64, i64)> {
-        Ok(sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(created_at >= ?), 0) FROM jobs
-             WHERE user_id = ? AND planner = 'builtin'",
+        let row = sqlx::query!(
+            r#"SELECT COUNT(*) AS "all!: i64", COALESCE(SUM(created_at >= ?), 0) AS "since!: i64"
+             FROM jobs WHERE user_id = ? AND planner = 'builtin'"#,
+            since_at,
+            user_id
         )
-        .bind(since_at)
-        .bind(user_id)
         .fetch_one(&self.pool)
-        .await?)
+        .await?;
+        Ok((row.all, row.since))
     }
 
     /// Average input and output tokens of the model calls that returned a
     /// plan, or `None` before the first one.
     pub async fn average_plan_tokens(&self) -> Result<Option<(i64, i64)>> {
-        let row: (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), CAST(AVG(input_tokens) AS INTEGER), CAST(AVG(output_tokens) AS INTEGER)
-             FROM usage WHERE outcome = 'ok'",
+        let row = sqlx::query!(
+            r#"SELECT COUNT(*) AS "calls!: i64",
+                CAST(AVG(input_tokens) AS INTEGER) AS "input?: i64",
+                CAST(AVG(output_tokens) AS INTEGER) AS "output?: i64"
+             FROM usage WHERE outcome = 'ok'"#
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok(match row {
+        Ok(match (row.calls, row.input, row.output) {
             (calls, Some(input), Some(output)) if calls > 0 => Some((input, output)),
             _ => None,
         })
@@ -87,25 +88,33 @@ impl Store {
 
     /// Up to `limit` ledger rows after row `after_id`, oldest first.
     pub async fn ledger_after(&self, after_id: i64, limit: u32) -> Result<Vec<LedgerRow>> {
-        let rows = sqlx::query(
-            "SELECT id, created_at, job_id, provider, model, input_tokens, output_tokens,
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", created_at, job_id, provider, model, input_tokens, output_tokens,
                 estimated_cost_micros, actual_cost_micros, latency_ms, outcome, detail
-             FROM usage WHERE id > ? ORDER BY id LIMIT ?",
+             FROM usage WHERE id > ? ORDER BY id LIMIT ?"#,
+            after_id,
+            limit
         )
-        .bind(after_id)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(LedgerRow {
-                    id: row.try_get("id")?,
-                    created_at: row.try_get("created_at")?,
-                    job_id: row.try_get("job_id")?,
-                    latency_ms: row.try_get("latency_ms")?,
-                    call: UsageEntry::from_row(row)?,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|row| LedgerRow {
+                id: row.id,
+                created_at: row.created_at,
+                job_id: row.job_id,
+                latency_ms: row.latency_ms,
+                call: UsageEntry {
+                    provider: row.provider,
+                    model: row.model,
+                    input_tokens: row.input_tokens,
+                    output_tokens: row.output_tokens,
+                    estimated_cost_micros: row.estimated_cost_micros,
+                    actual_cost_micros: row.actual_cost_micros,
+                    outcome: row.outcome,
+                    detail: row.detail,
+                },
             })
-            .collect()
+            .collect())
     }
 }

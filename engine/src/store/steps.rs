@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row as _;
 
 use super::jobs::to_json;
 use super::{Store, now_unix};
@@ -55,34 +54,53 @@ fn ticks_from_db(ticks: i64) -> Result<u64> {
         .map_err(|_| Error::Invalid(format!("stored start time {ticks} is negative")))
 }
 
-/// The columns [`step_from_row`] reads.
-const STEP_COLUMNS: &str = "idx, description, action, ops, level, decision, reasons, preview, \
-     undoable, network, status, exit_code";
+/// A `steps` row as SQLite stores it.
+struct StepRow {
+    job_id: i64,
+    idx: i64,
+    description: String,
+    action: String,
+    ops: String,
+    level: String,
+    decision: String,
+    reasons: String,
+    preview: String,
+    undoable: i64,
+    network: i64,
+    status: String,
+    exit_code: Option<i64>,
+}
 
-fn step_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StepRecord> {
-    let parse = |column: &str| -> Result<serde_json::Value> {
-        let text: String = row.try_get(column)?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Invalid(format!("stored {column} is unreadable: {e}")))
-    };
-    Ok(StepRecord {
-        idx: usize::try_from(row.try_get::<i64, _>("idx")?)
-            .map_err(|e| Error::Invalid(format!("stored step index: {e}")))?,
-        description: row.try_get("description")?,
-        action: from_value(parse("action")?)?,
-        ops: from_value(parse("ops")?)?,
-        level: from_value(serde_json::Value::String(row.try_get("level")?))?,
-        decision: from_value(serde_json::Value::String(row.try_get("decision")?))?,
-        reasons: from_value(parse("reasons")?)?,
-        preview: row.try_get("preview")?,
-        undoable: row.try_get("undoable")?,
-        network: row.try_get("network")?,
-        status: row
-            .try_get::<String, _>("status")?
-            .parse()
-            .map_err(Error::Invalid)?,
-        exit_code: row.try_get("exit_code")?,
-    })
+impl TryFrom<StepRow> for StepRecord {
+    type Error = Error;
+
+    fn try_from(row: StepRow) -> Result<Self> {
+        let parse = |column: &str, text: &str| -> Result<serde_json::Value> {
+            serde_json::from_str(text)
+                .map_err(|e| Error::Invalid(format!("stored {column} is unreadable: {e}")))
+        };
+        Ok(Self {
+            idx: usize::try_from(row.idx)
+                .map_err(|e| Error::Invalid(format!("stored step index: {e}")))?,
+            description: row.description,
+            action: from_value(parse("action", &row.action)?)?,
+            ops: from_value(parse("ops", &row.ops)?)?,
+            level: from_value(serde_json::Value::String(row.level))?,
+            decision: from_value(serde_json::Value::String(row.decision))?,
+            reasons: from_value(parse("reasons", &row.reasons)?)?,
+            preview: row.preview,
+            undoable: row.undoable != 0,
+            network: row.network != 0,
+            status: row.status.parse().map_err(Error::Invalid)?,
+            exit_code: row
+                .exit_code
+                .map(|code| {
+                    i32::try_from(code)
+                        .map_err(|e| Error::Invalid(format!("stored exit code {code}: {e}")))
+                })
+                .transpose()?,
+        })
+    }
 }
 
 fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
@@ -93,30 +111,35 @@ fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Resul
 impl Store {
     /// The steps of a job, in order.
     pub async fn steps(&self, job: JobId) -> Result<Vec<StepRecord>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {STEP_COLUMNS} FROM steps WHERE job_id = ? ORDER BY idx"
-        ))
-        .bind(job.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(step_from_row).collect()
+        Ok(self
+            .steps_of(&[job])
+            .await?
+            .remove(&job)
+            .unwrap_or_default())
     }
 
     /// The steps of each of `jobs`, in order, in one query; a job without
     /// steps has no entry.
     pub async fn steps_of(&self, jobs: &[JobId]) -> Result<HashMap<JobId, Vec<StepRecord>>> {
         let ids: Vec<i64> = jobs.iter().map(|job| job.0).collect();
-        let rows = sqlx::query(&format!(
-            "SELECT job_id, {STEP_COLUMNS} FROM steps
-             WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, idx"
-        ))
-        .bind(to_json(&ids)?)
+        let ids = to_json(&ids)?;
+        let rows = sqlx::query_as!(
+            StepRow,
+            "SELECT job_id, idx, description, action, ops, level, decision, reasons, preview,
+                undoable, network, status, exit_code
+             FROM steps
+             WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, idx",
+            ids
+        )
         .fetch_all(&self.pool)
         .await?;
         let mut by_job: HashMap<JobId, Vec<StepRecord>> = HashMap::new();
-        for row in &rows {
-            let job = JobId(row.try_get("job_id")?);
-            by_job.entry(job).or_default().push(step_from_row(row)?);
+        for row in rows {
+            let job = JobId(row.job_id);
+            by_job
+                .entry(job)
+                .or_default()
+                .push(StepRecord::try_from(row)?);
         }
         Ok(by_job)
     }
@@ -124,14 +147,15 @@ impl Store {
     /// After a crash: the job's running step becomes `interrupted` and the
     /// steps after it `skipped`.
     pub async fn settle_interrupted_steps(&self, job: JobId) -> Result<()> {
-        sqlx::query(
+        let now = now_unix();
+        sqlx::query!(
             "UPDATE steps SET
                 status = CASE status WHEN 'running' THEN 'interrupted' ELSE 'skipped' END,
                 finished_at = ?
              WHERE job_id = ? AND status IN ('running', 'pending')",
+            now,
+            job.0
         )
-        .bind(now_unix())
-        .bind(job.0)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -146,20 +170,18 @@ impl Store {
     ) -> Result<()> {
         let now = now_unix();
         let status = status.as_str();
-        sqlx::query(
-            "UPDATE steps SET status = ?, exit_code = COALESCE(?, exit_code),
-                started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END,
-                finished_at = CASE WHEN ? IN ('done', 'failed', 'cancelled', 'interrupted') THEN ? ELSE finished_at END
-             WHERE job_id = ? AND idx = ?",
+        let idx = i64::try_from(idx).unwrap_or(i64::MAX);
+        sqlx::query!(
+            "UPDATE steps SET status = ?1, exit_code = COALESCE(?2, exit_code),
+                started_at = CASE WHEN ?1 = 'running' THEN ?3 ELSE started_at END,
+                finished_at = CASE WHEN ?1 IN ('done', 'failed', 'cancelled', 'interrupted') THEN ?3 ELSE finished_at END
+             WHERE job_id = ?4 AND idx = ?5",
+            status,
+            exit_code,
+            now,
+            job.0,
+            idx,
         )
-        .bind(status)
-        .bind(exit_code)
-        .bind(status)
-        .bind(now)
-        .bind(status)
-        .bind(now)
-        .bind(job.0)
-        .bind(i64::try_from(idx).unwrap_or(i64::MAX))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -171,49 +193,59 @@ impl Store {
         idx: usize,
         process: &StepProcess,
     ) -> Result<()> {
-        sqlx::query(
+        let (leader_ticks, runner_ticks) = (
+            ticks_to_db(process.leader.start_ticks),
+            ticks_to_db(process.runner.start_ticks),
+        );
+        let idx = i64::try_from(idx).unwrap_or(i64::MAX);
+        sqlx::query!(
             "UPDATE steps SET pgid = ?, pgid_start_ticks = ?, runner_pid = ?,
                 runner_start_ticks = ?, boot_id = ?
              WHERE job_id = ? AND idx = ?",
+            process.leader.pid,
+            leader_ticks,
+            process.runner.pid,
+            runner_ticks,
+            process.boot_id,
+            job.0,
+            idx,
         )
-        .bind(process.leader.pid)
-        .bind(ticks_to_db(process.leader.start_ticks))
-        .bind(process.runner.pid)
-        .bind(ticks_to_db(process.runner.start_ticks))
-        .bind(&process.boot_id)
-        .bind(job.0)
-        .bind(i64::try_from(idx).unwrap_or(i64::MAX))
         .execute(&self.pool)
         .await?;
         Ok(())
     }
     /// The recorded process groups of a job's `running` steps, by index.
     pub async fn running_step_processes(&self, job: JobId) -> Result<Vec<(usize, StepProcess)>> {
-        let rows: Vec<(i64, i32, i64, i32, i64, String)> = sqlx::query_as(
-            "SELECT idx, pgid, pgid_start_ticks, runner_pid, runner_start_ticks, boot_id
+        let rows = sqlx::query!(
+            r#"SELECT idx, pgid AS "pgid!", pgid_start_ticks AS "pgid_start_ticks!",
+                runner_pid AS "runner_pid!", runner_start_ticks AS "runner_start_ticks!",
+                boot_id AS "boot_id!"
              FROM steps
              WHERE job_id = ? AND status = 'running' AND pgid IS NOT NULL
                 AND pgid_start_ticks IS NOT NULL AND runner_pid IS NOT NULL
                 AND runner_start_ticks IS NOT NULL AND boot_id IS NOT NULL
-             ORDER BY idx",
+             ORDER BY idx"#,
+            job.0
         )
-        .bind(job.0)
         .fetch_all(&self.pool)
         .await?;
+        let pid = |pid: i64| {
+            i32::try_from(pid).map_err(|e| Error::Invalid(format!("stored pid {pid}: {e}")))
+        };
         rows.into_iter()
-            .map(|(idx, pgid, pgid_ticks, runner, runner_ticks, boot_id)| {
+            .map(|row| {
                 Ok((
-                    usize::try_from(idx).map_err(|e| Error::Invalid(e.to_string()))?,
+                    usize::try_from(row.idx).map_err(|e| Error::Invalid(e.to_string()))?,
                     StepProcess {
                         leader: Process {
-                            pid: pgid,
-                            start_ticks: ticks_from_db(pgid_ticks)?,
+                            pid: pid(row.pgid)?,
+                            start_ticks: ticks_from_db(row.pgid_start_ticks)?,
                         },
                         runner: Process {
-                            pid: runner,
-                            start_ticks: ticks_from_db(runner_ticks)?,
+                            pid: pid(row.runner_pid)?,
+                            start_ticks: ticks_from_db(row.runner_start_ticks)?,
                         },
-                        boot_id,
+                        boot_id: row.boot_id,
                     },
                 ))
             })

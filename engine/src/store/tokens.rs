@@ -5,7 +5,7 @@ use crate::Result;
 use crate::store::User;
 
 /// A token as its owner sees it (never the secret, never the hash).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenSummary {
     /// Row id, for revoking.
     pub id: i64,
@@ -37,14 +37,15 @@ impl Store {
         label: &str,
         token_hash: &str,
     ) -> Result<NewToken> {
-        let id = sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?)
-             RETURNING id",
+        let now = now_unix();
+        let id = sqlx::query_scalar!(
+            r#"INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?)
+             RETURNING id AS "id!""#,
+            user_id,
+            label,
+            token_hash,
+            now,
         )
-        .bind(user_id)
-        .bind(label)
-        .bind(token_hash)
-        .bind(now_unix())
         .fetch_one(&self.pool)
         .await?;
         Ok(NewToken {
@@ -57,39 +58,45 @@ impl Store {
     /// written at most once a minute, so authenticated reads stay reads and
     /// do not queue behind the jobs' writes.
     pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>> {
-        let row: Option<(i64, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT u.id, u.name, u.created_at, t.last_used_at
+        let row = sqlx::query!(
+            r#"SELECT u.id AS "id!", u.name, u.created_at, t.last_used_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = ?",
+             WHERE t.token_hash = ?"#,
+            token_hash
         )
-        .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((id, name, created_at, last_used_at)) = row else {
+        let Some(row) = row else {
             return Ok(None);
         };
         let now = now_unix();
-        if last_used_at.is_none_or(|at| now - at >= LAST_USE_RESOLUTION_SECS) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?")
-                .bind(now)
-                .bind(token_hash)
-                .execute(&self.pool)
-                .await?;
+        if row
+            .last_used_at
+            .is_none_or(|at| now - at >= LAST_USE_RESOLUTION_SECS)
+        {
+            sqlx::query!(
+                "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?",
+                now,
+                token_hash
+            )
+            .execute(&self.pool)
+            .await?;
         }
         Ok(Some(User {
-            id,
-            name,
-            created_at,
+            id: row.id,
+            name: row.name,
+            created_at: row.created_at,
         }))
     }
 
     /// The user's tokens, newest first.
     pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenSummary>> {
-        Ok(sqlx::query_as::<_, TokenSummary>(
-            "SELECT id, label, created_at, last_used_at FROM api_tokens
-             WHERE user_id = ? ORDER BY id DESC",
+        Ok(sqlx::query_as!(
+            TokenSummary,
+            r#"SELECT id AS "id!", label, created_at, last_used_at FROM api_tokens
+             WHERE user_id = ? ORDER BY id DESC"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -97,11 +104,13 @@ impl Store {
     /// Deletes one of the user's tokens; true when it existed. A request
     /// with it gets 401 from then on (tokens are looked up on every request).
     pub async fn revoke_token(&self, user_id: i64, id: i64) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM api_tokens WHERE id = ? AND user_id = ?")
-            .bind(id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query!(
+            "DELETE FROM api_tokens WHERE id = ? AND user_id = ?",
+            id,
+            user_id
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -1,14 +1,14 @@
-//! A job and what its undo can do, read in one query (and a page of jobs
-//! likewise): status polls and job cards need both, and should not pay a
-//! query for each.
+//! A job and what its undo can do (the `job_undo_state` view), read in one
+//! query (and a page of jobs likewise): status polls and job cards need
+//! both, and should not pay a query for each.
 
-use sqlx::Row as _;
+use std::path::PathBuf;
 
 use super::Store;
-use super::jobs::{JOB_COLUMNS, JobRecord, job_from_row};
+use super::jobs::JobRecord;
 use super::snapshots::SnapshotPhase;
-use crate::Result;
 use crate::job::JobId;
+use crate::{Error, Result};
 
 /// [`JobRecord`] with its undo state.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,35 +30,95 @@ impl Store {
         job: JobId,
         user_id: i64,
     ) -> Result<Option<JobWithUndo>> {
-        let row = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS}, {UNDO_COLUMNS} FROM jobs WHERE id = ? AND user_id = ?"
-        ))
-        .bind(job.0)
-        .bind(user_id)
+        let row = sqlx::query_as!(
+            JobRow,
+            r#"SELECT jobs.id AS "id!", jobs.user_id, jobs.request, jobs.cwd, jobs.status, jobs.planner,
+                jobs.interpretation, jobs.explanation, jobs.risks, jobs.requires_approval,
+                jobs.estimated_cost_micros, jobs.model_used, jobs.result, jobs.error,
+                jobs.approval_deadline_at, jobs.created_at, jobs.updated_at, jobs.started_at,
+                jobs.finished_at, jobs.context, jobs.write_roots,
+                undo.last_snapshot_phase AS "last_snapshot_phase?",
+                undo.has_journal AS "has_journal!: i64",
+                undo.has_undone_journal AS "has_undone_journal!: i64"
+             FROM jobs JOIN job_undo_state undo ON undo.job_id = jobs.id
+             WHERE jobs.id = ? AND jobs.user_id = ?"#,
+            job.0,
+            user_id
+        )
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(with_undo_from_row).transpose()
+        row.map(JobWithUndo::try_from).transpose()
     }
 }
 
-/// The undo state of each job row, as columns [`with_undo_from_row`] reads
-/// beside [`JOB_COLUMNS`].
-pub(super) const UNDO_COLUMNS: &str = "
-    (SELECT phase FROM snapshots
-     WHERE job_id = jobs.id AND dropped_at IS NULL
-     ORDER BY id DESC LIMIT 1) AS last_snapshot_phase,
-    EXISTS (SELECT 1 FROM undo_journal
-            WHERE job_id = jobs.id AND undone_at IS NULL) AS has_journal,
-    EXISTS (SELECT 1 FROM undo_journal
-            WHERE job_id = jobs.id AND undone_at IS NOT NULL) AS has_undone_journal";
+/// A `jobs` row with its `job_undo_state`, as SQLite stores them.
+pub(super) struct JobRow {
+    pub(super) id: i64,
+    pub(super) user_id: i64,
+    pub(super) request: String,
+    pub(super) cwd: String,
+    pub(super) status: String,
+    pub(super) planner: String,
+    pub(super) interpretation: String,
+    pub(super) explanation: String,
+    pub(super) risks: String,
+    pub(super) requires_approval: i64,
+    pub(super) estimated_cost_micros: i64,
+    pub(super) model_used: Option<String>,
+    pub(super) result: Option<String>,
+    pub(super) error: Option<String>,
+    pub(super) approval_deadline_at: Option<i64>,
+    pub(super) created_at: i64,
+    pub(super) updated_at: i64,
+    pub(super) started_at: Option<i64>,
+    pub(super) finished_at: Option<i64>,
+    pub(super) context: String,
+    pub(super) write_roots: String,
+    pub(super) last_snapshot_phase: Option<String>,
+    pub(super) has_journal: i64,
+    pub(super) has_undone_journal: i64,
+}
 
-/// A job row selected with [`JOB_COLUMNS`] and [`UNDO_COLUMNS`].
-pub(super) fn with_undo_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<JobWithUndo> {
-    let phase: Option<String> = row.try_get("last_snapshot_phase")?;
-    Ok(JobWithUndo {
-        job: job_from_row(row)?,
-        last_snapshot: phase.as_deref().map(SnapshotPhase::parse).transpose()?,
-        has_journal: row.try_get("has_journal")?,
-        has_undone_journal: row.try_get("has_undone_journal")?,
-    })
+impl TryFrom<JobRow> for JobWithUndo {
+    type Error = Error;
+
+    fn try_from(row: JobRow) -> Result<Self> {
+        let job = JobRecord {
+            id: JobId(row.id),
+            user_id: row.user_id,
+            request: row.request,
+            cwd: PathBuf::from(row.cwd),
+            status: row.status.parse().map_err(Error::Invalid)?,
+            planner: row.planner,
+            interpretation: row.interpretation,
+            explanation: row.explanation,
+            risks: serde_json::from_str(&row.risks).map_err(|error| {
+                Error::Invalid(format!("the stored risks are malformed: {error}"))
+            })?,
+            requires_approval: row.requires_approval != 0,
+            estimated_cost_micros: row.estimated_cost_micros,
+            model_used: row.model_used,
+            result: row.result,
+            error: row.error,
+            approval_deadline_at: row.approval_deadline_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            context: row.context,
+            write_roots: serde_json::from_str(&row.write_roots).map_err(|error| {
+                Error::Invalid(format!("the stored write roots are malformed: {error}"))
+            })?,
+        };
+        Ok(Self {
+            job,
+            last_snapshot: row
+                .last_snapshot_phase
+                .as_deref()
+                .map(SnapshotPhase::parse)
+                .transpose()?,
+            has_journal: row.has_journal != 0,
+            has_undone_journal: row.has_undone_journal != 0,
+        })
+    }
 }

@@ -2,8 +2,6 @@
 //! budgets are checked against, and the report behind `GET /api/v1/usage`.
 //! Money is integer micro-dollars throughout.
 
-use sqlx::Row;
-
 use super::Store;
 use crate::Result;
 
@@ -108,22 +106,6 @@ pub struct UsageEntry {
     pub detail: String,
 }
 
-impl UsageEntry {
-    /// Reads the call's columns from a `usage` row.
-    pub(super) fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Self> {
-        Ok(Self {
-            provider: row.try_get("provider")?,
-            model: row.try_get("model")?,
-            input_tokens: row.try_get("input_tokens")?,
-            output_tokens: row.try_get("output_tokens")?,
-            estimated_cost_micros: row.try_get("estimated_cost_micros")?,
-            actual_cost_micros: row.try_get("actual_cost_micros")?,
-            outcome: row.try_get("outcome")?,
-            detail: row.try_get("detail")?,
-        })
-    }
-}
-
 fn to_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
@@ -131,22 +113,32 @@ fn to_i64(value: u64) -> i64 {
 impl Store {
     /// Appends a usage row and returns its id.
     pub async fn insert_usage(&self, usage: &NewUsage<'_>) -> Result<i64> {
-        let id = sqlx::query(
-            "INSERT INTO usage (created_at, job_id, provider, model, input_tokens, output_tokens, \
-             estimated_cost_micros, actual_cost_micros, latency_ms, outcome, detail) \
+        let (input_tokens, output_tokens, latency_ms) = (
+            to_i64(usage.input_tokens),
+            to_i64(usage.output_tokens),
+            to_i64(usage.latency_ms),
+        );
+        let (estimated, actual) = (
+            usage.estimated_cost_micros.max(0),
+            usage.actual_cost_micros.max(0),
+        );
+        let outcome = usage.outcome.as_str();
+        let id = sqlx::query!(
+            "INSERT INTO usage (created_at, job_id, provider, model, input_tokens, output_tokens,
+                estimated_cost_micros, actual_cost_micros, latency_ms, outcome, detail)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            usage.created_at,
+            usage.job_id,
+            usage.provider,
+            usage.model,
+            input_tokens,
+            output_tokens,
+            estimated,
+            actual,
+            latency_ms,
+            outcome,
+            usage.detail,
         )
-        .bind(usage.created_at)
-        .bind(usage.job_id)
-        .bind(usage.provider)
-        .bind(usage.model)
-        .bind(to_i64(usage.input_tokens))
-        .bind(to_i64(usage.output_tokens))
-        .bind(usage.estimated_cost_micros.max(0))
-        .bind(usage.actual_cost_micros.max(0))
-        .bind(to_i64(usage.latency_ms))
-        .bind(usage.outcome.as_str())
-        .bind(usage.detail)
         .execute(&self.pool)
         .await?
         .last_insert_rowid();
@@ -155,34 +147,37 @@ impl Store {
 
     /// Actual spend of calls made at or after `from_at` (a day's or month's start).
     pub async fn usage_cost_since(&self, from_at: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(SUM(actual_cost_micros), 0) FROM usage WHERE created_at >= ?",
+        Ok(sqlx::query_scalar!(
+            r#"SELECT COALESCE(SUM(actual_cost_micros), 0) AS "cost!: i64" FROM usage
+             WHERE created_at >= ?"#,
+            from_at
         )
-        .bind(from_at)
         .fetch_one(&self.pool)
         .await?)
     }
 
     /// Actual spend of one job's calls.
     pub async fn usage_cost_of_job(&self, job_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(SUM(actual_cost_micros), 0) FROM usage WHERE job_id = ?",
+        Ok(sqlx::query_scalar!(
+            r#"SELECT COALESCE(SUM(actual_cost_micros), 0) AS "cost!: i64" FROM usage
+             WHERE job_id = ?"#,
+            job_id
         )
-        .bind(job_id)
         .fetch_one(&self.pool)
         .await?)
     }
 
     /// A job's calls, oldest first.
     pub async fn usage_of_job(&self, job_id: i64) -> Result<Vec<UsageEntry>> {
-        let rows = sqlx::query(
-            "SELECT provider, model, input_tokens, output_tokens, estimated_cost_micros, \
-             actual_cost_micros, outcome, detail FROM usage WHERE job_id = ? ORDER BY id",
+        Ok(sqlx::query_as!(
+            UsageEntry,
+            "SELECT provider, model, input_tokens, output_tokens, estimated_cost_micros,
+                actual_cost_micros, outcome, detail
+             FROM usage WHERE job_id = ? ORDER BY id",
+            job_id
         )
-        .bind(job_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(UsageEntry::from_row).collect()
+        .await?)
     }
 
     /// Totals of calls with `from_at <= created_at < to_at`, grouped, in key order.
@@ -192,33 +187,27 @@ impl Store {
         to_at: i64,
         group: UsageGroup,
     ) -> Result<Vec<UsageTotal>> {
-        let key = match group {
-            UsageGroup::Day => "date(created_at, 'unixepoch')",
+        let group = match group {
+            UsageGroup::Day => "day",
             UsageGroup::Model => "model",
             UsageGroup::Provider => "provider",
         };
-        let sql = format!(
-            "SELECT {key} AS key, COUNT(*) AS calls, SUM(input_tokens) AS input_tokens, \
-             SUM(output_tokens) AS output_tokens, SUM(estimated_cost_micros) AS estimated, \
-             SUM(actual_cost_micros) AS actual FROM usage \
-             WHERE created_at >= ? AND created_at < ? GROUP BY key ORDER BY key"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(from_at)
-            .bind(to_at)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(UsageTotal {
-                    key: row.try_get("key")?,
-                    calls: row.try_get("calls")?,
-                    input_tokens: row.try_get("input_tokens")?,
-                    output_tokens: row.try_get("output_tokens")?,
-                    estimated_cost_micros: row.try_get("estimated")?,
-                    actual_cost_micros: row.try_get("actual")?,
-                })
-            })
-            .collect()
+        Ok(sqlx::query_as!(
+            UsageTotal,
+            r#"SELECT CASE ?3 WHEN 'day' THEN date(created_at, 'unixepoch')
+                    WHEN 'model' THEN model ELSE provider END AS "key!: String",
+                COUNT(*) AS "calls!: i64",
+                SUM(input_tokens) AS "input_tokens!: i64",
+                SUM(output_tokens) AS "output_tokens!: i64",
+                SUM(estimated_cost_micros) AS "estimated_cost_micros!: i64",
+                SUM(actual_cost_micros) AS "actual_cost_micros!: i64"
+             FROM usage WHERE created_at >= ?1 AND created_at < ?2
+             GROUP BY 1 ORDER BY 1"#,
+            from_at,
+            to_at,
+            group
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

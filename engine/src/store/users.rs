@@ -6,7 +6,7 @@ use super::{Store, now_unix};
 use crate::{Error, Result};
 
 /// A local account. The password hash never leaves the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     /// Row id.
     pub id: i64,
@@ -19,13 +19,15 @@ pub struct User {
 impl Store {
     /// Creates a user with an already computed password hash.
     pub async fn insert_user(&self, name: &str, password_hash: &str) -> Result<User> {
-        let row = sqlx::query_as::<_, User>(
-            "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)
-             RETURNING id, name, created_at",
+        let now = now_unix();
+        let row = sqlx::query_as!(
+            User,
+            r#"INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)
+             RETURNING id AS "id!", name, created_at"#,
+            name,
+            password_hash,
+            now,
         )
-        .bind(name)
-        .bind(password_hash)
-        .bind(now_unix())
         .fetch_one(&self.pool)
         .await;
         match row {
@@ -38,84 +40,86 @@ impl Store {
 
     /// How many accounts exist (0 means first-run setup is open).
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar!(r#"SELECT COUNT(*) AS "count!: i64" FROM users"#)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// The user and their password hash, by name.
     pub async fn user_with_hash(&self, name: &str) -> Result<Option<(User, String)>> {
-        let row: Option<(i64, String, i64, String)> =
-            sqlx::query_as("SELECT id, name, created_at, password_hash FROM users WHERE name = ?")
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(id, name, created_at, hash)| {
-            (
-                User {
-                    id,
-                    name,
-                    created_at,
-                },
-                hash,
-            )
+        let row = sqlx::query!(
+            r#"SELECT id AS "id!", name, created_at, password_hash FROM users WHERE name = ?"#,
+            name
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            let user = User {
+                id: row.id,
+                name: row.name,
+                created_at: row.created_at,
+            };
+            (user, row.password_hash)
         }))
     }
 
     /// A user by id.
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
-        Ok(
-            sqlx::query_as::<_, User>("SELECT id, name, created_at FROM users WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?,
+        Ok(sqlx::query_as!(
+            User,
+            "SELECT id, name, created_at FROM users WHERE id = ?",
+            id
         )
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// A user by name.
     pub async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
-        Ok(
-            sqlx::query_as::<_, User>("SELECT id, name, created_at FROM users WHERE name = ?")
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?,
+        Ok(sqlx::query_as!(
+            User,
+            r#"SELECT id AS "id!", name, created_at FROM users WHERE name = ?"#,
+            name
         )
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The oldest account (the one first-run setup made).
     pub async fn first_user(&self) -> Result<Option<User>> {
-        Ok(
-            sqlx::query_as::<_, User>("SELECT id, name, created_at FROM users ORDER BY id LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await?,
+        Ok(sqlx::query_as!(
+            User,
+            "SELECT id, name, created_at FROM users ORDER BY id LIMIT 1"
         )
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// A user by id with their session epoch, in one query (every
     /// session-authenticated request asks this).
     pub async fn user_with_session_epoch(&self, id: i64) -> Result<Option<(User, i64)>> {
-        let row: Option<(i64, String, i64, i64)> =
-            sqlx::query_as("SELECT id, name, created_at, session_epoch FROM users WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(id, name, created_at, epoch)| {
-            (
-                User {
-                    id,
-                    name,
-                    created_at,
-                },
-                epoch,
-            )
+        let row = sqlx::query!(
+            "SELECT id, name, created_at, session_epoch FROM users WHERE id = ?",
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            let user = User {
+                id: row.id,
+                name: row.name,
+                created_at: row.created_at,
+            };
+            (user, row.session_epoch)
         }))
     }
 
     /// The user's session epoch: a session made in an older one is over.
     pub async fn session_epoch(&self, user_id: i64) -> Result<i64> {
         Ok(
-            sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = ?")
-                .bind(user_id)
+            sqlx::query_scalar!("SELECT session_epoch FROM users WHERE id = ?", user_id)
                 .fetch_optional(&self.pool)
                 .await?
                 .unwrap_or(0),
@@ -124,22 +128,23 @@ impl Store {
 
     /// Starts a new session epoch (every existing session ends); returns it.
     pub async fn bump_session_epoch(&self, user_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ? RETURNING session_epoch",
+        Ok(sqlx::query_scalar!(
+            r#"UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?
+             RETURNING session_epoch AS "session_epoch!""#,
+            user_id
         )
-        .bind(user_id)
         .fetch_one(&self.pool)
         .await?)
     }
 
     /// Replaces the password hash and starts a new session epoch; returns it.
     pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1
-             WHERE id = ? RETURNING session_epoch",
+        Ok(sqlx::query_scalar!(
+            r#"UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1
+             WHERE id = ? RETURNING session_epoch AS "session_epoch!""#,
+            password_hash,
+            user_id
         )
-        .bind(password_hash)
-        .bind(user_id)
         .fetch_one(&self.pool)
         .await?)
     }

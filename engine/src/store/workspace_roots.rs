@@ -10,13 +10,14 @@ impl Store {
     /// Records `path` as a workspace root added by `user`; `false` when it
     /// was already recorded.
     pub async fn add_workspace_root(&self, path: &Path, user: i64) -> Result<bool> {
-        let added = sqlx::query(
-            "INSERT INTO workspace_roots (path, added_by, added_at) VALUES (?, ?, ?) \
+        let (path, now) = (path.to_string_lossy(), now_unix());
+        let added = sqlx::query!(
+            "INSERT INTO workspace_roots (path, added_by, added_at) VALUES (?, ?, ?)
              ON CONFLICT (path) DO NOTHING",
+            path,
+            user,
+            now,
         )
-        .bind(path.to_string_lossy().as_ref())
-        .bind(user)
-        .bind(now_unix())
         .execute(&self.pool)
         .await?;
         Ok(added.rows_affected() == 1)
@@ -24,10 +25,9 @@ impl Store {
 
     /// The added workspace roots, oldest first.
     pub async fn workspace_roots(&self) -> Result<Vec<PathBuf>> {
-        let paths: Vec<String> =
-            sqlx::query_scalar("SELECT path FROM workspace_roots ORDER BY added_at, path")
-                .fetch_all(&self.pool)
-                .await?;
+        let paths = sqlx::query_scalar!("SELECT path FROM workspace_roots ORDER BY added_at, path")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(paths.into_iter().map(PathBuf::from).collect())
     }
 }
