@@ -1,0 +1,176 @@
+//! A `bash` or `python` step: its sandbox (write roots as decided, network
+//! only where the step was rated to reach it, resource limits), the process
+//! through the executor, each output line stored and published, and the
+//! exit turned into how the step ended.
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use protocol::{LiveEvent, LogStream};
+
+use super::Engine;
+use super::run::{JobRun, StepEnd};
+use crate::executor::{self, ExecLimits, Interpreter, OutcomeKind, OutputStream, StepCommand};
+use crate::plan::SafetyLevel;
+use crate::sandbox::{self, ResourceLimits, SandboxPolicy};
+use crate::store::StepRecord;
+
+impl Engine {
+    /// Runs one process step to its end.
+    pub(super) async fn run_process(
+        &self,
+        run: &JobRun<'_>,
+        step: &StepRecord,
+        interpreter: Interpreter,
+        script: &str,
+    ) -> StepEnd {
+        let JobRun {
+            job,
+            user_id,
+            cwd,
+            extra_roots,
+            cancel,
+        } = *run;
+        let tmp_dir = self.job_tmp_dir(job);
+        let read_only = match step.level {
+            SafetyLevel::Safe => true,
+            SafetyLevel::Moderate | SafetyLevel::Destructive => false,
+        };
+        let mut write_roots = sandbox::job_write_roots(cwd, &tmp_dir, read_only);
+        if !read_only {
+            write_roots.extend(extra_roots.iter().cloned());
+        }
+        let sandbox = SandboxPolicy {
+            write_roots,
+            // Network steps always needed a person's approval (or a remembered one).
+            allow_network: step.network,
+            limits: ResourceLimits::from_config(&self.config.sandbox),
+            require_landlock: self.config.sandbox.require_landlock,
+            use_landlock: self.config.sandbox.landlock,
+        };
+        let command = StepCommand {
+            interpreter,
+            script: script.to_owned(),
+            cwd: cwd.to_path_buf(),
+            tmp_dir,
+            parent_env: self.parent_env.clone(),
+            pass_env: self.config.sandbox.pass_env.clone(),
+            read_only,
+            sandbox: Some(sandbox),
+        };
+        let limits = ExecLimits {
+            timeout: Duration::from_secs(self.config.sandbox.timeout_secs),
+            output_cap_bytes: self.config.sandbox.output_cap_bytes,
+        };
+        let (sender, mut receiver) = mpsc::unbounded_channel::<executor::OutputLine>();
+        let forward = async {
+            let mut lost = 0_usize;
+            while let Some(line) = receiver.recv().await {
+                // What a step prints can hold credentials; logs and pages never show them.
+                let text = crate::context::redact(&line.text);
+                let stream = match line.stream {
+                    OutputStream::Stdout => LogStream::Stdout,
+                    OutputStream::Stderr => LogStream::Stderr,
+                };
+                if lost > 0 {
+                    // The disk is full: count, do not retry every line.
+                    lost += 1;
+                } else if let Err(error) = self
+                    .store
+                    .append_logs(job, step.idx, &[(stream, &text)])
+                    .await
+                {
+                    tracing::warn!(%job, %error, "could not store an output line");
+                    if crate::store::is_disk_full(&error) {
+                        // Room to record how the job ended.
+                        self.disk_reserve.release();
+                        lost = 1;
+                    }
+                }
+                self.events.publish(
+                    user_id,
+                    LiveEvent::Log {
+                        job_id: job,
+                        step: step.idx,
+                        stream,
+                        line: text,
+                    },
+                );
+            }
+            lost
+        };
+        let (started, process) = oneshot::channel();
+        // Stored so that the next start can stop what a crashed DevOS left.
+        let record = async {
+            if let Ok(process) = process.await
+                && let Err(error) = self.store.set_step_process(job, step.idx, &process).await
+            {
+                tracing::warn!(%job, %error, "could not record a step's process group");
+            }
+        };
+        let run = async {
+            let outcome =
+                executor::run_step_reporting(&command, limits, cancel, &sender, started).await;
+            drop(sender);
+            outcome
+        };
+        let (outcome, lost, ()) = tokio::join!(run, forward, record);
+        if lost > 0 {
+            return StepEnd::Failed(
+                format!(
+                    "the disk holding DevOS's data ({}) is full: {lost} output lines could not be stored; free some space and run the job again",
+                    self.disk_reserve.dir().display()
+                ),
+                outcome.exit_code,
+            );
+        }
+        match outcome.kind {
+            OutcomeKind::Exited if outcome.is_success() => StepEnd::Done(outcome.stdout),
+            OutcomeKind::Exited => {
+                let stderr = outcome.stderr.trim();
+                let detail = if stderr.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", tail(stderr, 2000))
+                };
+                let code = outcome.exit_code.map_or_else(
+                    || "was killed by a signal".to_owned(),
+                    |c| format!("exited with code {c}"),
+                );
+                StepEnd::Failed(format!("{code}{detail}"), outcome.exit_code)
+            }
+            OutcomeKind::TimedOut => StepEnd::Failed(
+                format!(
+                    "timed out after {} s; its processes were killed",
+                    self.config.sandbox.timeout_secs
+                ),
+                None,
+            ),
+            OutcomeKind::Cancelled => StepEnd::Cancelled,
+            OutcomeKind::FailedToStart => StepEnd::Failed(
+                format!(
+                    "could not start {}: {}",
+                    command_name(interpreter),
+                    outcome.stderr.trim()
+                ),
+                None,
+            ),
+        }
+    }
+}
+
+fn command_name(interpreter: Interpreter) -> &'static str {
+    match interpreter {
+        Interpreter::Bash => "bash",
+        Interpreter::Python => "python3",
+    }
+}
+
+fn tail(text: &str, max: usize) -> &str {
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
