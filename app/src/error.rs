@@ -28,6 +28,20 @@ pub enum AppError {
     Transport(String),
 }
 
+impl AppError {
+    /// The HTTP status a page or response answers with for this error.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Unauthorized => 401,
+            Self::Invalid(_) => 400,
+            Self::RateLimited(_) => 429,
+            Self::NotFound(_) => 404,
+            Self::Internal => 500,
+            Self::Transport(_) => 502,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -6,6 +6,7 @@ pub mod api;
 pub mod components;
 pub mod dto;
 pub mod error;
+pub mod providers;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -47,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    components::shortcuts::provide_request_focus();
+    providers::provide_request_focus();
     mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/devos.css"/>
@@ -74,7 +75,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    routes::set_not_found();
+    components::error_view::set_status(404);
     view! {
         <main class="centered">
             <div class="panel">

@@ -26,7 +26,14 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static) {
 )]
 pub fn follow_dir(dir: String) {
     #[cfg(feature = "hydrate")]
-    socket::follow(dir);
+    socket::follow(Some(dir));
+}
+
+/// Asks the server for no more `context_changed` events (the console is
+/// gone; other pages do not show the folder).
+pub fn unfollow_dirs() {
+    #[cfg(feature = "hydrate")]
+    socket::follow(None);
 }
 
 #[cfg(feature = "hydrate")]
@@ -99,23 +106,27 @@ mod socket {
         });
     }
 
-    pub fn follow(dir: String) {
-        HUB.with(|hub| *hub.followed.borrow_mut() = Some(dir));
+    /// Follows `dir`, or nothing.
+    pub fn follow(dir: Option<String>) {
+        HUB.with(|hub| *hub.followed.borrow_mut() = dir);
         send_follow();
     }
 
-    /// Tells the server which directory the page follows, if the socket is open.
+    /// Tells the server which directory the page follows (or that it
+    /// follows none), if the socket is open.
     fn send_follow() {
         HUB.with(|hub| {
-            let (Some(dir), Some(socket)) =
-                (hub.followed.borrow().clone(), hub.socket.borrow().clone())
-            else {
+            let Some(socket) = hub.socket.borrow().clone() else {
                 return;
             };
             if socket.ready_state() != WebSocket::OPEN {
                 return;
             }
-            if let Ok(text) = serde_json::to_string(&ClientMessage::Follow { dir }) {
+            let message = match hub.followed.borrow().clone() {
+                Some(dir) => ClientMessage::Follow { dir },
+                None => ClientMessage::Unfollow,
+            };
+            if let Ok(text) = serde_json::to_string(&message) {
                 // A send on a closing socket fails; the reconnect sends again.
                 let _ = socket.send_with_str(&text);
             }

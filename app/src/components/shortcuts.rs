@@ -109,15 +109,6 @@ pub fn shortcut(press: KeyPress<'_>) -> Option<Shortcut> {
     }
 }
 
-/// Asks the console's request box to take focus once it is on the page.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestFocus(pub RwSignal<bool>);
-
-/// Provides [`RequestFocus`]; called once by the app.
-pub fn provide_request_focus() {
-    provide_context(RequestFocus(RwSignal::new(false)));
-}
-
 /// The shortcuts' key listener and their help dialog, with a header button
 /// that opens it for mouse and screen-reader users.
 #[component]
@@ -185,7 +176,8 @@ mod keys {
     use wasm_bindgen::JsCast as _;
     use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-    use super::{CardAction, KeyPress, RequestFocus, Shortcut, shortcut};
+    use super::{CardAction, KeyPress, Shortcut, shortcut};
+    use crate::providers::RequestFocus;
 
     /// How long after `g` its second key counts, in milliseconds.
     const GO_WINDOW_MS: f64 = 1500.0;

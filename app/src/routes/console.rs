@@ -8,11 +8,13 @@ use leptos::task::spawn_local;
 use crate::api::context::{change_dir, list_dirs};
 use crate::api::jobs::{SubmitJob, get_job, list_jobs};
 use crate::components::context_panel::ContextPanel;
-use crate::components::form::{ErrorLine, ErrorText, action_error};
+use crate::components::error_view::PageErrors;
+use crate::components::form::{ErrorLine, action_error};
 use crate::components::job_card::JobCard;
-use crate::components::live::{LiveEvent, follow_dir, use_live_events};
-use crate::components::shortcuts::RequestFocus;
+use crate::components::live::{LiveEvent, follow_dir, unfollow_dirs, use_live_events};
 use crate::dto::{JobView, LogView};
+use crate::error::AppError;
+use crate::providers::RequestFocus;
 
 /// The console page.
 #[component]
@@ -30,21 +32,19 @@ pub fn ConsolePage() -> impl IntoView {
     });
     // The server sends context changes of this folder only.
     Effect::new(move |_| follow_dir(cwd.get()));
+    on_cleanup(unfollow_dirs);
     view! {
         <div class="console-layout">
         <section class="page console">
             <h1 class="page__title">"Console"</h1>
             <RequestForm on_change=on_change cwd=cwd/>
             <Suspense fallback=|| view! { <p class="muted">"Loading jobs…"</p> }>
-                {move || Suspend::new(async move {
-                    match initial.await {
-                        Ok(jobs) => {
-                            feed.set(jobs);
-                            view! { <Feed feed=feed on_change=on_change/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
-                    }
-                })}
+                <PageErrors>
+                    {move || Suspend::new(async move {
+                        feed.set(initial.await?);
+                        Ok::<_, AppError>(view! { <Feed feed=feed on_change=on_change/> })
+                    })}
+                </PageErrors>
             </Suspense>
         </section>
         <ContextPanel cwd=cwd version=context_version/>

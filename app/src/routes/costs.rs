@@ -7,8 +7,10 @@
 use leptos::prelude::*;
 
 use crate::api::overview::{SaveBudgets, costs_overview};
-use crate::components::form::{ErrorLine, ErrorText, action_error};
+use crate::components::error_view::PageErrors;
+use crate::components::form::{ErrorLine, action_error};
 use crate::dto::{BudgetBarView, BudgetsView, CostsView, DaySpendView, SpendRowView};
+use crate::error::AppError;
 
 /// The Costs page.
 #[component]
@@ -19,12 +21,12 @@ pub fn CostsPage() -> impl IntoView {
         <section class="page costs">
             <h1 class="page__title">"Costs"</h1>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(costs) => view! { <Overview costs=costs save=save/> }.into_any(),
-                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
-                    }
-                })}
+                <PageErrors>
+                    {move || Suspend::new(async move {
+                        let costs = overview.await?;
+                        Ok::<_, AppError>(view! { <Overview costs=costs save=save/> })
+                    })}
+                </PageErrors>
             </Transition>
         </section>
     }

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use protocol::{JobId, JobStatus};
 
-use super::set_not_found;
 use crate::api::history::job_page;
-use crate::components::form::ErrorText;
+use crate::components::error_view::PageErrors;
 use crate::components::job_card::JobCard;
 use crate::components::live::{LiveEvent, use_live_events};
 use crate::dto::{ApprovalView, JobPageView, JobView, LogView, ModelCallView};
+use crate::error::AppError;
 
 /// The `id` route parameter, when it is a number.
 pub fn job_id_param() -> Memo<Option<i64>> {
@@ -50,19 +50,12 @@ pub fn JobPage() -> impl IntoView {
         <section class="page job-page">
             <p class="job-page__back"><a href="/history">"← History"</a></p>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(Some(found)) => view! { <Detail found=found on_change=on_change/> }.into_any(),
-                        Ok(None) => {
-                            set_not_found();
-                            view! {
-                                <h1 class="page__title">"Job not found"</h1>
-                                <p class="muted">"It does not exist, or it is not yours."</p>
-                            }.into_any()
-                        }
-                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
-                    }
-                })}
+                <PageErrors>
+                    {move || Suspend::new(async move {
+                        let found = page.await?.ok_or_else(|| AppError::NotFound("job".into()))?;
+                        Ok::<_, AppError>(view! { <Detail found=found on_change=on_change/> })
+                    })}
+                </PageErrors>
             </Transition>
         </section>
     }

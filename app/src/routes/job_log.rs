@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::job::job_id_param;
-use super::set_not_found;
 use protocol::JobStatus;
 
 use crate::api::history::job_log;
-use crate::components::form::{ErrorLine, ErrorText};
+use crate::components::error_view::PageErrors;
+use crate::components::form::ErrorLine;
 use crate::components::live::{LiveEvent, use_live_events};
 use crate::dto::{LogLineView, LogPageView};
+use crate::error::AppError;
 
 /// What the viewer holds: every line read so far and where to continue.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,19 +100,14 @@ pub fn JobLogPage() -> impl IntoView {
     view! {
         <section class="page log-page">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match (first.await, id.get_untracked()) {
-                        (Ok(Some(page)), Some(id)) => view! { <Viewer id=id first=page/> }.into_any(),
-                        (Err(crate::error::AppError::NotFound(_)) | Ok(None), _) | (Ok(Some(_)), None) => {
-                            set_not_found();
-                            view! {
-                                <h1 class="page__title">"Job not found"</h1>
-                                <p class="muted">"It does not exist, or it is not yours."</p>
-                            }.into_any()
-                        }
-                        (Err(error), _) => view! { <ErrorText text=error.to_string()/> }.into_any(),
-                    }
-                })}
+                <PageErrors>
+                    {move || Suspend::new(async move {
+                        let missing = || AppError::NotFound("job".into());
+                        let page = first.await?.ok_or_else(missing)?;
+                        let id = id.get_untracked().ok_or_else(missing)?;
+                        Ok::<_, AppError>(view! { <Viewer id=id first=page/> })
+                    })}
+                </PageErrors>
             </Suspense>
         </section>
     }

@@ -7,8 +7,10 @@ use crate::api::jobs::UndoJob;
 use crate::api::overview::{TestProviders, settings_overview};
 use crate::api::snapshots::{DropSnapshots, snapshot_usage};
 use crate::api::trash::{EmptyTrash, list_trash};
+use crate::components::error_view::PageErrors;
 use crate::components::form::ErrorText;
 use crate::dto::ConfigValueView;
+use crate::error::AppError;
 use crate::routes::settings_access::AccessSection;
 
 /// The Settings page.
@@ -20,9 +22,10 @@ pub fn SettingsPage() -> impl IntoView {
             <h1 class="page__title">"Settings"</h1>
             <p class="muted">"Change these in devos.toml (see DEVOS_CONFIG in the README) and restart; budgets also on the Costs page."</p>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <PageErrors>
                 {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(s) => view! {
+                    let s = overview.await?;
+                    Ok::<_, AppError>(view! {
                             <dl class="settings">
                                 <dt>"Sandbox"</dt>
                                 <dd class:settings__warn=!s.sandbox_ok data-testid="sandbox-status">{s.sandbox}</dd>
@@ -45,10 +48,9 @@ pub fn SettingsPage() -> impl IntoView {
                                 <dt>"Data directory"</dt><dd><code>{s.data_dir}</code></dd>
                             </dl>
                             <ConfigValues values=s.config/>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorText text=error.to_string()/> }.into_any(),
-                    }
+                        })
                 })}
+                </PageErrors>
             </Suspense>
             <AccessSection/>
             <TrashSection/>

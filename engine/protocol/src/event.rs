@@ -112,4 +112,6 @@ pub enum ClientMessage {
         /// The directory to follow.
         dir: String,
     },
+    /// Send no `context_changed` at all (the console was left).
+    Unfollow,
 }

@@ -136,6 +136,7 @@ fn client_frames_are_fixed() {
         },
         json!({"type": "follow", "dir": "/home/me"}),
     );
+    round_trips(&ClientMessage::Unfollow, json!({"type": "unfollow"}));
     assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"shout"}"#).is_err());
 }
 

@@ -66,8 +66,10 @@ async fn stream(ctx: AppContext, user_id: i64, mut socket: WebSocket) {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     // Anything but a known frame is ignored, as a browser's extensions may send.
-                    if let Ok(ClientMessage::Follow { dir }) = serde_json::from_str(&text) {
-                        following = Some(ctx.console_dir(&dir));
+                    match serde_json::from_str(&text) {
+                        Ok(ClientMessage::Follow { dir }) => following = Some(ctx.console_dir(&dir)),
+                        Ok(ClientMessage::Unfollow) => following = None,
+                        Err(_) => {}
                     }
                     continue;
                 }

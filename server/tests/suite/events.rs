@@ -79,7 +79,8 @@ async fn the_socket_needs_authentication() {
 }
 
 /// Context changes go only to a socket that follows their folder: a change
-/// in a sibling folder is not sent, one in the followed folder is.
+/// in a sibling folder is not sent, one in the followed folder is; after
+/// `unfollow` and a new `follow`, only the new folder's are.
 #[tokio::test]
 async fn context_changes_arrive_only_for_the_followed_folder() {
     use futures_util::SinkExt as _;
@@ -118,9 +119,57 @@ async fn context_changes_arrive_only_for_the_followed_folder() {
                 "{event}"
             );
             if dir.starts_with(&followed) {
-                return;
+                return switch_to_the_sibling(&mut socket, &followed, &elsewhere).await;
             }
         }
     }
     panic!("no context change of the followed folder arrived");
+}
+
+/// After `unfollow` and a `follow` of `elsewhere`, changes of `followed`
+/// stop: each round writes `followed` first, so once `elsewhere`'s change
+/// has arrived, a change of `followed` would arrive before the next one.
+async fn switch_to_the_sibling(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    followed: &std::path::Path,
+    elsewhere: &std::path::Path,
+) {
+    use futures_util::SinkExt as _;
+    use tokio_tungstenite::tungstenite::Message;
+
+    for frame in [
+        serde_json::json!({ "type": "unfollow" }),
+        serde_json::json!({ "type": "follow", "dir": elsewhere.display().to_string() }),
+    ] {
+        socket
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .unwrap();
+    }
+    let mut rounds_after_switch = 0;
+    for round in 0..40 {
+        std::fs::write(followed.join(format!("after-{round}.txt")), "x").unwrap();
+        std::fs::write(elsewhere.join(format!("after-{round}.txt")), "x").unwrap();
+        let mut switched_this_round = false;
+        while let Ok(frame) = tokio::time::timeout(Duration::from_millis(500), socket.next()).await
+        {
+            let text = frame.unwrap().unwrap();
+            let event: Value = serde_json::from_str(text.to_text().unwrap()).unwrap();
+            let dir = std::path::Path::new(event["dir"].as_str().unwrap());
+            if dir.starts_with(elsewhere) {
+                switched_this_round = true;
+            } else if dir.starts_with(followed) && rounds_after_switch > 0 {
+                panic!("the unfollowed folder's change was still sent: {event}");
+            }
+        }
+        if switched_this_round || rounds_after_switch > 0 {
+            rounds_after_switch += 1;
+        }
+        if rounds_after_switch > 3 {
+            return;
+        }
+    }
+    panic!("no context change of the newly followed folder arrived");
 }
