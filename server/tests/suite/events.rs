@@ -2,12 +2,9 @@
 
 use std::time::Duration;
 
+use super::live::{EventSocket, LiveServer};
 use futures_util::StreamExt as _;
 use serde_json::Value;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-
-use super::live::LiveServer;
 
 async fn next_json<S>(socket: &mut S) -> Value
 where
@@ -26,22 +23,8 @@ where
     serde_json::from_str(message.to_text().unwrap()).unwrap()
 }
 
-/// A socket of the server's user, past its `hello`.
-async fn connect(
-    server: &LiveServer,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = server
-        .url("/ws/events")
-        .replace("http://", "ws://")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "authorization",
-        HeaderValue::from_str(&format!("Bearer {}", server.token)).unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "hello");
-    socket
+async fn connect(server: &LiveServer) -> EventSocket {
+    server.events().await
 }
 
 #[tokio::test]
@@ -130,9 +113,7 @@ async fn context_changes_arrive_only_for_the_followed_folder() {
 /// stop: each round writes `followed` first, so once `elsewhere`'s change
 /// has arrived, a change of `followed` would arrive before the next one.
 async fn switch_to_the_sibling(
-    socket: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
+    socket: &mut EventSocket,
     followed: &std::path::Path,
     elsewhere: &std::path::Path,
 ) {

@@ -72,26 +72,21 @@ async fn start_forking_step(server: &LiveServer, dir: &std::path::Path) -> Runni
                 .ok()
         })
     };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let detail = server.status(&job_id).await;
-        if let (Some(leader), Some(child)) = (pid_of(&detail, "leader"), pid_of(&detail, "child")) {
-            let mut members = group_members(leader);
-            members.sort_unstable();
-            let mut expected = vec![leader, child];
-            expected.sort_unstable();
-            assert_eq!(members, expected, "the step's group: bash and its child");
-            return RunningStep {
-                job_id,
-                leader,
-                child,
-            };
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the step never started: {detail}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    let (leader, child) = server
+        .until("the step to print its pids", || async {
+            let detail = server.status(&job_id).await;
+            Some((pid_of(&detail, "leader")?, pid_of(&detail, "child")?))
+        })
+        .await;
+    let mut members = group_members(leader);
+    members.sort_unstable();
+    let mut expected = vec![leader, child];
+    expected.sort_unstable();
+    assert_eq!(members, expected, "the step's group: bash and its child");
+    RunningStep {
+        job_id,
+        leader,
+        child,
     }
 }
 
@@ -308,23 +303,17 @@ async fn kill_9_during_planning_loses_no_job_and_leaves_a_sound_database() {
     held.abort();
 }
 
-/// Polls the job list until a job has `status`; returns its id.
+/// Waits (on the user's events) until a job has `status`; returns its id.
 async fn wait_for_status(server: &LiveServer, status: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let (_, jobs) = server.get("/api/v1/jobs").await;
-        if let Some(job) = jobs
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|job| job["status"] == status)
-        {
-            return job["job_id"].clone();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no job got to {status}: {jobs}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    server
+        .until(&format!("a job to get to {status}"), || async {
+            let (_, jobs) = server.get("/api/v1/jobs").await;
+            let job = jobs
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|job| job["status"] == status)?;
+            Some(job["job_id"].clone())
+        })
+        .await
 }

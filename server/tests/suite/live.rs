@@ -5,10 +5,17 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+/// A live-event socket of the test user.
+pub type EventSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 const BIN: &str = env!("CARGO_BIN_EXE_devos");
 
@@ -260,19 +267,57 @@ impl LiveServer {
         body
     }
 
-    /// Polls the job until `done(status)` holds, failing after 20 s.
+    /// Waits until `done(status)` holds, failing after 20 s: checks the
+    /// status, then again after each event of the user's socket, which was
+    /// open before the first check, so no change goes unseen.
     pub async fn wait_for(&self, job_id: &Value, done: impl Fn(&str) -> bool) -> Value {
+        self.until("the job to get there", || async {
+            let body = self.status(job_id).await;
+            done(body["status"].as_str().unwrap_or_default()).then_some(body)
+        })
+        .await
+    }
+
+    /// The user's live-event socket, past its `hello`.
+    pub async fn events(&self) -> EventSocket {
+        let mut request = self
+            .url("/ws/events")
+            .replace("http://", "ws://")
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Bearer {}", self.token)).unwrap(),
+        );
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        let hello = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("hello within 10 s")
+            .expect("the socket stays open")
+            .expect("a valid frame");
+        let hello: Value = serde_json::from_str(hello.to_text().unwrap()).unwrap();
+        assert_eq!(hello["type"], "hello", "{hello}");
+        socket
+    }
+
+    /// Runs `probe` now and after every event the server sends this user
+    /// until it answers `Some`, failing after 20 s (with `what`). Waits on
+    /// events, never on a timer.
+    pub async fn until<T, Probe>(&self, what: &str, mut probe: impl FnMut() -> Probe) -> T
+    where
+        Probe: std::future::Future<Output = Option<T>>,
+    {
+        let mut socket = self.events().await;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
-            let body = self.status(job_id).await;
-            if done(body["status"].as_str().unwrap_or_default()) {
-                return body;
+            if let Some(found) = probe().await {
+                return found;
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "job never got there: {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            match tokio::time::timeout_at(deadline, socket.next()).await {
+                Ok(Some(Ok(_))) => {}
+                Ok(other) => panic!("the event socket ended while waiting for {what}: {other:?}"),
+                Err(_) => panic!("waited 20 s for {what}"),
+            }
         }
     }
 
