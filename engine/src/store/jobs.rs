@@ -74,6 +74,17 @@ pub struct JobFilter {
     pub limit: u32,
 }
 
+/// What [`Store::job_rows`] selects: a user's jobs with ids in `ids`,
+/// optionally of one status and matching a `LIKE` pattern, at most `limit`.
+#[derive(Debug, Clone)]
+pub(super) struct JobRows<'a> {
+    pub(super) user_id: i64,
+    pub(super) ids: std::ops::Range<i64>,
+    pub(super) status: Option<JobStatus>,
+    pub(super) pattern: Option<&'a str>,
+    pub(super) limit: u32,
+}
+
 /// The plan part of a job, saved once planning is done.
 #[derive(Debug, Clone)]
 pub struct SavedPlan<'a> {
@@ -265,10 +276,22 @@ impl Store {
                     .replace('_', "\\_")
             )
         });
-        let status = filter.status.map(JobStatus::as_str);
-        let before = filter.before.map(|id| id.0);
-        let limit = filter.limit.clamp(1, 200);
-        let rows = sqlx::query_as!(
+        let ids = 0..filter.before.map_or(i64::MAX, |id| id.0);
+        let rows = JobRows {
+            user_id,
+            ids,
+            status: filter.status,
+            pattern: pattern.as_deref(),
+            limit: filter.limit.clamp(1, 200),
+        };
+        self.job_rows(&rows).await
+    }
+
+    /// The jobs with undo state that `rows` selects, newest first: a page of
+    /// a list, or one job (a range of one id, which the index finds at once).
+    pub(super) async fn job_rows(&self, rows: &JobRows<'_>) -> Result<Vec<JobWithUndo>> {
+        let status = rows.status.map(JobStatus::as_str);
+        let found = sqlx::query_as!(
             JobRow,
             r#"SELECT jobs.id AS "id!", jobs.user_id, jobs.request, jobs.cwd, jobs.status, jobs.planner,
                 jobs.interpretation, jobs.explanation, jobs.risks, jobs.requires_approval,
@@ -279,20 +302,20 @@ impl Store {
                 undo.has_journal AS "has_journal!: i64",
                 undo.has_undone_journal AS "has_undone_journal!: i64"
              FROM jobs JOIN job_undo_state undo ON undo.job_id = jobs.id
-             WHERE jobs.user_id = ?1
-               AND (?2 IS NULL OR jobs.status = ?2)
-               AND (?3 IS NULL OR jobs.request LIKE ?3 ESCAPE '\' OR jobs.result LIKE ?3 ESCAPE '\')
-               AND (?4 IS NULL OR jobs.id < ?4)
-             ORDER BY jobs.id DESC LIMIT ?5"#,
-            user_id,
+             WHERE jobs.user_id = ?1 AND jobs.id >= ?2 AND jobs.id < ?3
+               AND (?4 IS NULL OR jobs.status = ?4)
+               AND (?5 IS NULL OR jobs.request LIKE ?5 ESCAPE '\' OR jobs.result LIKE ?5 ESCAPE '\')
+             ORDER BY jobs.id DESC LIMIT ?6"#,
+            rows.user_id,
+            rows.ids.start,
+            rows.ids.end,
             status,
-            pattern,
-            before,
-            limit,
+            rows.pattern,
+            rows.limit,
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(JobWithUndo::try_from).collect()
+        found.into_iter().map(JobWithUndo::try_from).collect()
     }
 
     /// Ids of all jobs (any user) in one of `statuses`.

@@ -1,11 +1,11 @@
-//! A job and what its undo can do (the `job_undo_state` view), read in one
-//! query (and a page of jobs likewise): status polls and job cards need
-//! both, and should not pay a query for each.
+//! A job and what its undo can do (the `job_undo_state` view), read in the
+//! one query of [`Store::job_rows`] (and a page of jobs likewise): status
+//! polls and job cards need both, and should not pay a query for each.
 
 use std::path::PathBuf;
 
 use super::Store;
-use super::jobs::JobRecord;
+use super::jobs::{JobRecord, JobRows};
 use super::snapshots::SnapshotPhase;
 use crate::job::JobId;
 use crate::{Error, Result};
@@ -30,24 +30,14 @@ impl Store {
         job: JobId,
         user_id: i64,
     ) -> Result<Option<JobWithUndo>> {
-        let row = sqlx::query_as!(
-            JobRow,
-            r#"SELECT jobs.id AS "id!", jobs.user_id, jobs.request, jobs.cwd, jobs.status, jobs.planner,
-                jobs.interpretation, jobs.explanation, jobs.risks, jobs.requires_approval,
-                jobs.estimated_cost_micros, jobs.model_used, jobs.result, jobs.error,
-                jobs.approval_deadline_at, jobs.created_at, jobs.updated_at, jobs.started_at,
-                jobs.finished_at, jobs.context, jobs.write_roots,
-                undo.last_snapshot_phase AS "last_snapshot_phase?",
-                undo.has_journal AS "has_journal!: i64",
-                undo.has_undone_journal AS "has_undone_journal!: i64"
-             FROM jobs JOIN job_undo_state undo ON undo.job_id = jobs.id
-             WHERE jobs.id = ? AND jobs.user_id = ?"#,
-            job.0,
-            user_id
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(JobWithUndo::try_from).transpose()
+        let rows = JobRows {
+            user_id,
+            ids: job.0..job.0.saturating_add(1),
+            status: None,
+            pattern: None,
+            limit: 1,
+        };
+        Ok(self.job_rows(&rows).await?.pop())
     }
 }
 

@@ -16,6 +16,25 @@ pub struct User {
     pub created_at: i64,
 }
 
+/// A user row with one more column (`extra`) a query reads beside it.
+struct UserWith<T> {
+    id: i64,
+    name: String,
+    created_at: i64,
+    extra: T,
+}
+
+impl<T> UserWith<T> {
+    fn split(self) -> (User, T) {
+        let user = User {
+            id: self.id,
+            name: self.name,
+            created_at: self.created_at,
+        };
+        (user, self.extra)
+    }
+}
+
 impl Store {
     /// Creates a user with an already computed password hash.
     pub async fn insert_user(&self, name: &str, password_hash: &str) -> Result<User> {
@@ -49,20 +68,15 @@ impl Store {
 
     /// The user and their password hash, by name.
     pub async fn user_with_hash(&self, name: &str) -> Result<Option<(User, String)>> {
-        let row = sqlx::query!(
-            r#"SELECT id AS "id!", name, created_at, password_hash FROM users WHERE name = ?"#,
+        let row = sqlx::query_as!(
+            UserWith::<String>,
+            r#"SELECT id AS "id!", name, created_at, password_hash AS extra
+             FROM users WHERE name = ?"#,
             name
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| {
-            let user = User {
-                id: row.id,
-                name: row.name,
-                created_at: row.created_at,
-            };
-            (user, row.password_hash)
-        }))
+        Ok(row.map(UserWith::split))
     }
 
     /// A user by id.
@@ -100,20 +114,14 @@ impl Store {
     /// A user by id with their session epoch, in one query (every
     /// session-authenticated request asks this).
     pub async fn user_with_session_epoch(&self, id: i64) -> Result<Option<(User, i64)>> {
-        let row = sqlx::query!(
-            "SELECT id, name, created_at, session_epoch FROM users WHERE id = ?",
+        let row = sqlx::query_as!(
+            UserWith::<i64>,
+            "SELECT id, name, created_at, session_epoch AS extra FROM users WHERE id = ?",
             id
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| {
-            let user = User {
-                id: row.id,
-                name: row.name,
-                created_at: row.created_at,
-            };
-            (user, row.session_epoch)
-        }))
+        Ok(row.map(UserWith::split))
     }
 
     /// The user's session epoch: a session made in an older one is over.
