@@ -34,6 +34,8 @@ pub struct AppContext {
     pub setup: Arc<SetupToken>,
     /// The job engine.
     pub engine: Arc<Engine>,
+    /// Bearer tokens checked in the last second (`engine::auth::TokenCache`).
+    pub tokens: Arc<engine::auth::TokenCache>,
 }
 
 /// The shared context; provided by the server for every SSR render and server function.

@@ -3,7 +3,9 @@
 //! hashing, and the one-time setup token. Sessions and cookies belong to the
 //! server crate.
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -224,12 +226,55 @@ pub async fn create_token(store: &Store, user_name: &str, label: &str) -> Result
     Ok(token)
 }
 
-/// The user a bearer token belongs to, if any.
-pub async fn user_for_token(store: &Store, token: &str) -> Result<Option<User>> {
-    if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
-        return Ok(None);
+/// How long a checked bearer token is believed without asking the database.
+pub const TOKEN_FRESH_FOR: Duration = Duration::from_secs(1);
+/// Tokens remembered at most; past that the cache starts over.
+const TOKENS_KEPT: usize = 256;
+
+/// Bearer tokens checked in the last [`TOKEN_FRESH_FOR`], so a script that
+/// polls the API pays the database once a second, not on every request.
+/// Only tokens that were valid are kept (by their hash, never the token).
+/// A revocation through this server forgets them all at once; one made by
+/// another process (`devos token revoke`) takes effect within a second.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    checked: Mutex<HashMap<String, (Instant, User)>>,
+}
+
+impl TokenCache {
+    /// The user a bearer token belongs to, if any.
+    pub async fn user(&self, store: &Store, token: &str) -> Result<Option<User>> {
+        if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
+            return Ok(None);
+        }
+        let hash = token_hash(token);
+        if let Some(user) = self.fresh(&hash) {
+            return Ok(Some(user));
+        }
+        let user = store.user_by_token_hash(&hash).await?;
+        if let Some(user) = &user {
+            let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+            if checked.len() >= TOKENS_KEPT {
+                checked.clear();
+            }
+            checked.insert(hash, (Instant::now(), user.clone()));
+        }
+        Ok(user)
     }
-    store.user_by_token_hash(&token_hash(token)).await
+
+    /// Forgets every checked token (one was revoked).
+    pub fn forget_all(&self) {
+        self.checked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    fn fresh(&self, hash: &str) -> Option<User> {
+        let checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        let (at, user) = checked.get(hash)?;
+        (at.elapsed() < TOKEN_FRESH_FOR).then(|| user.clone())
+    }
 }
 
 /// The first-run setup token: exists only while there are no users, and is
@@ -288,6 +333,26 @@ fn same_secret(secret: &str, candidate: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn checked_tokens_are_believed_until_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let user = store.insert_user("alice", "hash").await.unwrap();
+        let token = create_token(&store, "alice", "script").await.unwrap();
+        let cache = TokenCache::default();
+        assert_eq!(
+            cache.user(&store, &token).await.unwrap(),
+            Some(user.clone())
+        );
+        assert_eq!(cache.user(&store, "dvs_wrong").await.unwrap(), None);
+        let id = store.list_tokens(user.id).await.unwrap()[0].id;
+        assert!(store.revoke_token(user.id, id).await.unwrap());
+        // Revoked by another process: believed for at most TOKEN_FRESH_FOR.
+        assert_eq!(cache.user(&store, &token).await.unwrap(), Some(user));
+        cache.forget_all();
+        assert_eq!(cache.user(&store, &token).await.unwrap(), None);
+    }
 
     #[tokio::test]
     async fn password_roundtrip_and_mismatch() {

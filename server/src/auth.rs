@@ -84,7 +84,9 @@ where
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or(ApiError::Unauthorized)?;
-            return engine::auth::user_for_token(&ctx.store, token.trim())
+            return ctx
+                .tokens
+                .user(&ctx.store, token.trim())
                 .await?
                 .map(ApiUser)
                 .ok_or(ApiError::Unauthorized);

@@ -95,6 +95,7 @@ pub async fn build_state(config: Config, host: Host) -> anyhow::Result<(AppState
         config,
         setup,
         engine,
+        tokens: Arc::default(),
     };
     let leptos_options = leptos_options(ctx.config.server.addr);
     Ok((

@@ -51,7 +51,9 @@ pub async fn create_token(label: String) -> Result<NewTokenView, AppError> {
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     use crate::server::{app_context, require_user};
     let user = require_user().await?;
-    if app_context()?.store.revoke_token(user.id, id).await? {
+    let ctx = app_context()?;
+    if ctx.store.revoke_token(user.id, id).await? {
+        ctx.tokens.forget_all();
         Ok(())
     } else {
         Err(AppError::NotFound(format!("token {id}")))

@@ -117,7 +117,7 @@ impl Engine {
                     .set_status(job, JobStatus::Planning, JobStatus::Pending, None)
                     .await?
                 {
-                    self.events.publish(
+                    self.publish(
                         user_id,
                         LiveEvent::ApprovalRequest {
                             job_id: job,

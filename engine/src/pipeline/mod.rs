@@ -16,6 +16,7 @@ mod run;
 mod snapshot_keeper;
 mod snapshots;
 mod spending;
+mod status_cache;
 mod submit;
 mod trash;
 mod undo;
@@ -161,6 +162,8 @@ pub struct Engine {
     /// Undo snapshots; one lock so a sweep never races a snapshot being recorded.
     snapshots: Arc<tokio::sync::Mutex<SnapshotStore>>,
     events: EventBus,
+    /// Status answers between changes; every publish about a job forgets its own.
+    status_cache: status_cache::StatusCache<JobDetail>,
     running: Mutex<HashMap<JobId, CancellationToken>>,
     /// Set once by [`Engine::shutdown`]: cancelled steps then end `interrupted`.
     shutting_down: AtomicBool,
@@ -192,6 +195,7 @@ impl Engine {
             aws: crate::aws::Aws::new(),
             snapshots: Arc::new(tokio::sync::Mutex::new(snapshots)),
             events: EventBus::default(),
+            status_cache: status_cache::StatusCache::default(),
             running: Mutex::new(HashMap::new()),
             disk_reserve,
             shutting_down: AtomicBool::new(false),
@@ -400,13 +404,31 @@ impl Engine {
     }
 
     /// A job with steps and output, when `user_id` owns it: three queries
-    /// (the job with its undo state, its steps, its last log lines).
+    /// (the job with its undo state, its steps, its last log lines), or
+    /// none while the answer to the last such call is still true
+    /// (`status_cache`).
     pub async fn detail(&self, job: JobId, user_id: i64) -> Result<JobDetail> {
-        self.store
+        if let Some(kept) = self.status_cache.get(job, user_id) {
+            return Ok(kept);
+        }
+        let start = self.status_cache.start_read();
+        let detail = self
+            .store
             .job_card(job, user_id, VIEW_LOG_LINES)
             .await?
             .map(card_detail)
-            .ok_or_else(|| Error::NotFound(format!("job {job}")))
+            .ok_or_else(|| Error::NotFound(format!("job {job}")))?;
+        self.status_cache.keep(start, job, user_id, detail.clone());
+        Ok(detail)
+    }
+
+    /// Publishes `live` to the owner's streams, first forgetting the kept
+    /// status answer of the job it is about.
+    fn publish(&self, user_id: i64, live: LiveEvent) {
+        if let Some(job) = live.job_id() {
+            self.status_cache.forget(job);
+        }
+        self.events.publish(user_id, live);
     }
 
     /// A user's jobs, newest first, with their steps and output: three
@@ -427,7 +449,7 @@ impl Engine {
             return Ok(());
         };
         let steps = self.store.steps(job).await?;
-        self.events.publish(
+        self.publish(
             user_id,
             LiveEvent::JobUpdate {
                 job_id: job,

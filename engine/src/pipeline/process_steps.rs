@@ -88,7 +88,7 @@ impl Engine {
                         lost = 1;
                     }
                 }
-                self.events.publish(
+                self.publish(
                     user_id,
                     LiveEvent::Log {
                         job_id: job,

@@ -206,7 +206,7 @@ impl Engine {
         line: &str,
     ) -> Result<()> {
         self.store.append_logs(job, step, &[(stream, line)]).await?;
-        self.events.publish(
+        self.publish(
             user_id,
             LiveEvent::Log {
                 job_id: job,

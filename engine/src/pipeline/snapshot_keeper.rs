@@ -91,6 +91,8 @@ impl Engine {
         let mut store = Arc::clone(&self.snapshots).lock_owned().await;
         for job in jobs {
             self.store.drop_snapshots(*job).await?;
+            // Not published, but the job can no longer be undone.
+            self.status_cache.forget(*job);
             self.remove_undo_trash(*job);
         }
         let kept: Vec<Oid> = self

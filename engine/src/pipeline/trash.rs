@@ -99,6 +99,8 @@ impl Engine {
             return Err(crate::Error::io(&dir, error));
         }
         self.store.mark_journal_undone(job).await?;
+        // Nothing is published about this job: its undo state changed all the same.
+        self.status_cache.forget(job);
         tracing::info!(%job, bytes, "trash emptied");
         Ok(bytes)
     }

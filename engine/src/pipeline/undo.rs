@@ -304,7 +304,7 @@ impl Engine {
             .collect();
         self.store.append_logs(job, 0, &pairs).await?;
         for line in lines {
-            self.events.publish(
+            self.publish(
                 user_id,
                 LiveEvent::Log {
                     job_id: job,
