@@ -9,7 +9,7 @@ use crate::plan::{FsAction, Plan, SafetyLevel};
 
 use super::intent::{Effect, Intent};
 use super::query::Query;
-use super::slots::TO_PREPS;
+use super::slot_words::TO_PREPS;
 use super::steps::{fs, plan, text};
 
 /// Globs for editor, OS and tool leftovers that are safe to trash. Exact names

@@ -29,6 +29,7 @@ mod literal;
 mod prose;
 mod query;
 mod quote;
+mod slot_words;
 mod slots;
 mod steps;
 
