@@ -2,35 +2,14 @@
 
 use std::time::Duration;
 
-use super::live::{EventSocket, LiveServer};
+use super::live::{EventSocket, LiveServer, next_json};
 use futures_util::StreamExt as _;
 use serde_json::Value;
-
-async fn next_json<S>(socket: &mut S) -> Value
-where
-    S: futures_util::Stream<
-            Item = Result<
-                tokio_tungstenite::tungstenite::Message,
-                tokio_tungstenite::tungstenite::Error,
-            >,
-        > + Unpin,
-{
-    let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-        .await
-        .expect("an event within 10 s")
-        .expect("the socket stays open")
-        .expect("a valid frame");
-    serde_json::from_str(message.to_text().unwrap()).unwrap()
-}
-
-async fn connect(server: &LiveServer) -> EventSocket {
-    server.events().await
-}
 
 #[tokio::test]
 async fn job_updates_and_output_arrive_on_the_socket() {
     let server = LiveServer::start().await;
-    let mut socket = connect(&server).await;
+    let mut socket = server.events().await;
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("streamed.txt"), "x").unwrap();
@@ -74,7 +53,7 @@ async fn context_changes_arrive_only_for_the_followed_folder() {
     let elsewhere = server.home.path().join("elsewhere");
     std::fs::create_dir(&followed).unwrap();
     std::fs::create_dir(&elsewhere).unwrap();
-    let mut socket = connect(&server).await;
+    let mut socket = server.events().await;
     let follow = serde_json::json!({ "type": "follow", "dir": followed.display().to_string() });
     socket
         .send(Message::Text(follow.to_string().into()))

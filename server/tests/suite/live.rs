@@ -290,12 +290,7 @@ impl LiveServer {
             HeaderValue::from_str(&format!("Bearer {}", self.token)).unwrap(),
         );
         let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-        let hello = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("hello within 10 s")
-            .expect("the socket stays open")
-            .expect("a valid frame");
-        let hello: Value = serde_json::from_str(hello.to_text().unwrap()).unwrap();
+        let hello = next_json(&mut socket).await;
         assert_eq!(hello["type"], "hello", "{hello}");
         socket
     }
@@ -330,6 +325,16 @@ impl LiveServer {
         })
         .await
     }
+}
+
+/// The next frame of an event socket as JSON, within 10 s.
+pub async fn next_json(socket: &mut EventSocket) -> Value {
+    let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("an event within 10 s")
+        .expect("the socket stays open")
+        .expect("a valid frame");
+    serde_json::from_str(message.to_text().unwrap()).unwrap()
 }
 
 /// Starts `devos serve` on a free port and waits until it listens.
