@@ -16,6 +16,9 @@ use crate::plan::SafetyLevel;
 use crate::sandbox::{self, ResourceLimits, SandboxPolicy};
 use crate::store::StepRecord;
 
+/// Most output lines stored in one transaction.
+const LOG_BATCH_LINES: usize = 256;
+
 impl Engine {
     /// Runs one process step to its end.
     pub(super) async fn run_process(
@@ -66,37 +69,48 @@ impl Engine {
         let (sender, mut receiver) = mpsc::unbounded_channel::<executor::OutputLine>();
         let forward = async {
             let mut lost = 0_usize;
-            while let Some(line) = receiver.recv().await {
-                // What a step prints can hold credentials; logs and pages never show them.
-                let text = crate::context::redact(&line.text);
-                let stream = match line.stream {
-                    OutputStream::Stdout => LogStream::Stdout,
-                    OutputStream::Stderr => LogStream::Stderr,
-                };
+            let mut ready = Vec::with_capacity(LOG_BATCH_LINES);
+            // Lines that arrived together are stored in one transaction.
+            while receiver.recv_many(&mut ready, LOG_BATCH_LINES).await > 0 {
+                let lines: Vec<(LogStream, String)> = ready
+                    .drain(..)
+                    .map(|line| {
+                        let stream = match line.stream {
+                            OutputStream::Stdout => LogStream::Stdout,
+                            OutputStream::Stderr => LogStream::Stderr,
+                        };
+                        // What a step prints can hold credentials; logs and pages never show them.
+                        (stream, crate::context::redact(&line.text))
+                    })
+                    .collect();
                 if lost > 0 {
                     // The disk is full: count, do not retry every line.
-                    lost += 1;
-                } else if let Err(error) = self
-                    .store
-                    .append_logs(job, step.idx, &[(stream, &text)])
-                    .await
-                {
-                    tracing::warn!(%job, %error, "could not store an output line");
-                    if crate::store::is_disk_full(&error) {
-                        // Room to record how the job ended.
-                        self.disk_reserve.release();
-                        lost = 1;
+                    lost += lines.len();
+                } else {
+                    let rows: Vec<(LogStream, &str)> = lines
+                        .iter()
+                        .map(|(stream, text)| (*stream, text.as_str()))
+                        .collect();
+                    if let Err(error) = self.store.append_logs(job, step.idx, &rows).await {
+                        tracing::warn!(%job, %error, "could not store output lines");
+                        if crate::store::is_disk_full(&error) {
+                            // Room to record how the job ended.
+                            self.disk_reserve.release();
+                            lost = lines.len();
+                        }
                     }
                 }
-                self.publish(
-                    user_id,
-                    LiveEvent::Log {
-                        job_id: job,
-                        step: step.idx,
-                        stream,
-                        line: text,
-                    },
-                );
+                for (stream, line) in lines {
+                    self.publish(
+                        user_id,
+                        LiveEvent::Log {
+                            job_id: job,
+                            step: step.idx,
+                            stream,
+                            line,
+                        },
+                    );
+                }
             }
             lost
         };
