@@ -77,36 +77,15 @@ impl Store {
             to_json(&pattern.writes),
         );
         let scope = scope.to_string_lossy();
-        let existing = sqlx::query_scalar!(
-            r#"SELECT id AS "id!" FROM rules
-             WHERE user_id = ? AND program = ? AND wrappers = ? AND flags = ?
-               AND args = ? AND writes = ? AND scope = ?"#,
-            user_id,
-            pattern.program,
-            wrappers,
-            flags,
-            args,
-            writes,
-            scope,
-        )
-        .fetch_optional(&self.pool)
-        .await?;
         let decision = decision.as_str();
-        if let Some(id) = existing {
-            sqlx::query!(
-                "UPDATE rules SET decision = ?, enabled = 1 WHERE id = ?",
-                decision,
-                id
-            )
-            .execute(&self.pool)
-            .await?;
-            return Ok(id);
-        }
         let now = now_unix();
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO rules (user_id, program, wrappers, flags, args, writes, scope, decision,
                 created_from_job, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (user_id, program, wrappers, flags, args, writes, scope)
+             DO UPDATE SET decision = excluded.decision, enabled = 1
+             RETURNING id AS "id!""#,
             user_id,
             pattern.program,
             wrappers,
@@ -151,7 +130,9 @@ impl Store {
         Ok(())
     }
 
-    /// Changes a rule's scope and whether it is enabled; `false` when the user has no such rule.
+    /// Changes a rule's scope and whether it is enabled; `false` when the
+    /// user has no such rule, a conflict when the same pattern already has
+    /// a rule in the new scope.
     pub async fn update_rule(
         &self,
         user_id: i64,
@@ -168,8 +149,13 @@ impl Store {
             user_id
         )
         .execute(&self.pool)
-        .await?;
-        Ok(updated.rows_affected() == 1)
+        .await;
+        match updated {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Error::Conflict(
+                format!("another rule for the same command already applies in `{scope}`"),
+            )),
+            other => Ok(other?.rows_affected() == 1),
+        }
     }
 
     /// Deletes a rule; `false` when the user has no such rule.
@@ -182,5 +168,72 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(deleted.rows_affected() == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(program: &str, args: &[&str]) -> Subject {
+        Subject {
+            program: program.to_owned(),
+            wrappers: Vec::new(),
+            flags: Vec::new(),
+            args: args.iter().map(|&a| a.to_owned()).collect(),
+            writes: Vec::new(),
+        }
+    }
+
+    async fn store_with_user() -> (tempfile::TempDir, Store, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let user = store.insert_user("alice", "hash").await.unwrap();
+        (dir, store, user.id)
+    }
+
+    #[tokio::test]
+    async fn remembering_a_pattern_twice_at_once_keeps_one_rule_with_the_last_decision() {
+        let (_dir, store, user) = store_with_user().await;
+        let pattern = subject("make", &["build"]);
+        let scope = Path::new("/work/project");
+        let upserts =
+            (0..16).map(|_| store.upsert_rule(user, &pattern, scope, RuleDecision::Allow, None));
+        let ids = futures::future::try_join_all(upserts).await.unwrap();
+        assert!(ids.iter().all(|&id| id == ids[0]), "{ids:?}");
+        store.update_rule(user, ids[0], scope, false).await.unwrap();
+        let again = store
+            .upsert_rule(user, &pattern, scope, RuleDecision::Deny, None)
+            .await
+            .unwrap();
+        assert_eq!(again, ids[0]);
+        let rules = store.rules(user).await.unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].decision, RuleDecision::Deny);
+        assert!(rules[0].enabled, "remembering again enables the rule");
+    }
+
+    #[tokio::test]
+    async fn moving_a_rule_onto_the_same_pattern_in_another_scope_is_a_conflict() {
+        let (_dir, store, user) = store_with_user().await;
+        let pattern = subject("make", &["build"]);
+        let (here, there) = (Path::new("/work/a"), Path::new("/work/b"));
+        let first = store
+            .upsert_rule(user, &pattern, here, RuleDecision::Allow, None)
+            .await
+            .unwrap();
+        store
+            .upsert_rule(user, &pattern, there, RuleDecision::Allow, None)
+            .await
+            .unwrap();
+        let moved = store.update_rule(user, first, there, true).await;
+        assert!(matches!(moved, Err(Error::Conflict(_))), "{moved:?}");
+        assert_eq!(store.rules(user).await.unwrap().len(), 2, "nothing lost");
+        assert!(
+            !store
+                .update_rule(user, first + 100, there, true)
+                .await
+                .unwrap()
+        );
     }
 }
