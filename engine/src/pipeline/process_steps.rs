@@ -72,17 +72,7 @@ impl Engine {
             let mut ready = Vec::with_capacity(LOG_BATCH_LINES);
             // Lines that arrived together are stored in one transaction.
             while receiver.recv_many(&mut ready, LOG_BATCH_LINES).await > 0 {
-                let lines: Vec<(LogStream, String)> = ready
-                    .drain(..)
-                    .map(|line| {
-                        let stream = match line.stream {
-                            OutputStream::Stdout => LogStream::Stdout,
-                            OutputStream::Stderr => LogStream::Stderr,
-                        };
-                        // What a step prints can hold credentials; logs and pages never show them.
-                        (stream, crate::context::redact(&line.text))
-                    })
-                    .collect();
+                let lines: Vec<(LogStream, String)> = ready.drain(..).map(log_line).collect();
                 if lost > 0 {
                     // The disk is full: count, do not retry every line.
                     lost += lines.len();
@@ -172,6 +162,16 @@ impl Engine {
             ),
         }
     }
+}
+
+/// An output line as stored and shown. What a step prints can hold
+/// credentials; logs and pages never show them.
+fn log_line(line: executor::OutputLine) -> (LogStream, String) {
+    let stream = match line.stream {
+        OutputStream::Stdout => LogStream::Stdout,
+        OutputStream::Stderr => LogStream::Stderr,
+    };
+    (stream, crate::context::redact(&line.text))
 }
 
 fn command_name(interpreter: Interpreter) -> &'static str {
