@@ -32,6 +32,26 @@ async fn listing_files_runs_without_approval_and_names_every_file() {
 }
 
 #[tokio::test]
+async fn every_output_line_is_stored_once_and_in_order() {
+    let server = LiveServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let job = server.submit("run this: `seq 1 5000`", dir.path()).await;
+    assert_eq!(job["requires_approval"], false, "{job}");
+    let done = server.wait_final(&job["job_id"]).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let (status, log) = server
+        .get_text(&format!("/api/v1/command/{}/log", job["job_id"]))
+        .await;
+    assert_eq!(status, 200, "{log}");
+    let printed: Vec<u32> = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("[step 1 stdout] "))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(printed, (1..=5000).collect::<Vec<_>>());
+}
+
+#[tokio::test]
 async fn organizing_by_type_moves_files_and_journals_them_and_undo_restores() {
     let server = LiveServer::start().await;
     let dir = tempfile::tempdir().unwrap();

@@ -202,6 +202,19 @@ impl LiveServer {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A `GET` whose answer is text (a log download).
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
     /// Logs the tester in through the login server function, as a browser
     /// does; the session cookie (`devos_session=…`).
     pub async fn session_cookie(&self) -> String {
