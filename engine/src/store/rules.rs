@@ -193,7 +193,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn remembering_a_pattern_twice_at_once_keeps_one_rule_with_the_last_decision() {
+    async fn remembering_a_pattern_many_times_at_once_keeps_one_rule_with_the_last_decision() {
         let (_dir, store, user) = store_with_user().await;
         let pattern = subject("make", &["build"]);
         let scope = Path::new("/work/project");
