@@ -191,28 +191,26 @@ impl LiveServer {
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
+        let response = self.get_response(path).await;
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// A `GET` whose answer is text (a log download).
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let response = self
-            .client
+        let response = self.get_response(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
+    /// A `GET` with the tester's token.
+    async fn get_response(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(self.url(path))
             .bearer_auth(&self.token)
             .send()
             .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
+            .unwrap()
     }
 
     /// Logs the tester in through the login server function, as a browser
