@@ -255,6 +255,11 @@ pub(crate) mod tests {
         rate(command).level.as_str()
     }
 
+    /// Why `command` got its level in the corpus scope, for table tests.
+    pub(crate) fn reasons_of(command: &str) -> Vec<String> {
+        rate(command).reasons
+    }
+
     /// The decision on `command` in the corpus scope, for table tests.
     pub(crate) fn decision_of(command: &str) -> &'static str {
         rate(command).decision.as_str()

@@ -91,31 +91,98 @@ pub fn is_home_word(word: &str) -> bool {
     (word.starts_with('~') && !word.contains('/')) || home_expansion_rest(word) == Some("")
 }
 
+/// Places under the home directory that hold credentials, whatever their
+/// files are called (`.ssh` has public files too: see [`is_secret`]).
+const HOME_SECRETS: &[&str] = &[
+    ".ssh",
+    ".aws/credentials",
+    ".aws/sso/cache",
+    ".gnupg",
+    ".git-credentials",
+    ".docker/config.json",
+    ".kube/config",
+    ".config/gh/hosts.yml",
+    ".config/gcloud",
+    ".azure",
+    ".vault-token",
+    ".npmrc",
+    ".pypirc",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".terraform.d/credentials.tfrc.json",
+    ".password-store",
+    ".local/share/keyrings",
+    ".my.cnf",
+    ".local/share/devos",
+    ".config/devos",
+];
+
+/// System files that hold password hashes or host keys.
+const SYSTEM_SECRETS: &[&str] = &[
+    "/etc/shadow",
+    "/etc/shadow-",
+    "/etc/gshadow",
+    "/etc/gshadow-",
+    "/etc/ssh",
+];
+
+/// File names that are credentials wherever they are.
+const SECRET_NAMES: &[&str] = &[
+    ".netrc",
+    ".pgpass",
+    ".htpasswd",
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ecdsa_sk",
+    "id_ed25519",
+    "id_ed25519_sk",
+];
+
+/// File name endings of keys and certificates with their private parts.
+const SECRET_SUFFIXES: &[&str] = &[".pem", ".key", ".p12", ".pfx", ".jks", ".keystore"];
+
 /// Whether reading `path` would show credentials: keys, tokens, passwords
 /// and DevOS's own data.
 pub fn is_secret(scope: &Scope, path: &Path) -> bool {
-    let home = &scope.home;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let in_home = |rel: &str| path.starts_with(home.join(rel));
-    in_home(".ssh") && !name.ends_with(".pub") && name != "known_hosts" && name != "config"
-        || in_home(".aws/credentials")
-        || in_home(".gnupg")
-        || in_home(".git-credentials")
-        || in_home(".docker/config.json")
-        || in_home(".kube/config")
-        || in_home(".config/gh/hosts.yml")
-        || in_home(".local/share/devos")
-        || in_home(".config/devos")
+    let ssh_dir = scope.home.join(".ssh");
+    if path.starts_with(&ssh_dir) {
+        return !name.ends_with(".pub") && name != "known_hosts" && name != "config";
+    }
+    if path.starts_with("/etc/ssh") {
+        return name.starts_with("ssh_host_") && !name.ends_with(".pub");
+    }
+    HOME_SECRETS
+        .iter()
+        .any(|rel| path.starts_with(scope.home.join(rel)))
+        || SYSTEM_SECRETS.iter().any(|file| path.starts_with(file))
         || (name == ".env" || (name.starts_with(".env.") && !name.ends_with(".example")))
-        || name.ends_with(".pem")
-        || name.ends_with(".key")
-        || name == ".netrc"
-        || name == ".pgpass"
-        || name == "id_rsa"
-        || name == "id_ed25519"
+        || SECRET_NAMES.contains(&name.as_ref())
+        || SECRET_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// Whether reading everything under the directory `path` would show
+/// credentials: it is secret, or one of the known places of credentials
+/// lies below it. With `skips_hidden` (`rg` without `--hidden`, a glob not
+/// starting with a dot) a place below a hidden directory does not count.
+pub fn holds_secrets(scope: &Scope, path: &Path, skips_hidden: bool) -> bool {
+    let reachable = |place: &Path| {
+        place.strip_prefix(path).is_ok_and(|below| {
+            !skips_hidden
+                || below
+                    .components()
+                    .all(|part| !part.as_os_str().to_string_lossy().starts_with('.'))
+        })
+    };
+    is_secret(scope, path)
+        || HOME_SECRETS
+            .iter()
+            .any(|rel| reachable(&scope.home.join(rel)))
+        || SYSTEM_SECRETS.iter().any(|file| reachable(Path::new(file)))
 }
 
 /// Whether `path` is inside one of the scope's write roots.
@@ -255,8 +322,39 @@ mod tests {
             ("/home/u/project/.env.example", false),
             ("/home/u/project/server.pem", true),
             ("/home/u/project/README.md", false),
+            ("/home/u/.ssh/known_hosts", false),
+            ("/home/u/.config/gcloud/credentials.db", true),
+            ("/home/u/.npmrc", true),
+            ("/home/u/backup/id_ecdsa", true),
+            ("/etc/shadow", true),
+            ("/etc/ssh/ssh_host_ed25519_key", true),
+            ("/etc/ssh/ssh_host_ed25519_key.pub", false),
+            ("/etc/ssh/sshd_config", false),
+            ("/etc/passwd", false),
         ] {
             assert_eq!(is_secret(&s, Path::new(path)), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_tree_holds_secrets_when_a_place_of_credentials_lies_below_it() {
+        let s = scope();
+        for (path, skips_hidden, expected) in [
+            ("/home/u", false, true),
+            ("/home/u/.aws", false, true),
+            ("/home/u/.aws", true, true),
+            ("/", false, true),
+            ("/etc", false, true),
+            ("/home/u", true, false),
+            ("/home/u/project", false, false),
+            ("/home/u/.cache", false, false),
+            ("/usr", false, false),
+        ] {
+            assert_eq!(
+                holds_secrets(&s, Path::new(path), skips_hidden),
+                expected,
+                "{path} skipping hidden: {skips_hidden}"
+            );
         }
     }
 

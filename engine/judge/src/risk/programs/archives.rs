@@ -103,6 +103,15 @@ fn rate_tar(ctx: &mut Ctx<'_>) {
         if let Some(archive) = ctx.value("-f").filter(|f| f != "-") {
             ctx.write(&archive, "writes the archive");
         }
+        // Their contents reach the archive, or the output with `-f -`.
+        let base = ctx.value("-C");
+        for operand in ctx.operands() {
+            let path = match &base {
+                Some(dir) if !operand.starts_with(['/', '~', '$']) => format!("{dir}/{operand}"),
+                _ => operand,
+            };
+            super::check_secret_tree(ctx, &path, false);
+        }
         if ctx.has("--remove-files") {
             ctx.destructive("tar --remove-files deletes the archived files");
         }
@@ -131,9 +140,15 @@ fn rate_unzip(ctx: &mut Ctx<'_>) {
 }
 
 fn rate_zip(ctx: &mut Ctx<'_>) {
-    match ctx.operands().first() {
-        Some(archive) => ctx.write(&archive.clone(), "creates the archive"),
+    let operands = ctx.operands();
+    match operands.first().map(String::as_str) {
+        // `zip - files`: the archive goes to the output.
+        Some("-") => {}
+        Some(archive) => ctx.write(archive, "creates the archive"),
         None => ctx.destructive("zip without an archive name"),
+    }
+    for file in operands.iter().skip(1) {
+        super::check_secret_tree(ctx, file, false);
     }
     if ctx.has("-m") || ctx.has("-d") {
         ctx.destructive("zip -m/-d deletes files");
@@ -154,7 +169,7 @@ fn rate_compress(ctx: &mut Ctx<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::risk::tests::level_of;
+    use crate::risk::tests::{level_of, reasons_of};
 
     #[test]
     fn accepts_listing_archives() {
@@ -168,6 +183,25 @@ mod tests {
         ] {
             assert_eq!(level_of(command), "safe", "{command}");
         }
+    }
+
+    #[test]
+    fn archiving_a_tree_that_holds_credentials_reads_secrets() {
+        for command in [
+            "tar -cf - ~/.ssh",
+            "tar -czf - -C ~ .aws",
+            "tar -cf home.tar ~",
+        ] {
+            assert!(
+                reasons_of(command)
+                    .iter()
+                    .any(|r| r.starts_with("reads secrets")),
+                "{command}"
+            );
+        }
+        assert_eq!(level_of("tar -cf - src"), "safe");
+        assert_eq!(level_of("zip -r - src"), "safe");
+        assert_eq!(level_of("zip -r - ~/.ssh"), "moderate");
     }
 
     #[test]

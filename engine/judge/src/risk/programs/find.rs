@@ -123,6 +123,12 @@ fn rate_find(ctx: &mut Ctx<'_>) {
     } else {
         starts
     };
+    if !runs.is_empty() {
+        // What `-exec` runs gets the files themselves, hidden ones included.
+        for start in &starts {
+            super::check_secret_tree(ctx, start, false);
+        }
+    }
     for program in runs.iter().filter(|p| !super::is_pure_reader(p)) {
         ctx.forbid_critical(&starts, &format!("runs {program} on every file under"));
     }
@@ -159,6 +165,21 @@ mod tests {
         ] {
             assert_eq!(level_of(command), "safe", "{command}");
         }
+    }
+
+    #[test]
+    fn running_a_reader_on_files_that_hold_credentials_reads_secrets() {
+        for command in [
+            "find ~/.ssh -type f -exec cat {} +",
+            "find ~ -name '*.txt' -exec head {} ;",
+        ] {
+            assert_eq!(level_of(command), "moderate", "{command}");
+        }
+        assert_eq!(level_of("find ~/.ssh -type f"), "safe");
+        assert_eq!(
+            level_of("find . -name '*.rs' -exec grep -l foo {} +"),
+            "safe"
+        );
     }
 
     #[test]

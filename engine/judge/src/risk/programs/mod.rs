@@ -18,7 +18,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use super::paths::{WriteTarget, classify_write, is_critical, is_home_word, is_secret, resolve};
+use super::paths::{
+    WriteTarget, classify_write, holds_secrets, is_critical, is_home_word, is_secret, resolve,
+};
 use super::{Rating, Scope};
 use crate::plan::SafetyLevel::{self, Destructive, Moderate};
 use crate::shell::{Effect, Flag, OptionSpec, ParsedArgs, SimpleCommand, Word, is_dynamic};
@@ -440,10 +442,28 @@ fn rate_known(ctx: &mut Ctx<'_>, entry: &Entry) {
 }
 
 /// Raises a read of a credentials file: a model must not see it unasked.
+/// A glob (`~/.aws/*`) reads whatever it matches below where it starts.
 pub(super) fn check_secret(ctx: &mut Ctx<'_>, word: &str) {
-    if resolve(ctx.scope, ctx.cwd, word).is_some_and(|p| is_secret(ctx.scope, &p)) {
+    let is_glob = |part: &str| part.contains(['*', '?', '[']);
+    if word.split('/').any(is_glob) {
+        let matches_hidden = word
+            .split('/')
+            .any(|part| is_glob(part) && part.starts_with('.'));
+        check_secret_tree(ctx, word, !matches_hidden);
+    } else if resolve(ctx.scope, ctx.cwd, word).is_some_and(|p| is_secret(ctx.scope, &p)) {
         let shown = ctx.shown(word);
         ctx.moderate(format!("reads secrets: {shown}"));
+    }
+}
+
+/// Raises a recursive read (`grep -r`, `tar -c`) of a directory that holds
+/// credentials somewhere below it; `skips_hidden` when the reader does not
+/// enter hidden directories.
+pub(super) fn check_secret_tree(ctx: &mut Ctx<'_>, word: &str, skips_hidden: bool) {
+    if resolve(ctx.scope, ctx.cwd, word).is_some_and(|p| holds_secrets(ctx.scope, &p, skips_hidden))
+    {
+        let shown = ctx.shown(word);
+        ctx.moderate(format!("reads secrets: {shown} holds credentials"));
     }
 }
 

@@ -2,7 +2,7 @@
 //! (`-i`, `w`, `e`), `awk` (`system`, pipes, program files), `sort -o` and
 //! `--compress-program`, `uniq OUT`, `grep`, `rg --pre`.
 
-use super::{Ctx, Program, check_secret};
+use super::{Ctx, Program, check_secret, check_secret_tree};
 
 #[rustfmt::skip]
 const SED: &[&str] = &[
@@ -97,8 +97,24 @@ fn rate_grep(ctx: &mut Ctx<'_>) {
     } else {
         operands.get(1..).unwrap_or_default()
     };
+    // `rg` always descends, but skips hidden directories unless asked.
+    let (recursive, skips_hidden) = if ctx.cmd.program == "rg" {
+        let unrestricted = ctx.parsed.options.iter().filter(|o| o.name == "-u").count();
+        (
+            true,
+            !(ctx.has("--hidden") || ctx.has("-uu") || unrestricted >= 2),
+        )
+    } else {
+        let recurse =
+            ctx.has("-r") || ctx.has("-R") || ctx.value("-d").as_deref() == Some("recurse");
+        (recurse, false)
+    };
     for file in files {
-        check_secret(ctx, file);
+        if recursive {
+            check_secret_tree(ctx, file, skips_hidden);
+        } else {
+            check_secret(ctx, file);
+        }
     }
 }
 
@@ -331,6 +347,27 @@ mod tests {
             "grep foo ~/.ssh/id_rsa",
         ] {
             assert_ne!(level_of(command), "safe", "{command}");
+        }
+    }
+
+    #[test]
+    fn a_recursive_search_of_a_tree_that_holds_credentials_reads_secrets() {
+        for command in [
+            "grep -r AWS ~/.aws",
+            "grep -R password ~",
+            "grep --directories=recurse key /etc",
+            "rg secret ~/.aws",
+            "rg --hidden token ~",
+            "rg -uu token ~",
+            "cat ~/.aws/*",
+            "head ~/.a*/cred*",
+            "cat /etc/shadow",
+        ] {
+            assert_eq!(level_of(command), "moderate", "{command}");
+        }
+        // Not below: rg skips hidden directories, a plain glob skips dot names.
+        for command in ["grep -r TODO .", "rg token ~", "ls ~/*", "grep -r x src"] {
+            assert_eq!(level_of(command), "safe", "{command}");
         }
     }
 }
