@@ -172,3 +172,32 @@ fn what_changed_today_reads_the_index_instead_of_walking() {
         "{without_context:?}"
     );
 }
+
+#[test]
+fn found_files_in_a_repository_leave_its_objects_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    std::fs::write(repo.join("a.txt"), "a").unwrap();
+    let engine = ContextEngine::start(fast_settings(vec![repo.to_path_buf()])).unwrap();
+    wait_for("the repo summary", || {
+        engine.snapshot(repo, 4_000).repo.map(|_| ())
+    });
+    let found = commands(&plan_with(
+        &engine,
+        "list files modified in the last 2 days",
+        repo,
+    ));
+    assert!(
+        found[0].ends_with("-mtime -2 -not -path '*/.git/*'"),
+        "{found:?}"
+    );
+
+    let outside = tempfile::tempdir().unwrap();
+    let found = commands(&plan_with(
+        &engine,
+        "list files modified in the last 2 days",
+        outside.path(),
+    ));
+    assert!(!found[0].contains(".git"), "{found:?}");
+}

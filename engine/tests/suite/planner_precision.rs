@@ -193,6 +193,85 @@ fn commands_written_in_the_request_run_exactly_as_written() {
 }
 
 #[test]
+fn a_request_that_is_a_command_line_runs_as_written() {
+    check(&[
+        ("wc -w notes.txt", "run_command", "wc -w notes.txt"),
+        (
+            "stat -c %s notes.txt",
+            "run_command",
+            "stat -c %s notes.txt",
+        ),
+        (
+            "cut -d: -f1 /etc/passwd",
+            "run_command",
+            "cut -d: -f1 /etc/passwd",
+        ),
+    ]);
+}
+
+#[test]
+fn what_the_request_leaves_out_is_never_done() {
+    check_declined(&[
+        "list the logs but do not show app.log",
+        "show the files in logs excluding app.log",
+        "delete all files except notes.txt",
+        "don't delete anything, just list the logs",
+        "show notes.txt without the first line",
+    ]);
+    // Where an intent reads the negation, it plans.
+    check(&[
+        (
+            "files not modified in the last 10 days",
+            "find_files",
+            "-mtime +10",
+        ),
+        (
+            "which branches are not merged",
+            "git_merged_branches",
+            "--no-merged",
+        ),
+        (
+            "search for TODO excluding the vendor folder",
+            "search_text",
+            "vendor",
+        ),
+    ]);
+}
+
+#[test]
+fn changing_permissions_or_owners_is_never_answered_by_showing_them() {
+    check(&[
+        (
+            "change permissions of notes.txt to 600",
+            "set_permissions",
+            "chmod 600",
+        ),
+        (
+            "set the permissions of run.sh to 755",
+            "set_permissions",
+            "chmod 755",
+        ),
+    ]);
+}
+
+#[test]
+fn a_day_a_month_and_a_year_are_ages() {
+    check(&[
+        (
+            "show files modified in the last day",
+            "find_files",
+            "-mtime -1",
+        ),
+        (
+            "files changed in the past month",
+            "find_files",
+            "-mtime -30",
+        ),
+        ("files modified this year", "find_files", "-mtime -365"),
+    ]);
+}
+
+#[test]
 fn commands_asked_about_are_not_run() {
     check_declined(&[
         "what does `rm -rf /` do",
@@ -424,7 +503,8 @@ fn dangerous_requests_are_planned_for_the_gate() {
             "git_force_push",
             "push --force origin",
         ),
-        ("git reset --hard", "git_reset_hard", "reset --hard HEAD"),
+        ("reset hard to HEAD", "git_reset_hard", "reset --hard HEAD"),
+        ("git reset --hard", "run_command", "git reset --hard"),
         (
             "give everyone full access to uploads recursively",
             "set_permissions",

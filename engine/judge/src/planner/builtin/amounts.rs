@@ -41,6 +41,8 @@ pub(super) struct AgeFilter {
     pub find_args: [String; 2],
     /// The condition as people say it: "modified more than 7 days ago".
     pub text: String,
+    /// Whether it reads the request's "not" ("not modified in 10 days").
+    pub is_negated: bool,
 }
 impl Query<'_> {
     /// A size condition ("larger than 10MB", "under 500 KB").
@@ -91,10 +93,16 @@ impl Query<'_> {
 
     /// An age condition ("older than 7 days", "modified today", "last week").
     pub fn age_filter(&self) -> Option<AgeFilter> {
-        self.cache
+        let filter = self
+            .cache
             .age
             .get_or_init(|| self.find_age_filter())
-            .clone()
+            .clone();
+        if filter.as_ref().is_some_and(|f| f.is_negated) {
+            // Whoever takes the filter takes "not modified" with it.
+            self.note_negation_read();
+        }
+        filter
     }
 
     fn find_age_filter(&self) -> Option<AgeFilter> {
@@ -119,11 +127,15 @@ impl Query<'_> {
         // window ("in the last 10 days") turns around.
         let [flag, value] = filter.find_args.clone();
         let Some(days) = value.strip_prefix('-').filter(|_| is_negated) else {
-            return Some(filter);
+            return Some(AgeFilter {
+                is_negated,
+                ..filter
+            });
         };
         Some(AgeFilter {
             find_args: [flag, format!("+{days}")],
             text: format!("not {}", filter.text),
+            is_negated,
         })
     }
 
@@ -142,34 +154,44 @@ impl Query<'_> {
         }
         let spans = [
             (
-                ["today", "modified today"],
+                &["today", "modified today"][..],
                 ("-mtime", "-1"),
                 "modified in the last 24 hours",
             ),
             (
-                ["last hour", "past hour"],
+                &["last day", "past day"][..],
+                ("-mtime", "-1"),
+                "modified in the last 24 hours",
+            ),
+            (
+                &["last hour", "past hour"][..],
                 ("-mmin", "-60"),
                 "modified in the last hour",
             ),
             (
-                ["yesterday", "since yesterday"],
+                &["yesterday", "since yesterday"][..],
                 ("-mtime", "-2"),
                 "modified since yesterday",
             ),
             (
-                ["last week", "this week"],
+                &["last week", "this week"][..],
                 ("-mtime", "-7"),
                 "modified in the last 7 days",
             ),
             (
-                ["past week", "recently"],
+                &["past week", "recently"][..],
                 ("-mtime", "-7"),
                 "modified in the last 7 days",
             ),
             (
-                ["last month", "this month"],
+                &["last month", "this month", "past month"][..],
                 ("-mtime", "-30"),
                 "modified in the last 30 days",
+            ),
+            (
+                &["last year", "this year", "past year"][..],
+                ("-mtime", "-365"),
+                "modified in the last 365 days",
             ),
         ];
         spans
@@ -178,6 +200,7 @@ impl Query<'_> {
             .map(|(_, (flag, value), text)| AgeFilter {
                 find_args: [(*flag).to_owned(), (*value).to_owned()],
                 text: (*text).to_owned(),
+                is_negated: false,
             })
     }
 
@@ -297,5 +320,6 @@ fn age(number: &str, unit: &str, is_older: bool) -> Option<AgeFilter> {
     Some(AgeFilter {
         find_args: [flag.to_owned(), format!("{sign}{amount}")],
         text,
+        is_negated: false,
     })
 }

@@ -82,7 +82,7 @@ const CUES: [(Effect, &[&str]); 4] = [
 /// Verbs that ask for a change of some kind; a read-only intent never
 /// answers a request that contains one ("squash the last 3 commits" is not
 /// "show the last 3 commits").
-const CHANGE_CUES: [&str; 30] = [
+const CHANGE_CUES: &[&str] = &[
     "squash",
     "rebase",
     "revert",
@@ -113,6 +113,16 @@ const CHANGE_CUES: [&str; 30] = [
     "replace",
     "unset",
     "uncommit",
+    // "change the permissions of x to 600" is not "show the permissions".
+    "change the permission*",
+    "change permission*",
+    "change the mode",
+    "set the permission*",
+    "set permission*",
+    "change the owner*",
+    "change owner*",
+    "change the group",
+    "set the owner*",
 ];
 
 /// Operations the built-in planner never performs. A request that asks for
@@ -150,7 +160,7 @@ pub(super) fn asks_unsupported(query: &Query<'_>) -> bool {
 
 /// Whether the request asks for any change, forceful or not.
 pub(super) fn asks_change(query: &Query<'_>) -> bool {
-    !query.effects.is_empty() || query.has_any(&CHANGE_CUES)
+    !query.effects.is_empty() || query.has_any(CHANGE_CUES)
 }
 
 /// The forceful effects the request's verbs ask for, in [`CUES`] order.

@@ -107,7 +107,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "+x",
             "runnable",
         ]],
-        any: &["make", "file", "set", "give"],
+        any: &["make", "file", "set", "give", "change"],
         none: &[
             "which", "list", "find", "show", "what are", "whats", "check",
         ],

@@ -330,6 +330,15 @@ pub(super) fn find_command(query: &Query<'_>, dir: &Path) -> (String, Vec<String
         command.push_str(&format!(" {} {}", age.find_args[0], age.find_args[1]));
         conditions.push(age.text);
     }
+    // In the job's repository, its objects are nobody's files (unless the
+    // folder asked for is `.git` itself).
+    let in_repo = query
+        .context
+        .and_then(|context| context.repo.as_ref())
+        .is_some_and(|repo| dir.starts_with(&repo.root) || repo.root.starts_with(dir));
+    if in_repo && !dir.components().any(|part| part.as_os_str() == ".git") {
+        command.push_str(" -not -path '*/.git/*'");
+    }
     (command, conditions)
 }
 

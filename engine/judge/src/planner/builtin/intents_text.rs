@@ -292,7 +292,7 @@ pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String
 /// Folders the request excludes ("excluding vendor", "except the tests folder").
 pub(super) fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
     const FILLER: [&str; 5] = ["the", "folder", "directory", "dir", "my"];
-    (0..query.tokens.len())
+    let excluded: Vec<String> = (0..query.tokens.len())
         .filter(|&index| {
             matches!(
                 query.lower(index),
@@ -315,7 +315,11 @@ pub(super) fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
                 .filter(|token| !matches!(token.lower.as_str(), "case" | "binary" | "hidden"))
                 .map(|token| token.raw.trim_end_matches('/').to_owned())
         })
-        .collect()
+        .collect();
+    if !excluded.is_empty() {
+        query.note_negation_read();
+    }
+    excluded
 }
 
 fn search_text(query: &Query<'_>) -> Result<Plan, String> {

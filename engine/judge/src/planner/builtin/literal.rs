@@ -40,13 +40,95 @@ const ABOUT_CUES: [&str; 14] = [
     "is it safe",
 ];
 /// Programs whose name at the start of a quoted span marks it as a command.
-const PROGRAMS: [&str; 64] = [
-    "ls", "rm", "cp", "mv", "cat", "echo", "find", "grep", "rg", "git", "du", "df", "chmod",
-    "chown", "mkdir", "rmdir", "touch", "tar", "zip", "unzip", "head", "tail", "wc", "sort",
-    "uniq", "sed", "awk", "kill", "pkill", "killall", "ps", "top", "free", "uname", "ln", "make",
-    "cargo", "npm", "npx", "yarn", "pnpm", "python", "python3", "pip", "node", "docker", "kubectl",
-    "curl", "wget", "ssh", "scp", "rsync", "shred", "truncate", "dd", "sudo", "env", "export",
-    "cd", "pwd", "tree", "stat", "file", "xargs",
+const PROGRAMS: &[&str] = &[
+    "ls",
+    "rm",
+    "cp",
+    "mv",
+    "cat",
+    "echo",
+    "find",
+    "grep",
+    "rg",
+    "git",
+    "du",
+    "df",
+    "chmod",
+    "chown",
+    "chgrp",
+    "mkdir",
+    "rmdir",
+    "touch",
+    "tar",
+    "zip",
+    "unzip",
+    "gzip",
+    "gunzip",
+    "head",
+    "tail",
+    "wc",
+    "sort",
+    "uniq",
+    "cut",
+    "tr",
+    "sed",
+    "awk",
+    "diff",
+    "kill",
+    "pkill",
+    "killall",
+    "ps",
+    "pgrep",
+    "top",
+    "free",
+    "uname",
+    "uptime",
+    "ln",
+    "make",
+    "cargo",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "python",
+    "python3",
+    "pip",
+    "node",
+    "docker",
+    "kubectl",
+    "curl",
+    "wget",
+    "ssh",
+    "scp",
+    "rsync",
+    "shred",
+    "truncate",
+    "dd",
+    "sudo",
+    "env",
+    "export",
+    "cd",
+    "pwd",
+    "tree",
+    "stat",
+    "file",
+    "xargs",
+    "jq",
+    "lsof",
+    "ss",
+    "netstat",
+    "date",
+    "sha256sum",
+    "md5sum",
+    "base64",
+    "column",
+    "nl",
+    "tac",
+    "readlink",
+    "realpath",
+    "journalctl",
+    "systemctl",
+    "aws",
 ];
 
 /// Finds a command written in `text`.
@@ -134,6 +216,67 @@ fn written_command(text: &str) -> Option<(String, &str, &str)> {
     None
 }
 
+/// Words of prose; a request with one outside quotes is not a bare command.
+const PROSE_WORDS: [&str; 28] = [
+    "the", "a", "an", "all", "every", "my", "me", "please", "pls", "thanks", "and", "of", "in",
+    "with", "for", "to", "that", "which", "from", "is", "are", "what", "how", "can", "could",
+    "you", "i", "then",
+];
+
+/// A request that is itself a command line: one line, a known program, an
+/// option after it (`wc -w notes.txt`, `kill -9 1234`, `git log --oneline`)
+/// and no word of prose outside quotes, which the shell parser reads. It is
+/// run as written: the intents read words, and would take `-la` for a folder
+/// or `-5` for nothing.
+pub(super) fn bare_command(text: &str) -> Option<String> {
+    let line = text.trim();
+    if line.contains('\n') {
+        return None;
+    }
+    let words = shell_words(line)?;
+    let (first, rest) = words.split_first()?;
+    let is_option = |word: &str| {
+        word.strip_prefix('-')
+            .and_then(|tail| tail.chars().next())
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let is_prose = |word: &str| PROSE_WORDS.contains(&word.to_lowercase().as_str());
+    let (first_word, _) = first;
+    let looks_like_command = PROGRAMS.contains(&first_word.as_str())
+        && rest.iter().any(|(word, quoted)| !quoted && is_option(word))
+        && !rest.iter().any(|(word, quoted)| !quoted && is_prose(word));
+    (looks_like_command && crate::shell::parse_script(line).is_ok()).then(|| line.to_owned())
+}
+
+/// The line split as the shell would at blanks, each word with whether any
+/// of it was quoted; `None` for an unclosed quote.
+fn shell_words(line: &str) -> Option<Vec<(String, bool)>> {
+    let mut words = Vec::new();
+    let mut current: Option<(String, bool)> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                let word = current.get_or_insert_with(|| (String::new(), true));
+                word.1 = true;
+                loop {
+                    match chars.next()? {
+                        end if end == c => break,
+                        other => word.0.push(other),
+                    }
+                }
+            }
+            c if c.is_whitespace() => words.extend(current.take()),
+            c => current
+                .get_or_insert_with(|| (String::new(), false))
+                .0
+                .push(c),
+        }
+    }
+    words.extend(current);
+    Some(words)
+}
+
 /// `"cmd"` or `'cmd'` without the outer quotes, when they wrap the whole
 /// text; anything else unchanged (`grep 'a' b` keeps its quotes).
 fn unquote_whole(text: &str) -> &str {
@@ -193,7 +336,7 @@ fn is_filler_only(words: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Literal, literal};
+    use super::{Literal, bare_command, literal};
 
     #[test]
     fn written_commands_are_taken_verbatim() {
@@ -215,6 +358,30 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(literal(text), Literal::Run(expected.to_owned()), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_request_that_is_a_command_line_is_one() {
+        for text in [
+            "wc -w notes.txt",
+            "kill -9 4242",
+            "git log --oneline -5",
+            "git commit -m 'fix the login page'",
+            "find . -name '*.py' | xargs wc -l",
+        ] {
+            assert_eq!(bare_command(text).as_deref(), Some(text), "{text}");
+        }
+        for text in [
+            "find -name with all the python files",
+            "ls -la in the src folder",
+            "sort -r the lines of notes.txt please",
+            "grep 'unclosed -n",
+            "make a folder called build",
+            "tail notes.txt",
+            "ls -la\nrm x",
+        ] {
+            assert_eq!(bare_command(text), None, "{text}");
         }
     }
 

@@ -120,13 +120,7 @@ fn intents() -> impl Iterator<Item = &'static Intent> {
 /// Plans `req` with the built-in intent table.
 pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
     match literal::literal(req.text) {
-        literal::Literal::Run(command) => {
-            return BuiltinOutcome::Planned {
-                plan: literal::run_plan(&command),
-                confidence: LITERAL_CONFIDENCE,
-                intent: "run_command",
-            };
-        }
+        literal::Literal::Run(command) => return run_written(&command),
         literal::Literal::Decline => {
             return BuiltinOutcome::NotUnderstood {
                 message: "I could not plan this with the built-in planner: the request quotes a command but does \
@@ -137,6 +131,23 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
         }
         literal::Literal::None => {}
     }
+    match literal::bare_command(req.text) {
+        Some(command) => run_written(&command),
+        None => plan_with_intents(req),
+    }
+}
+
+/// The plan that runs a command the user wrote, as written.
+fn run_written(command: &str) -> BuiltinOutcome {
+    BuiltinOutcome::Planned {
+        plan: literal::run_plan(command),
+        confidence: LITERAL_CONFIDENCE,
+        intent: "run_command",
+    }
+}
+
+/// Plans `req` with the best-scoring intent, or says why none fits.
+fn plan_with_intents(req: &PlanRequest<'_>) -> BuiltinOutcome {
     let mut query = Query::new(req.text, req.cwd, req.home);
     query.account_home = req.account_home;
     query.context = req.context;
@@ -187,7 +198,21 @@ pub fn plan_builtin(req: &PlanRequest<'_>) -> BuiltinOutcome {
             suggestions,
         };
     };
-    match (intent.build)(&query) {
+    // What this intent's own phrases and slots take in, not another row's.
+    query.forget_negation_reads();
+    intent.score(&query);
+    let built = (intent.build)(&query);
+    if let (Ok(_), Some(word)) = (&built, query.unread_negation()) {
+        return BuiltinOutcome::NotUnderstood {
+            message: format!(
+                "I could not plan this with the built-in planner: it cannot leave out what \
+                 \"{word} …\" leaves out. Ask only for what to do, or configure a model for \
+                 requests like this."
+            ),
+            suggestions,
+        };
+    }
+    match built {
         Ok(mut plan) => {
             prose::shorten_paths(&mut plan, req.cwd, req.home);
             BuiltinOutcome::Planned {

@@ -78,7 +78,7 @@ fn ends_path(after: &str) -> bool {
 
 /// A character that can continue a path in prose.
 fn is_path_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '~' | '+' | '@')
+    c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '~' | '+' | '@' | '*' | '?' | '[')
 }
 
 #[cfg(test)]
@@ -95,6 +95,7 @@ mod tests {
             ("List files in /home/u/proj.", "List files in this folder."),
             ("Show /home/u/proj/src/main.rs", "Show src/main.rs"),
             ("Move /home/u/proj/ out", "Move this folder out"),
+            ("Move /home/u/proj/*.log away", "Move *.log away"),
             ("Sort /home/u/Downloads", "Sort ~/Downloads"),
             ("Clean /home/u", "Clean ~"),
             ("Read /home/u/project/x", "Read ~/project/x"),

@@ -3,7 +3,7 @@
 //! the original spelling kept for slots (paths, names, messages). Pure: it
 //! never touches the filesystem.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::path::Path;
 
 use crate::context::ContextSnapshot;
@@ -43,7 +43,32 @@ pub(super) struct Query<'a> {
     pub asks_change: bool,
     /// Slots asked for by many intents, computed once per request.
     pub(super) cache: SlotCache,
+    /// Set when a matched phrase or a slot took in one of the request's
+    /// negations ("not merged", "excluding vendor"); see [`Query::unread_negation`].
+    negation_read: Cell<bool>,
 }
+
+/// Words that leave something out or turn a request around. A plan that
+/// ignores one does something other than what was asked.
+const NEGATIONS: [&str; 17] = [
+    "not",
+    "dont",
+    "never",
+    "except",
+    "excluding",
+    "exclude",
+    "without",
+    "skip",
+    "skipping",
+    "ignore",
+    "ignoring",
+    "besides",
+    "unless",
+    "doesnt",
+    "isnt",
+    "arent",
+    "shouldnt",
+];
 
 /// Slot values computed on first use: every intent's matcher asks for them,
 /// and each takes a scan of the request (the age filter a regex).
@@ -68,7 +93,31 @@ impl<'a> Query<'a> {
             effects: Vec::new(),
             asks_change: false,
             cache: SlotCache::default(),
+            negation_read: Cell::new(false),
         }
+    }
+
+    /// Records that a slot took in the request's negation (the folders after
+    /// "excluding").
+    pub fn note_negation_read(&self) {
+        self.negation_read.set(true);
+    }
+
+    /// Forgets what earlier matching took in, before one intent is checked.
+    pub fn forget_negation_reads(&self) {
+        self.negation_read.set(false);
+    }
+
+    /// A negation in the request ("do not show app.log") that nothing matched
+    /// since [`Query::forget_negation_reads`].
+    pub fn unread_negation(&self) -> Option<&str> {
+        if self.negation_read.get() {
+            return None;
+        }
+        self.tokens
+            .iter()
+            .find(|token| !token.is_quoted && NEGATIONS.contains(&token.lower.as_str()))
+            .map(|token| token.raw.as_str())
     }
 
     /// Whether the request contains `phrase`: space-separated words matched in
@@ -80,13 +129,17 @@ impl<'a> Query<'a> {
     /// Index of the first token where `phrase` (as in [`Query::has`]) starts.
     pub fn find(&self, phrase: &str) -> Option<usize> {
         let words: Vec<&str> = phrase.split(' ').collect();
-        (0..self.tokens.len()).find(|&start| {
+        let found = (0..self.tokens.len()).find(|&start| {
             words.iter().enumerate().all(|(offset, word)| {
                 self.tokens
                     .get(start + offset)
                     .is_some_and(|token| word_matches(word, &token.lower))
             })
-        })
+        });
+        if found.is_some() && words.iter().any(|word| NEGATIONS.contains(word)) {
+            self.negation_read.set(true);
+        }
+        found
     }
 
     /// Whether a single-word `phrase` of five letters or more occurs with one
