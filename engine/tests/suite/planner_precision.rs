@@ -239,6 +239,59 @@ fn what_the_request_leaves_out_is_never_done() {
 }
 
 #[test]
+fn untracked_files_are_asked_of_git_not_of_the_folder() {
+    check(&[
+        (
+            "list untracked files",
+            "git_untracked_files",
+            "ls-files --others --exclude-standard",
+        ),
+        (
+            "show files that are not tracked",
+            "git_untracked_files",
+            "ls-files --others",
+        ),
+        (
+            "which files aren't tracked by git",
+            "git_untracked_files",
+            "ls-files --others",
+        ),
+    ]);
+}
+
+#[test]
+fn counting_files_by_their_state_in_git_counts_what_git_lists() {
+    check(&[
+        (
+            "how many untracked files",
+            "git_count_files",
+            "ls-files --others --exclude-standard | wc -l",
+        ),
+        (
+            "how many files changed",
+            "git_count_files",
+            "status --porcelain | wc -l",
+        ),
+        (
+            "count the staged files",
+            "git_count_files",
+            "diff --cached --name-only | wc -l",
+        ),
+        (
+            "number of files changed in the last commit",
+            "git_count_files",
+            "show --name-only --format= HEAD | wc -l",
+        ),
+        // An age is a time on disk, not a state in git.
+        (
+            "how many files were modified in the last 7 days",
+            "count_files",
+            "-mtime -7",
+        ),
+    ]);
+}
+
+#[test]
 fn changing_permissions_or_owners_is_never_answered_by_showing_them() {
     check(&[
         (

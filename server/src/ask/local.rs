@@ -1,5 +1,6 @@
 //! `devos ask --local`: runs the request in this process, on the same
-//! database as the server (the browser sees the job after a reload, not live).
+//! database as the server (the browser sees the job after a reload, not live)
+//! and with the same context read on demand.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -7,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use engine::config::Config;
+use engine::context::{ContextEngine, ContextSettings};
 use engine::job::JobStatus;
 use engine::pipeline::{ApprovalDecision, Engine, EngineSetup, NewJob};
 use engine::policy::Policy;
@@ -44,6 +46,14 @@ pub async fn run(
     };
     let models = crate::serve::build_models(&config, &host.models).await?;
     crate::serve::start_reaper();
+    // No index, nothing watched: this process lives for one job, so the
+    // job's folder, git and processes are read on demand when it is planned,
+    // as the server reads a folder outside its workspace roots.
+    let context = ContextEngine::start(ContextSettings {
+        watch: false,
+        ..ContextSettings::new(Vec::new())
+    })
+    .ok();
     let engine = Engine::start(EngineSetup {
         store,
         config: Arc::new(config),
@@ -51,7 +61,7 @@ pub async fn run(
         home: host.home,
         parent_env: std::env::vars_os().collect(),
         models,
-        context: None,
+        context,
     })
     .await?;
     let mut events = engine.subscribe();

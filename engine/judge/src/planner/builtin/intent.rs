@@ -271,6 +271,7 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<file>" => query.file_index().is_some(),
         "<archive>" => query.archive_index().is_some(),
         "<extension_change>" => super::intents_edit::extension_change(query).is_some(),
+        "<git_change>" => super::intents_git::asks_git_change(query),
         "<commit_ref>" => super::intents_git_info::commit_ref(query).is_some(),
         "<glob>" => (0..query.tokens.len()).any(|index| query.is_glob(index)),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),

@@ -54,6 +54,42 @@ pub(super) const INTENTS: &[Intent] = &[
         build: git_changed_files,
     },
     Intent {
+        name: "git_untracked_files",
+        effect: Effect::Reads,
+        examples: &["list untracked files", "which files are not tracked by git"],
+        all: &[&[
+            "untracked",
+            "not tracked",
+            "not yet tracked",
+            "arent tracked",
+            "isnt tracked",
+            "not in git",
+            "not added",
+        ]],
+        any: &["file*", "list", "show", "which", "what"],
+        none: &[
+            "delete", "remove", "clean", "add", "commit", "ignore*", "count", "how many",
+        ],
+        build: git_untracked_files,
+    },
+    Intent {
+        name: "git_count_files",
+        effect: Effect::Reads,
+        examples: &["how many files are untracked", "count the changed files"],
+        all: &[&["count", "how many", "number of"], GIT_STATES],
+        any: &["git", "files"],
+        none: &[
+            "<age>",
+            "<pattern>",
+            "<size>",
+            "line*",
+            "word*",
+            "between",
+            "since",
+        ],
+        build: git_count_files,
+    },
+    Intent {
         name: "git_status",
         effect: Effect::Reads,
         examples: &["git status", "what's the status of my repo"],
@@ -336,6 +372,60 @@ fn git_changed_files(query: &Query<'_>) -> Result<Plan, String> {
         "List the files with uncommitted changes",
         "status --short",
         "One line per changed or untracked file.",
+    ))
+}
+
+fn git_untracked_files(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "List the files git does not track",
+        "ls-files --others --exclude-standard",
+        "Files in the work tree that are neither tracked nor ignored.",
+    ))
+}
+
+/// Words for a file's state in git rather than on disk.
+const GIT_STATES: &[&str] = &[
+    "untracked",
+    "not tracked",
+    "staged",
+    "unstaged",
+    "uncommitted",
+    "changed",
+    "modified",
+    "dirty",
+];
+
+/// Whether the request asks about files by their state in git: "changed",
+/// "untracked"… with no age ("changed today" is a time on disk).
+pub(super) fn asks_git_change(query: &Query<'_>) -> bool {
+    query.age_filter().is_none() && GIT_STATES.iter().any(|state| query.has(state))
+}
+
+/// Counts the files git lists for the kind of change asked for.
+fn git_count_files(query: &Query<'_>) -> Result<Plan, String> {
+    let (what, args) = if query.has("untracked") || query.has("not tracked") {
+        ("untracked files", "ls-files --others --exclude-standard")
+    } else if query.has("unstaged") {
+        ("files with unstaged changes", "diff --name-only")
+    } else if query.has("staged") {
+        ("staged files", "diff --cached --name-only")
+    } else if query.has("commit") {
+        (
+            "files changed in the last commit",
+            "show --name-only --format= HEAD",
+        )
+    } else {
+        ("files with uncommitted changes", "status --porcelain")
+    };
+    let interpretation = format!("Count the {what}");
+    Ok(plan(
+        interpretation.clone(),
+        vec![read(
+            interpretation,
+            format!("{} {args} | wc -l", git(query)),
+        )],
+        "git lists the files, one per line, and wc counts them.",
     ))
 }
 
