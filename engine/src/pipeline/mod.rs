@@ -107,12 +107,17 @@ impl JobDetail {
 }
 
 fn progress(steps: &[StepRecord]) -> f32 {
-    if steps.is_empty() {
+    let ended = steps.iter().filter(|s| s.status.is_final()).count();
+    fraction(ended, steps.len())
+}
+
+/// `ended` of `total` steps as a fraction; 0 for a job without steps.
+fn fraction(ended: usize, total: usize) -> f32 {
+    if total == 0 {
         return 0.0;
     }
-    let done = steps.iter().filter(|s| s.status.is_final()).count();
     #[expect(clippy::cast_precision_loss, reason = "step counts are tiny")]
-    let fraction = done as f32 / steps.len() as f32;
+    let fraction = ended as f32 / total as f32;
     fraction
 }
 
@@ -441,20 +446,18 @@ impl Engine {
         Ok(cards.into_iter().map(card_detail).collect())
     }
 
+    /// Tells the owner's streams where `job` is now (one statement).
     async fn publish_status(&self, job: JobId) -> Result<()> {
-        let Some(user_id) = self.store.job_owner(job).await? else {
+        let Some(known) = self.store.job_progress(job).await? else {
             return Ok(());
         };
-        let Some(record) = self.store.job(job, user_id).await? else {
-            return Ok(());
-        };
-        let steps = self.store.steps(job).await?;
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
         self.publish(
-            user_id,
+            known.user_id,
             LiveEvent::JobUpdate {
                 job_id: job,
-                status: record.status,
-                progress: progress(&steps),
+                status: known.status,
+                progress: fraction(count(known.ended_steps), count(known.steps)),
             },
         );
         Ok(())

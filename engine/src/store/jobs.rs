@@ -340,12 +340,40 @@ impl Store {
             .collect()
     }
 
-    /// The owner of a job (any user), for background tasks.
-    pub async fn job_owner(&self, job: JobId) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar!("SELECT user_id FROM jobs WHERE id = ?", job.0)
-                .fetch_optional(&self.pool)
-                .await?,
+    /// What a live update says of a job (any user): its owner, status and
+    /// how many of its steps have ended, in one statement.
+    pub async fn job_progress(&self, job: JobId) -> Result<Option<JobProgress>> {
+        let Some(row) = sqlx::query!(
+            r#"SELECT user_id, status,
+                 (SELECT COUNT(*) FROM steps WHERE job_id = jobs.id) AS "steps!: i64",
+                 (SELECT COUNT(*) FROM steps WHERE job_id = jobs.id
+                    AND status NOT IN ('pending', 'running')) AS "ended_steps!: i64"
+               FROM jobs WHERE id = ?"#,
+            job.0
         )
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(JobProgress {
+            user_id: row.user_id,
+            status: row.status.parse().map_err(Error::Invalid)?,
+            steps: row.steps,
+            ended_steps: row.ended_steps,
+        }))
     }
+}
+
+/// A job's owner, status and step counts ([`Store::job_progress`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobProgress {
+    /// Owner.
+    pub user_id: i64,
+    /// Current status.
+    pub status: JobStatus,
+    /// Steps planned.
+    pub steps: i64,
+    /// Steps that are neither pending nor running.
+    pub ended_steps: i64,
 }

@@ -38,7 +38,7 @@ pub use cards::JobCardRows;
 pub use history::{
     HistoryPage, HistoryQuery, JobSummary, MATCH_END, MATCH_START, MAX_PAGE, PageAt, fts_query,
 };
-pub use jobs::{JobFilter, JobRecord, Outcome, SavedPlan};
+pub use jobs::{JobFilter, JobProgress, JobRecord, Outcome, SavedPlan};
 pub use logins::LoginAttempt;
 pub use logs::LogLine;
 pub use reserve::{DiskReserve, is_disk_full};
