@@ -131,6 +131,16 @@ impl Engine {
         }
         match outcome.kind {
             OutcomeKind::Exited if outcome.is_success() => StepEnd::Done(outcome.stdout),
+            OutcomeKind::Exited
+                if outcome.exit_code == Some(1)
+                    && outcome.stderr.trim().is_empty()
+                    && exit_one_is_an_answer(interpreter, script) =>
+            {
+                if let Err(error) = self.log_info(job, user_id, step.idx, NO_MATCH_NOTE).await {
+                    tracing::warn!(%job, %error, "could not store a step's note");
+                }
+                StepEnd::Done(outcome.stdout)
+            }
             OutcomeKind::Exited => {
                 let stderr = outcome.stderr.trim();
                 let detail = if stderr.is_empty() {
@@ -172,6 +182,37 @@ fn log_line(line: executor::OutputLine) -> (LogStream, String) {
         OutputStream::Stderr => LogStream::Stderr,
     };
     (stream, crate::context::redact(&line.text))
+}
+
+/// Shown when a search ended with "nothing selected".
+const NO_MATCH_NOTE: &str = "the search ended with status 1: no line matched the pattern";
+
+/// Whether exit status 1 of `script` is an answer rather than a failure: the
+/// script is one plain `grep` (or `egrep`, `fgrep`, `rg`, `git grep`), whose
+/// status 1 means "no line selected" (errors are 2). Anything around it
+/// (a pipeline, a list, a wrapper) could have failed with 1 itself.
+fn exit_one_is_an_answer(interpreter: Interpreter, script: &str) -> bool {
+    if interpreter != Interpreter::Bash {
+        return false;
+    }
+    let Ok(parsed) = crate::shell::parse_script(script) else {
+        return false;
+    };
+    let [command] = parsed.commands.as_slice() else {
+        return false;
+    };
+    let searches = match command.program.as_str() {
+        "grep" | "egrep" | "fgrep" | "rg" => true,
+        "git" => command
+            .words
+            .first()
+            .is_some_and(|word| word.value == "grep"),
+        _ => false,
+    };
+    searches
+        && parsed.hazards.is_empty()
+        && command.wrappers.is_empty()
+        && command.upstream.is_empty()
 }
 
 fn command_name(interpreter: Interpreter) -> &'static str {

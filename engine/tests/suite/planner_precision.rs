@@ -292,6 +292,35 @@ fn counting_files_by_their_state_in_git_counts_what_git_lists() {
 }
 
 #[test]
+fn text_that_must_be_absent_is_searched_for_with_inverted_grep() {
+    check(&[
+        (
+            "show the lines in notes.txt that don't contain hello",
+            "search_text",
+            "grep -vn -e hello -- /home/u/proj/notes.txt",
+        ),
+        (
+            "which files don't contain TODO",
+            "search_text",
+            "grep -rL -e TODO -- /home/u/proj",
+        ),
+        (
+            "find lines that do not mention foo in app.log",
+            "search_text",
+            "grep -vn -e foo -- /home/u/proj/app.log",
+        ),
+    ]);
+    // Neither lines nor files said: which one is a guess.
+    assert!(
+        matches!(
+            outcome("search src for what doesn't contain TODO"),
+            BuiltinOutcome::NotUnderstood { .. }
+        ),
+        "an absence without lines or files must not plan"
+    );
+}
+
+#[test]
 fn changing_permissions_or_owners_is_never_answered_by_showing_them() {
     check(&[
         (

@@ -109,6 +109,33 @@ async fn git_status_names_an_untracked_file() {
     );
 }
 
+#[tokio::test]
+async fn a_search_that_finds_nothing_completes_and_a_broken_one_fails() {
+    let server = LiveServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", "hello\n");
+    let none = server
+        .submit("run this: `grep absent notes.txt`", dir.path())
+        .await;
+    let none = server.wait_final(&none["job_id"]).await;
+    assert_eq!(none["status"], "completed", "{none}");
+    let (_, log) = server
+        .get_text(&format!("/api/v1/command/{}/log", none["job_id"]))
+        .await;
+    assert!(log.contains("no line matched the pattern"), "{log}");
+    // Status 2 is an error, and a 1 from a pipeline may be any stage's.
+    for written in [
+        "grep absent missing.txt",
+        "grep hello notes.txt | grep absent",
+    ] {
+        let job = server
+            .submit(&format!("run this: `{written}`"), dir.path())
+            .await;
+        let done = server.wait_final(&job["job_id"]).await;
+        assert_eq!(done["status"], "failed", "{written}: {done}");
+    }
+}
+
 fn temp_files_fixture(dir: &Path) {
     for name in ["a.tmp", "b.bak", "keep.txt", "c~"] {
         write(dir, name, name);

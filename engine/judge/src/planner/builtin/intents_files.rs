@@ -333,16 +333,20 @@ pub(super) fn find_command(query: &Query<'_>, dir: &Path) -> (String, Vec<String
         command.push_str(&format!(" {} {}", age.find_args[0], age.find_args[1]));
         conditions.push(age.text);
     }
-    // In the job's repository, its objects are nobody's files (unless the
-    // folder asked for is `.git` itself).
+    if walks_a_repository(query, dir) {
+        command.push_str(" -not -path '*/.git/*'");
+    }
+    (command, conditions)
+}
+
+/// Whether a walk of `dir` goes through the job's repository's `.git`: its
+/// objects are nobody's files, unless the folder asked for is `.git` itself.
+pub(super) fn walks_a_repository(query: &Query<'_>, dir: &Path) -> bool {
     let in_repo = query
         .context
         .and_then(|context| context.repo.as_ref())
         .is_some_and(|repo| dir.starts_with(&repo.root) || repo.root.starts_with(dir));
-    if in_repo && !dir.components().any(|part| part.as_os_str() == ".git") {
-        command.push_str(" -not -path '*/.git/*'");
-    }
-    (command, conditions)
+    in_repo && !dir.components().any(|part| part.as_os_str() == ".git")
 }
 
 fn described(conditions: &[String]) -> String {

@@ -332,7 +332,14 @@ fn search_text(query: &Query<'_>) -> Result<Plan, String> {
     let is_file = query
         .file_index()
         .is_some_and(|index| query.resolve(&query.tokens[index].raw) == dir);
-    let mut command = String::from(if is_file { "grep -n" } else { "grep -rn" });
+    let inverted = inverted_match(query)?;
+    let mut command = String::from(match (is_file, inverted) {
+        (true, None) => "grep -n",
+        (false, None) => "grep -rn",
+        (true, Some(Inverted::Lines)) => "grep -vn",
+        (false, Some(Inverted::Lines)) => "grep -rvn",
+        (_, Some(Inverted::Files)) => "grep -rL",
+    });
     if is_regex {
         command.push_str(" -E");
     }
@@ -352,16 +359,69 @@ fn search_text(query: &Query<'_>) -> Result<Plan, String> {
         for exclude in &excluded {
             command.push_str(&format!(" --exclude-dir {}", quote(exclude)));
         }
+        if super::intents_files::walks_a_repository(query, &dir) {
+            command.push_str(" --exclude-dir .git");
+        }
     }
     command.push_str(&format!(" -e {} -- {}", quote(&pattern), arg(&dir)));
-    Ok(plan(
-        format!("Search for \"{pattern}\" in the files under {}", text(&dir)),
-        vec![read(
+    let (interpretation, step) = match inverted {
+        None => (
+            format!("Search for \"{pattern}\" in the files under {}", text(&dir)),
             format!("Show each line containing \"{pattern}\" with its file and line number"),
-            command,
-        )],
-        "grep reads every file under the directory and prints matching lines; nothing is changed.",
+        ),
+        Some(Inverted::Lines) => (
+            format!("Show the lines without \"{pattern}\" in {}", text(&dir)),
+            format!("Show each line that does not contain \"{pattern}\", with its line number"),
+        ),
+        Some(Inverted::Files) => (
+            format!("List the files under {} without \"{pattern}\"", text(&dir)),
+            format!("List each file that does not contain \"{pattern}\""),
+        ),
+    };
+    Ok(plan(
+        interpretation,
+        vec![read(step, command)],
+        "grep reads the files and prints what was asked for; nothing is changed.",
     ))
+}
+
+/// What a search that asks for the text's absence shows.
+#[derive(Clone, Copy)]
+enum Inverted {
+    /// "lines that don't contain X": `grep -v`.
+    Lines,
+    /// "files that don't contain X": `grep -L`.
+    Files,
+}
+
+/// Whether the request asks for what does NOT contain the text, and then
+/// whether for lines or for files; neither said is a question back.
+fn inverted_match(query: &Query<'_>) -> Result<Option<Inverted>, String> {
+    const ABSENCE: [&str; 8] = [
+        "not contain*",
+        "dont contain*",
+        "doesnt contain*",
+        "not match*",
+        "dont match*",
+        "doesnt match*",
+        "not mention*",
+        "dont mention*",
+    ];
+    if !query.has_any(&ABSENCE) {
+        return Ok(None);
+    }
+    query.note_negation_read();
+    if query.has_any(&["line", "lines"]) {
+        Ok(Some(Inverted::Lines))
+    } else if query.has_any(&["file", "files"]) {
+        Ok(Some(Inverted::Files))
+    } else {
+        Err(
+            "say whether you want the lines or the files that do not contain it, \
+             e.g. \"show the lines in app.log that don't contain DEBUG\"."
+                .to_owned(),
+        )
+    }
 }
 
 fn file_or_err(query: &Query<'_>, example: &str) -> Result<PathBuf, String> {
