@@ -14,6 +14,7 @@ mod paths;
 mod preview;
 mod rate;
 mod resolve;
+mod tracked;
 mod transfer;
 mod undo;
 

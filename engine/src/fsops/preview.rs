@@ -28,23 +28,29 @@ pub struct Preview {
 /// Summarises `ops`, which were resolved from `action`.
 pub fn preview(action: &FsAction, ops: &[FileOp]) -> Preview {
     let mut files = 0;
-    let mut bytes = 0u64;
+    let mut counted = Tally::default();
     let mut names = Vec::new();
     for op in ops {
         let (path, size) = match op {
             FileOp::Mkdir { .. } => continue,
-            FileOp::Write { path, content } => {
-                (path, u64::try_from(content.len()).unwrap_or(u64::MAX))
-            }
+            FileOp::Write { path, content } => (
+                path,
+                Tally {
+                    files: 1,
+                    bytes: u64::try_from(content.len()).unwrap_or(u64::MAX),
+                    ..Tally::default()
+                },
+            ),
             FileOp::Move { from: path, .. }
             | FileOp::Copy { from: path, .. }
-            | FileOp::Trash { path } => (path, size_of(path)),
+            | FileOp::Trash { path } => (path, tally(path)),
         };
         files += 1;
-        bytes = bytes.saturating_add(size);
+        counted.add(&size);
+        let slash = if size.folders > 0 { "/" } else { "" };
         names.push(path.file_name().map_or_else(
             || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
+            |n| format!("{}{slash}", n.to_string_lossy()),
         ));
     }
     let more = names.len() > SAMPLE_SIZE;
@@ -52,18 +58,21 @@ pub fn preview(action: &FsAction, ops: &[FileOp]) -> Preview {
     let summary = if files == 0 {
         empty_summary(action, ops)
     } else {
-        let noun = if files == 1 { "file" } else { "files" };
         let listed = if matches!(action, FsAction::Organize { .. }) {
             per_folder(ops)
         } else {
             let ellipsis = if more { ", …" } else { "" };
             format!("{}{ellipsis}", names.join(", "))
         };
-        format!("{files} {noun}, {}: {listed}", human_bytes(bytes))
+        format!(
+            "{}, {}: {listed}",
+            counted.describe(),
+            human_bytes(counted.bytes)
+        )
     };
     Preview {
         files,
-        bytes,
+        bytes: counted.bytes,
         sample: names,
         summary,
     }
@@ -110,20 +119,73 @@ fn no_match(patterns: &[String]) -> String {
     format!("no files match {} yet", patterns.join(", "))
 }
 
-/// Size of a file, or of everything under a directory; symlinks count as themselves.
-fn size_of(path: &Path) -> u64 {
+/// What the ops touch: loose files, folders (each counted once, top level
+/// only) and the files inside those folders, with their total size.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    files: usize,
+    folders: usize,
+    files_in_folders: usize,
+    bytes: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Self) {
+        self.files += other.files;
+        self.folders += other.folders;
+        self.files_in_folders += other.files_in_folders;
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+
+    /// `3 files`, `1 folder holding 12 files`, `2 files and 1 folder holding 1 file`.
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.files > 0 || self.folders == 0 {
+            parts.push(plural(self.files, "file"));
+        }
+        if self.folders > 0 {
+            parts.push(format!(
+                "{} holding {}",
+                plural(self.folders, "folder"),
+                plural(self.files_in_folders, "file")
+            ));
+        }
+        parts.join(" and ")
+    }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// A file, or a folder with everything under it; symlinks count as themselves.
+fn tally(path: &Path) -> Tally {
     let Ok(meta) = path.symlink_metadata() else {
-        return 0;
+        return Tally::default();
     };
     if !meta.is_dir() {
-        return meta.len();
+        return Tally {
+            files: 1,
+            bytes: meta.len(),
+            ..Tally::default()
+        };
     }
-    fs::read_dir(path).map_or(0, |entries| {
-        entries
-            .filter_map(std::result::Result::ok)
-            .map(|entry| size_of(&entry.path()))
-            .fold(0, u64::saturating_add)
-    })
+    let mut inside = Tally::default();
+    if let Ok(entries) = fs::read_dir(path) {
+        for entry in entries.filter_map(std::result::Result::ok) {
+            inside.add(&tally(&entry.path()));
+        }
+    }
+    Tally {
+        files: 0,
+        folders: 1,
+        files_in_folders: inside.files + inside.files_in_folders,
+        bytes: inside.bytes,
+    }
 }
 
 /// Decimal units with one decimal place: `950 B`, `3.4 MB`. The one size

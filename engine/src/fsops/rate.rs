@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::FileOp;
 use super::paths::{exists, real_path};
+use super::tracked::TrackedFiles;
 use crate::plan::SafetyLevel;
 
 /// The engine's rating of a set of file ops.
@@ -88,9 +89,10 @@ fn is_protected(path: &Path, home: &Path) -> bool {
 
 /// Rates `ops`: creating, moving and copying inside `write_roots` is
 /// `Moderate` and runs without approval; trashing, overwriting with `write`,
-/// and touching any path outside the roots (source or destination) is
-/// `Destructive` and needs approval. Moving anything into the job's
-/// `temp_dir`, which is deleted when the job ends, is forbidden.
+/// moving a file that a git repository tracks, and touching any path outside
+/// the roots (source or destination) is `Destructive` and needs approval.
+/// Moving anything into the job's `temp_dir`, which is deleted when the job
+/// ends, is forbidden.
 pub fn rate(
     ops: &[FileOp],
     write_roots: &[PathBuf],
@@ -141,7 +143,17 @@ pub fn rate(
         level = SafetyLevel::Destructive;
         reasons.push(reason);
     };
+    let mut tracked = TrackedFiles::default();
     for op in ops {
+        if let FileOp::Move { from, .. } = op
+            && let Some(root) = tracked.repository_tracking(from)
+        {
+            flag(format!(
+                "moves {}, which the git repository at {} tracks",
+                from.display(),
+                root.display()
+            ));
+        }
         for path in op.source().into_iter().chain(op.destination()) {
             if !is_inside(path) {
                 flag(format!("{} is outside the write roots", path.display()));

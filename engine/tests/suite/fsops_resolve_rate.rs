@@ -190,6 +190,30 @@ fn preview_counts_files_and_bytes() {
 }
 
 #[test]
+fn preview_counts_the_files_inside_a_folder() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    for name in ["build/a.o", "build/b.o", "build/deep/c.o", "notes.txt"] {
+        touch(root, name, "1234");
+    }
+    let action = FsAction::Trash {
+        paths: strings(&["build"]),
+        recursive: false,
+    };
+    let shown = preview(&action, &resolve_one(&action, root));
+    assert_eq!(shown.summary, "1 folder holding 3 files, 12 B: build/");
+    let action = FsAction::Trash {
+        paths: strings(&["build", "notes.txt"]),
+        recursive: false,
+    };
+    let shown = preview(&action, &resolve_one(&action, root));
+    assert_eq!(
+        shown.summary,
+        "1 file and 1 folder holding 3 files, 16 B: build/, notes.txt"
+    );
+}
+
+#[test]
 fn organize_preview_counts_what_each_folder_receives() {
     let dir = TempDir::new().unwrap();
     let root = dir.path();
@@ -421,4 +445,55 @@ fn files_that_tools_run_later_need_approval() {
             "{path}"
         );
     }
+}
+
+#[test]
+fn moving_files_a_git_repository_tracks_needs_approval() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    touch(root, "Cargo.toml", "[package]");
+    touch(root, "src/lib.rs", "");
+    touch(root, "notes.txt", "not tracked");
+    touch(root, "photo.png", "not tracked");
+    let repo = git2::Repository::init(root).unwrap();
+    let mut index = repo.index().unwrap();
+    for tracked in ["Cargo.toml", "src/lib.rs"] {
+        index.add_path(Path::new(tracked)).unwrap();
+    }
+    index.write().unwrap();
+    let roots = [root.to_path_buf()];
+    let level_of = |from: &str| {
+        let op = FileOp::Move {
+            from: root.join(from),
+            to: root.join("elsewhere").join(from),
+        };
+        let rating = rate(&[op], &roots, Path::new("/home/nobody"), None);
+        (rating.level, rating.needs_approval, rating.reasons)
+    };
+    let (level, approval, reasons) = level_of("Cargo.toml");
+    assert_eq!((level, approval), (SafetyLevel::Destructive, true));
+    assert!(
+        reasons.iter().any(|r| r.contains("git repository")),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        level_of("src").0,
+        SafetyLevel::Destructive,
+        "a tracked folder"
+    );
+    assert_eq!(level_of("notes.txt").0, SafetyLevel::Moderate);
+    assert_eq!(
+        level_of("src-old").0,
+        SafetyLevel::Moderate,
+        "a name sharing a prefix"
+    );
+
+    let organize = resolve_one(
+        &FsAction::Organize {
+            dir: root.display().to_string(),
+        },
+        root,
+    );
+    let rating = rate(&organize, &roots, Path::new("/home/nobody"), None);
+    assert!(rating.needs_approval, "sorting a work tree: {rating:?}");
 }
