@@ -47,8 +47,7 @@ pub(crate) fn read_repo(root: &Path) -> Result<RepoSummary, git2::Error> {
         untracked: PathGroup::default(),
         conflicted: PathGroup::default(),
         commits: recent_commits(&repo)?,
-        // The stash is a reflog; reading it never creates or changes anything.
-        stash_count: repo.reflog("refs/stash").map_or(0, |log| log.len()),
+        stash_count: stash_count(&repo),
         operation: operation(repo.state()),
         refreshed_at: unix_now(),
     };
@@ -92,6 +91,16 @@ fn add(group: &mut PathGroup, path: &str) {
     if group.paths.len() < PATH_CAP {
         group.paths.push(path.to_owned());
     }
+}
+
+/// How many entries the stash holds. libgit2 opens a missing reflog for
+/// writing, which leaves an empty `.git/logs/refs/stash` behind, so the
+/// reflog is read only when the stash ref exists.
+fn stash_count(repo: &Repository) -> usize {
+    if repo.find_reference("refs/stash").is_err() {
+        return 0;
+    }
+    repo.reflog("refs/stash").map_or(0, |log| log.len())
 }
 
 fn head_branch(repo: &Repository) -> Result<(Option<String>, Option<Upstream>), git2::Error> {
@@ -274,6 +283,20 @@ mod tests {
         for (state, expected) in cases {
             assert_eq!(operation(state), expected, "{state:?}");
         }
+    }
+
+    #[test]
+    fn reading_a_repository_without_a_stash_writes_nothing_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        Repository::init(dir.path()).unwrap();
+        let logs = dir.path().join(".git/logs");
+        let summary = read_repo(dir.path()).unwrap();
+        assert_eq!(summary.stash_count, 0);
+        assert!(
+            !logs.join("refs/stash").exists(),
+            "reading the stash count created {}",
+            logs.join("refs/stash").display()
+        );
     }
 
     #[test]
