@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::steps::StepRecord;
 use super::undo_state::{JobRow, JobWithUndo};
 use super::{Store, now_unix};
-use crate::job::{JobId, JobStatus};
+use crate::job::{JobId, JobStatus, StepStatus};
 use crate::{Error, Result};
 
 /// A stored job.
@@ -343,25 +343,40 @@ impl Store {
     /// What a live update says of a job (any user): its owner, status and
     /// how many of its steps have ended, in one statement.
     pub async fn job_progress(&self, job: JobId) -> Result<Option<JobProgress>> {
-        let Some(row) = sqlx::query!(
-            r#"SELECT user_id, status,
-                 (SELECT COUNT(*) FROM steps WHERE job_id = jobs.id) AS "steps!: i64",
-                 (SELECT COUNT(*) FROM steps WHERE job_id = jobs.id
-                    AND status NOT IN ('pending', 'running')) AS "ended_steps!: i64"
-               FROM jobs WHERE id = ?"#,
+        // One row per step status (one row with no status for a job with no
+        // steps); which statuses have ended is StepStatus's to say.
+        let rows = sqlx::query!(
+            r#"SELECT jobs.user_id, jobs.status, steps.status AS "step_status?",
+                 COUNT(steps.idx) AS "count!: i64"
+               FROM jobs LEFT JOIN steps ON steps.job_id = jobs.id
+               WHERE jobs.id = ? GROUP BY steps.status"#,
             job.0
         )
-        .fetch_optional(&self.pool)
-        .await?
-        else {
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        Ok(Some(JobProgress {
-            user_id: row.user_id,
-            status: row.status.parse().map_err(Error::Invalid)?,
-            steps: row.steps,
-            ended_steps: row.ended_steps,
-        }))
+        let mut progress = JobProgress {
+            user_id: first.user_id,
+            status: first.status.parse().map_err(Error::Invalid)?,
+            steps: 0,
+            ended_steps: 0,
+        };
+        for row in &rows {
+            let Some(step_status) = &row.step_status else {
+                continue;
+            };
+            progress.steps += row.count;
+            if step_status
+                .parse::<StepStatus>()
+                .map_err(Error::Invalid)?
+                .is_final()
+            {
+                progress.ended_steps += row.count;
+            }
+        }
+        Ok(Some(progress))
     }
 }
 
