@@ -283,9 +283,10 @@ fn text_and_archive_phrasings() {
             "grep -rn -e TODO -- /home/u/proj",
         ),
         (
+            // Typed in lowercase, the markers are meant in any case.
             "find todos and fixmes under src",
             "search_text",
-            "grep -rn -E -e 'TODO|FIXME' -- /home/u/proj/src",
+            "grep -rn -E -i -e 'TODO|FIXME' -- /home/u/proj/src",
         ),
         (
             "find 'parse_config' in *.rs files",

@@ -611,3 +611,155 @@ fn dangerous_requests_are_planned_for_the_gate() {
         ),
     ]);
 }
+
+#[test]
+fn the_words_that_shape_a_search_or_a_count_are_kept() {
+    check(&[
+        // The file named without "in" is where the search looks.
+        (
+            "grep ERROR logs/app.log",
+            "search_text",
+            "grep -n -e ERROR -- /home/u/proj/logs/app.log",
+        ),
+        // A lowercase marker is meant in any case; "case sensitive" wins.
+        ("search for todo", "search_text", "grep -rn -i -e TODO"),
+        (
+            "search for todo case sensitive",
+            "search_text",
+            "grep -rn -e TODO",
+        ),
+        ("grep -i todo in all files", "search_text", " -i "),
+        (
+            "search for the whole word x in notes.md",
+            "search_text",
+            "grep -n -w -e x --",
+        ),
+        (
+            "find lines starting with ERROR in app.log",
+            "search_text",
+            "grep -n -E -e '^ERROR' --",
+        ),
+        (
+            "show lines in main.c that end with a.b",
+            "search_text",
+            "-E -e 'a\\.b$' --",
+        ),
+        (
+            "how many ERROR lines in logs/app.log",
+            "count_matches",
+            "grep -c -F -e ERROR -- /home/u/proj/logs/app.log",
+        ),
+        (
+            "how many ERROR and WARN lines are in app.log",
+            "count_matches",
+            "grep -c -E -e 'ERROR|WARN' --",
+        ),
+        (
+            "how many blank lines in a.txt",
+            "count_matches",
+            "'^[[:space:]]*$'",
+        ),
+        (
+            "how many unique lines in a.txt",
+            "sort_lines",
+            "sort -u -- /home/u/proj/a.txt | wc -l",
+        ),
+        (
+            "count lines in each file in src",
+            "count_lines",
+            "-print0 | wc -l --files0-from=-",
+        ),
+        (
+            "sort data.csv by the second column",
+            "sort_lines",
+            "sort -t, -k2,2 --",
+        ),
+        (
+            "list json and csv files",
+            "find_files",
+            "\\( -iname '*.json' -o -iname '*.csv' \\)",
+        ),
+        (
+            "show the 3 most recently modified files",
+            "newest_file",
+            "head -n 3",
+        ),
+        (
+            "list only directories here",
+            "list_files",
+            "-maxdepth 1 -type d",
+        ),
+        (
+            "create a file called x.md in docs",
+            "create_file",
+            "/home/u/proj/docs/x.md",
+        ),
+        (
+            "create an empty file named .keep in empty_dir",
+            "create_file",
+            "/home/u/proj/empty_dir/.keep",
+        ),
+        (
+            "make a new directory named reports in build",
+            "make_directory",
+            "/home/u/proj/build/reports",
+        ),
+    ]);
+}
+
+#[test]
+fn git_questions_get_the_git_answer() {
+    check(&[
+        (
+            "what files are staged",
+            "git_staged_files",
+            "git diff --cached --name-status",
+        ),
+        (
+            "show me which files are staged for commit",
+            "git_staged_files",
+            "git diff --cached --name-status",
+        ),
+        (
+            "compare main and feature branches",
+            "git_compare_branches",
+            "git diff --stat main...feature --",
+        ),
+        (
+            "diff main..feature",
+            "git_compare_branches",
+            "git log --oneline --left-right main...feature --",
+        ),
+        (
+            "what changed since the last commit?",
+            "git_since_last_commit",
+            "git diff HEAD --",
+        ),
+        (
+            "which files changed since my last commit",
+            "git_since_last_commit",
+            "git status --short",
+        ),
+        ("who changed src/lib.rs last", "git_blame", "blame"),
+        // Folders, not branches.
+        (
+            "compare the sizes of src and docs",
+            "size_of",
+            "du -sh -- /home/u/proj/src /home/u/proj/docs",
+        ),
+    ]);
+}
+
+#[test]
+fn requests_whose_key_words_the_planner_cannot_honour_decline() {
+    check_declined(&[
+        // Cleaning up could as well mean deleting.
+        "clean up",
+        // The planner cannot see which column is "age".
+        "sort data.csv by age",
+        // "long" describes lines; it is not text to count.
+        "how many long lines in a.txt",
+        // A log named in words is not a file; never the git log.
+        "last 5 lines of the app log",
+    ]);
+}

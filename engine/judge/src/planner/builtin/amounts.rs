@@ -194,9 +194,15 @@ impl Query<'_> {
                 "modified in the last 365 days",
             ),
         ];
+        // "the most recently modified files" ranks by time, it sets no age.
+        let ranked = self.has_any(&["most recently", "least recently"]);
         spans
             .iter()
-            .find(|(phrases, _, _)| self.has_any(phrases))
+            .find(|(phrases, _, _)| {
+                phrases
+                    .iter()
+                    .any(|phrase| self.has(phrase) && !(ranked && *phrase == "recently"))
+            })
             .map(|(_, (flag, value), text)| AgeFilter {
                 find_args: [(*flag).to_owned(), (*value).to_owned()],
                 text: (*text).to_owned(),

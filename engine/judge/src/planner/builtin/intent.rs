@@ -272,10 +272,16 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<archive>" => query.archive_index().is_some(),
         "<extension_change>" => super::intents_edit::extension_change(query).is_some(),
         "<git_change>" => super::intents_git::asks_git_change(query),
+        "<two_refs>" => super::intents_git_compare::two_refs(query).is_some(),
         "<commit_ref>" => super::intents_git_info::commit_ref(query).is_some(),
         "<glob>" => (0..query.tokens.len()).any(|index| query.is_glob(index)),
         "<path>" => (0..query.tokens.len()).any(|index| query.is_path_like(index)),
         "<number>" => query.count().is_some(),
+        "<qualified_lines>" => super::intents_lines::line_qualifier(query).is_some(),
+        "<line_pattern>" => matches!(
+            super::intents_lines::line_qualifier(query),
+            Some(super::intents_lines::LineQualifier::Pattern(..))
+        ),
         "<s3>" => super::intents_aws::s3_location(query).is_some(),
         "<instance_id>" => super::intents_aws::names_instances(query),
         "<new_name>" => super::intents_edit::new_name(query).is_some(),

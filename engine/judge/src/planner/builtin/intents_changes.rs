@@ -190,6 +190,28 @@ fn join_all(dir: &Path, globs: &[String]) -> Vec<String> {
 }
 
 fn organize(query: &Query<'_>) -> Result<Plan, String> {
+    // "clean up" alone could as well mean deleting junk or build output.
+    let says_sorting = query.has_any(&[
+        "organi*",
+        "sort",
+        "tidy",
+        "arrange",
+        "categori*",
+        "declutter",
+        "group",
+        "type",
+        "types",
+        "kind",
+        "extension*",
+        "folders",
+    ]);
+    if !says_sorting {
+        return Err(
+            "say what cleaning up means here: sort the files into folders by type, or delete \
+             temporary files."
+                .to_owned(),
+        );
+    }
     let dir = query.location();
     Ok(plan(
         format!("Organize the files in {} into folders by type", text(&dir)),
@@ -263,11 +285,11 @@ fn clean_temp(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn make_directory(query: &Query<'_>) -> Result<Plan, String> {
-    let path = match query.name_after(&["called", "named"]) {
-        Some(name) if name.starts_with(['/', '~']) => query.resolve(&name),
-        Some(name) => query
-            .path_after(&["in", "under", "inside"])
-            .map_or_else(|| query.resolve(&name), |(_, dir)| dir.join(&name)),
+    let named = (0..query.tokens.len())
+        .find(|&index| matches!(query.lower(index), "called" | "named"))
+        .filter(|&index| index + 1 < query.tokens.len());
+    let path = match named {
+        Some(index) => query.new_name_at(index + 1),
         None => query
             .path_after(&["mkdir", "folder", "directory", "dir"])
             .map(|(_, path)| path)

@@ -108,7 +108,7 @@ pub(super) const INTENTS: &[Intent] = &[
 fn named_file(query: &Query<'_>, example: &str) -> Result<std::path::PathBuf, String> {
     query
         .file_index()
-        .map(|index| query.resolve(&query.tokens[index].raw))
+        .map(|index| query.new_name_at(index))
         .ok_or_else(|| format!("say which file, e.g. \"{example}\"."))
 }
 
@@ -194,7 +194,11 @@ fn shred_file(query: &Query<'_>) -> Result<Plan, String> {
 
 fn delete_empty_dirs(query: &Query<'_>) -> Result<Plan, String> {
     let dir = query.location();
-    let find = format!("find {} -mindepth 1 -type d -empty", arg(&dir));
+    let find = format!(
+        "find {} -mindepth 1 -type d -empty{}",
+        arg(&dir),
+        super::intents_files::skip_git(query, &dir)
+    );
     let summary = format!("Delete the empty folders under {}", text(&dir));
     Ok(plan(
         summary.clone(),

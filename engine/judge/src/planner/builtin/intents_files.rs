@@ -1,7 +1,7 @@
 //! Intents that look at files: listing, finding, counting, sizes and disk
 //! usage. Every step is a read-only bash command with quoted arguments.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::plan::Plan;
 
@@ -333,10 +333,18 @@ pub(super) fn find_command(query: &Query<'_>, dir: &Path) -> (String, Vec<String
         command.push_str(&format!(" {} {}", age.find_args[0], age.find_args[1]));
         conditions.push(age.text);
     }
-    if walks_a_repository(query, dir) {
-        command.push_str(" -not -path '*/.git/*'");
-    }
+    command.push_str(skip_git(query, dir));
     (command, conditions)
+}
+
+/// The `find` test that leaves the repository's `.git` out of a walk of
+/// `dir`, or nothing when the walk does not go through it.
+pub(super) fn skip_git(query: &Query<'_>, dir: &Path) -> &'static str {
+    if walks_a_repository(query, dir) {
+        " -not -path '*/.git/*'"
+    } else {
+        ""
+    }
 }
 
 /// Whether a walk of `dir` goes through the job's repository's `.git`: its
@@ -415,8 +423,34 @@ fn list_files(query: &Query<'_>) -> Result<Plan, String> {
         let interpretation = format!("List every file under {}, subfolders included", text(&dir));
         return Ok(plan(
             interpretation.clone(),
-            vec![read(interpretation, format!("find {} -type f", arg(&dir)))],
+            vec![read(
+                interpretation,
+                format!("find {} -type f{}", arg(&dir), skip_git(query, &dir)),
+            )],
             "One path per line.",
+        ));
+    }
+    let only = query.has_any(&["only", "just"]);
+    if only && query.has_any(&["folders", "directories", "dirs", "subfolders"]) {
+        let interpretation = format!("List only the folders in {}", text(&dir));
+        return Ok(plan(
+            interpretation.clone(),
+            vec![read(
+                interpretation,
+                format!("find {} -mindepth 1 -maxdepth 1 -type d | sort", arg(&dir)),
+            )],
+            "Folders directly inside, hidden ones included; files are left out.",
+        ));
+    }
+    if only && query.has_any(&["files", "regular files"]) {
+        let interpretation = format!("List only the files in {}", text(&dir));
+        return Ok(plan(
+            interpretation.clone(),
+            vec![read(
+                interpretation,
+                format!("find {} -mindepth 1 -maxdepth 1 -type f | sort", arg(&dir)),
+            )],
+            "Files directly inside, hidden ones included; folders are left out.",
         ));
     }
     Ok(plan(
@@ -431,18 +465,39 @@ fn list_files(query: &Query<'_>) -> Result<Plan, String> {
 
 fn size_of(query: &Query<'_>) -> Result<Plan, String> {
     // "how much space does node_modules take", "how big is build".
-    let dir = query
+    let Some((index, dir)) = query
         .location_slot()
         .or_else(|| query.path_after(&["is", "does", "of", "are"]))
-        .map_or_else(|| query.location(), |(_, dir)| dir);
-    Ok(plan(
-        format!("Show the total size of {}", text(&dir)),
+    else {
+        let dir = query.location();
+        return Ok(size_plan(&[dir]));
+    };
+    // "the sizes of src and docs": every place in the list.
+    let mut dirs = vec![dir];
+    dirs.extend(query.paths_listed_after(index));
+    Ok(size_plan(&dirs))
+}
+
+fn size_plan(dirs: &[PathBuf]) -> Plan {
+    let names = dirs
+        .iter()
+        .map(|dir| text(dir))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let args = dirs
+        .iter()
+        .map(|dir| arg(dir))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let each = if dirs.len() == 1 { "" } else { "each of " };
+    plan(
+        format!("Show the total size of {names}"),
         vec![read(
-            format!("Total size of {}", text(&dir)),
-            format!("du -sh -- {}", arg(&dir)),
+            format!("Total size of {each}{names}"),
+            format!("du -sh -- {args}"),
         )],
         "du adds up the space used by everything inside.",
-    ))
+    )
 }
 
 fn disk_usage(query: &Query<'_>) -> Result<Plan, String> {

@@ -50,8 +50,45 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["git"],
-        none: &["between", "compare*", "since", "<age>", "<pattern>"],
+        // "the 3 most recently modified files" ranks files by time on disk.
+        none: &[
+            "between",
+            "compare*",
+            "since",
+            "<age>",
+            "<pattern>",
+            "most recently",
+            "least recently",
+            "newest",
+            "oldest",
+        ],
         build: git_changed_files,
+    },
+    Intent {
+        name: "git_staged_files",
+        effect: Effect::Reads,
+        examples: &["which files are staged", "list the files staged for commit"],
+        all: &[
+            &[
+                "staged",
+                "in the index",
+                "added to the index",
+                "to be committed",
+            ],
+            &["file*", "what", "which", "list", "show"],
+        ],
+        any: &["git", "commit", "files"],
+        none: &[
+            "unstaged",
+            "not staged",
+            "unstage",
+            "diff",
+            "changes",
+            "count",
+            "how many",
+            "number of",
+        ],
+        build: git_staged_files,
     },
     Intent {
         name: "git_untracked_files",
@@ -136,7 +173,20 @@ pub(super) const INTENTS: &[Intent] = &[
             ],
         ],
         any: &["message", "staged"],
-        none: &["last", "latest", "previous", "history", "commits"],
+        // "which files are staged for commit" asks, it does not commit.
+        none: &[
+            "last",
+            "latest",
+            "previous",
+            "history",
+            "commits",
+            "which",
+            "what",
+            "list",
+            "show",
+            "are staged",
+            "is staged",
+        ],
         build: git_commit,
     },
     Intent {
@@ -149,7 +199,10 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         all: &[&["log", "history", "commits"]],
         any: &["git", "recent", "last", "show"],
-        none: &["diff", "between", "compare*", "files", "<file>", "<path>"],
+        // "the last 5 lines of the app log" is a file's tail.
+        none: &[
+            "diff", "between", "compare*", "files", "<file>", "<path>", "line", "lines",
+        ],
         build: git_log,
     },
     Intent {
@@ -242,7 +295,16 @@ pub(super) const INTENTS: &[Intent] = &[
         all: &[&["branches", "branch"]],
         any: &["list", "show", "all", "git"],
         none: &[
-            "create", "new", "switch", "checkout", "delete", "make", "current",
+            "create",
+            "new",
+            "switch",
+            "checkout",
+            "delete",
+            "make",
+            "current",
+            "compare*",
+            "between",
+            "difference*",
         ],
         build: git_branch_list,
     },
@@ -372,6 +434,15 @@ fn git_changed_files(query: &Query<'_>) -> Result<Plan, String> {
         "List the files with uncommitted changes",
         "status --short",
         "One line per changed or untracked file.",
+    ))
+}
+
+fn git_staged_files(query: &Query<'_>) -> Result<Plan, String> {
+    Ok(one_read(
+        query,
+        "List the files staged for the next commit",
+        "diff --cached --name-status",
+        "Each staged file with A(dded), M(odified), D(eleted) or R(enamed).",
     ))
 }
 

@@ -172,8 +172,9 @@ fn newest_file(query: &Query<'_>) -> Result<Plan, String> {
     let command = if recursive {
         let sort = if oldest { "sort -n" } else { "sort -rn" };
         format!(
-            "find {} -type f -printf '%T@ %p\\n' | {sort} | head -n {count} | cut -d' ' -f2-",
-            arg(&dir)
+            "find {} -type f{} -printf '%T@ %p\\n' | {sort} | head -n {count} | cut -d' ' -f2-",
+            arg(&dir),
+            super::intents_files::skip_git(query, &dir)
         )
     } else {
         format!(
@@ -220,7 +221,11 @@ fn empty_entries(query: &Query<'_>) -> Result<Plan, String> {
         interpretation.clone(),
         vec![read(
             interpretation,
-            format!("find {} -mindepth 1 -type {kind} -empty", arg(&dir)),
+            format!(
+                "find {} -mindepth 1 -type {kind} -empty{}",
+                arg(&dir),
+                super::intents_files::skip_git(query, &dir)
+            ),
         )],
         "Nothing is changed.",
     ))

@@ -96,6 +96,7 @@ pub(super) const INTENTS: &[Intent] = &[
                 "appear*",
                 "mention*",
                 "with",
+                "<line_pattern>",
             ],
         ],
         any: &["in"],
@@ -130,6 +131,48 @@ fn input_and_output(query: &Query<'_>) -> Option<(PathBuf, Option<PathBuf>)> {
     Some((input, output.map(|(_, path)| path)))
 }
 
+/// `sort`'s field options for "by column 2" / "by the third field" (comma
+/// separated in a `.csv`, tab in a `.tsv`); an error for "by age" or any
+/// other key it cannot find in the lines, since sorting whole lines instead
+/// would not be what was asked.
+fn sort_key(query: &Query<'_>, input: &std::path::Path) -> Result<String, String> {
+    const WHOLE_LINE_KEYS: [&str; 9] = [
+        "number", "numbers", "value", "values", "name", "names", "line", "lines", "alphabet",
+    ];
+    if let Some(column) = column_number(query).filter(|&column| column > 0) {
+        if column > 1000 {
+            return Err("that column number is too large.".to_owned());
+        }
+        let name = text(input).to_lowercase();
+        let separator = if name.ends_with(".csv") {
+            " -t,"
+        } else if name.ends_with(".tsv") {
+            " -t$'\\t'"
+        } else {
+            ""
+        };
+        return Ok(format!("{separator} -k{column},{column}"));
+    }
+    let by_key = (0..query.tokens.len())
+        .filter(|&index| query.lower(index) == "by")
+        .map(|index| {
+            let next = query.lower(index + 1);
+            if next == "the" {
+                query.lower(index + 2)
+            } else {
+                next
+            }
+        })
+        .find(|key| !WHOLE_LINE_KEYS.contains(key) && !key.is_empty());
+    match by_key {
+        Some(key) => Err(format!(
+            "it sorts whole lines or a numbered column, and cannot tell which column \"{key}\" \
+             is; say e.g. \"sort data.csv by column 2\"."
+        )),
+        None => Ok(String::new()),
+    }
+}
+
 fn sort_lines(query: &Query<'_>) -> Result<Plan, String> {
     let (input, output) = input_and_output(query)
         .ok_or("say which file, e.g. \"sort names.txt into sorted.txt\".")?;
@@ -142,7 +185,7 @@ fn sort_lines(query: &Query<'_>) -> Result<Plan, String> {
         "repeated",
     ]);
     let only_dedupe = dedupe && !query.has("sort*");
-    let mut flags = String::new();
+    let mut flags = sort_key(query, &input)?;
     if query.has_any(&["numeric*", "numbers", "by number"]) {
         flags.push_str(" -n");
     }
@@ -158,6 +201,14 @@ fn sort_lines(query: &Query<'_>) -> Result<Plan, String> {
         _ => "Sort the lines of",
     };
     let sorted = format!("sort{flags} -- {}", arg(&input));
+    if dedupe && query.has_any(&["how many", "count", "number of"]) {
+        let summary = format!("Count the distinct lines of {}", text(&input));
+        return Ok(plan(
+            summary.clone(),
+            vec![read(summary, format!("{sorted} | wc -l"))],
+            "Each line is counted once however often it repeats; the file is not changed.",
+        ));
+    }
     let Some(output) = output else {
         let summary = format!("{what} {} and show the result", text(&input));
         return Ok(plan(
@@ -317,9 +368,112 @@ fn sum_column(query: &Query<'_>) -> Result<Plan, String> {
     ))
 }
 
+/// The words between the counting words and "lines" in "how many ERROR
+/// lines", "the number of ERROR or WARN lines", "how many blank lines".
+pub(super) enum LineQualifier {
+    /// A pattern to count: (text, whether it is an extended regex, whether
+    /// case is ignored).
+    Pattern(String, bool, bool),
+    /// A word this planner cannot count by ("long lines", "unique lines").
+    Unclear,
+}
+
+/// The qualifier of the counted lines; `None` when nothing stands between
+/// the counting words and "lines" or it names a kind of file ("rust
+/// lines", "lines of code").
+pub(super) fn line_qualifier(query: &Query<'_>) -> Option<LineQualifier> {
+    const FILLER: [&str; 5] = ["the", "all", "of", "total", "are"];
+    const LOG_LEVELS: [&str; 9] = [
+        "error", "errors", "warn", "warning", "info", "debug", "fatal", "critical", "trace",
+    ];
+    let lines =
+        (1..query.tokens.len()).find(|&index| matches!(query.lower(index), "lines" | "line"))?;
+    let start = (0..lines)
+        .rev()
+        .find(|&index| matches!(query.lower(index), "many" | "count" | "number"))?;
+    let words: Vec<&super::query::Token> = query.tokens[start + 1..lines]
+        .iter()
+        .filter(|token| !FILLER.contains(&token.lower.as_str()))
+        .collect();
+    if words.is_empty()
+        || words.iter().any(|token| {
+            matches!(token.lower.as_str(), "code" | "source")
+                || !super::slots::extensions_for(&token.lower, true).is_empty()
+        })
+    {
+        return None;
+    }
+    if let [only] = words.as_slice() {
+        match only.lower.as_str() {
+            "blank" | "empty" => {
+                return Some(LineQualifier::Pattern(
+                    "^[[:space:]]*$".to_owned(),
+                    true,
+                    false,
+                ));
+            }
+            "non-empty" | "nonempty" | "non-blank" | "nonblank" => {
+                return Some(LineQualifier::Pattern(
+                    "[^[:space:]]".to_owned(),
+                    true,
+                    false,
+                ));
+            }
+            _ => {}
+        }
+    }
+    let terms: Vec<&super::query::Token> = words
+        .into_iter()
+        .filter(|token| !matches!(token.lower.as_str(), "and" | "or"))
+        .collect();
+    // A term is text to find when it is quoted, not plain lowercase
+    // ("ERROR", "E0308", "#[test]") or a log level; "long" or "unique"
+    // describe lines instead.
+    let is_text = |token: &&super::query::Token| {
+        token.is_quoted
+            || token.raw != token.lower
+            || !token.lower.chars().all(char::is_alphabetic)
+            || LOG_LEVELS.contains(&token.lower.as_str())
+    };
+    if terms.is_empty() || !terms.iter().all(is_text) {
+        return Some(LineQualifier::Unclear);
+    }
+    let ignore_case = terms
+        .iter()
+        .all(|token| !token.is_quoted && LOG_LEVELS.contains(&token.raw.as_str()));
+    Some(match terms.as_slice() {
+        [one] => LineQualifier::Pattern(one.raw.clone(), false, ignore_case),
+        several => LineQualifier::Pattern(
+            several
+                .iter()
+                .map(|term| super::intents_text::ere_literal(&term.raw))
+                .collect::<Vec<_>>()
+                .join("|"),
+            true,
+            ignore_case,
+        ),
+    })
+}
+
 fn count_matches(query: &Query<'_>) -> Result<Plan, String> {
-    let (pattern, is_regex) = search_pattern(query)?;
-    let flag = if is_regex { "-E" } else { "-F" };
+    let (pattern, is_regex, ignore_case) = match line_qualifier(query) {
+        Some(LineQualifier::Pattern(found, is_regex, ignore_case)) => {
+            (found, is_regex, ignore_case)
+        }
+        Some(LineQualifier::Unclear) => {
+            return Err("say the text the lines contain, in quotes, e.g. how many lines contain \"ERROR\" in app.log.".to_owned());
+        }
+        None => {
+            let (found, is_regex) = search_pattern(query)?;
+            (found, is_regex, false)
+        }
+    };
+    let flag = match (is_regex, ignore_case) {
+        (true, false) => "-E",
+        (false, false) => "-F",
+        (true, true) => "-E -i",
+        (false, true) => "-F -i",
+    };
     let per_line = query.has_any(&["lines", "line"]);
     if let Some(index) = query.file_index() {
         let file = query.resolve(&query.tokens[index].raw);

@@ -70,6 +70,8 @@ pub(super) const INTENTS: &[Intent] = &[
             "how many",
             "count",
             "number of",
+            "staged",
+            "unstaged",
         ],
         build: search_text,
     },
@@ -85,7 +87,13 @@ pub(super) const INTENTS: &[Intent] = &[
             &["lines", "line", "loc", "-l"],
         ],
         any: &["code"],
-        none: &["contain*", "matching", "mention*", "with"],
+        none: &[
+            "contain*",
+            "matching",
+            "mention*",
+            "with",
+            "<qualified_lines>",
+        ],
         build: count_lines,
     },
     Intent {
@@ -110,7 +118,16 @@ pub(super) const INTENTS: &[Intent] = &[
             &["<file>", "<quoted>"],
         ],
         any: &["lines", "show"],
-        none: &["<archive>"],
+        // "lines starting with #" is a search.
+        none: &[
+            "<archive>",
+            "start with",
+            "starts with",
+            "starting with",
+            "begin with",
+            "begins with",
+            "beginning with",
+        ],
         build: head_file,
     },
     Intent {
@@ -119,7 +136,16 @@ pub(super) const INTENTS: &[Intent] = &[
         examples: &["show the last 50 lines of app.log", "tail server.log"],
         all: &[&["last", "tail", "end", "bottom"], &["<file>", "<quoted>"]],
         any: &["lines", "show"],
-        none: &["<archive>", "<age>", "commit*"],
+        // "who changed it last" asks git; "lines ending with ;" is a search.
+        none: &[
+            "<archive>",
+            "<age>",
+            "commit*",
+            "who",
+            "end with",
+            "ends with",
+            "ending with",
+        ],
         build: tail_file,
     },
     Intent {
@@ -231,8 +257,8 @@ pub(super) const INTENTS: &[Intent] = &[
 /// The text a search is for: TODO/FIXME, a quoted span, or the word after
 /// "for"/"containing"/… ("the word name" is `name`).
 pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String> {
-    const FILLER: [&str; 9] = [
-        "the", "word", "words", "string", "text", "phrase", "term", "a", "for",
+    const FILLER: [&str; 11] = [
+        "the", "word", "words", "string", "text", "phrase", "term", "a", "for", "whole", "exact",
     ];
     if query.has_any(&["todo*"]) && query.has_any(&["fixme*"]) {
         return Ok(("TODO|FIXME".to_owned(), true));
@@ -322,13 +348,101 @@ pub(super) fn excluded_dirs(query: &Query<'_>) -> Vec<String> {
     excluded
 }
 
+/// Where a search looks: the place after "in/under/…", else a folder or
+/// file named elsewhere in the request ("grep ERROR logs/app.log"), never
+/// the searched text itself or an excluded folder; else the cwd.
+fn search_target(query: &Query<'_>, pattern: &str, excluded: &[String]) -> PathBuf {
+    let usable = |index: &usize| {
+        let raw = &query.tokens[*index].raw;
+        raw != pattern && !excluded.contains(raw)
+    };
+    query
+        .path_after(&["in", "under", "inside", "within", "of"])
+        .filter(|(index, _)| usable(index))
+        .or_else(|| query.location_slot().filter(|(index, _)| usable(index)))
+        .map_or_else(|| query.resolve("."), |(_, dir)| dir)
+}
+
+/// grep's options for how the text matches: `-i` when case is to be ignored
+/// (asked, typed as `-i`, or a lowercase "todo"/"fixme", which is meant as
+/// the marker in any case), `-w` for a whole word; "case sensitive" wins.
+fn match_options(query: &Query<'_>) -> String {
+    let case_sensitive = query.has_any(&[
+        "case sensitive",
+        "case-sensitive",
+        "match case",
+        "matching case",
+        "exact case",
+    ]);
+    let marker_in_lowercase = query.tokens.iter().any(|token| {
+        (token.lower.starts_with("todo") || token.lower.starts_with("fixme"))
+            && token.raw == token.lower
+    });
+    let ignore_case = query.has_any(&[
+        "ignore case",
+        "ignoring case",
+        "case insensitive",
+        "case-insensitive",
+        "any case",
+        "-i",
+    ]) || marker_in_lowercase;
+    let mut options = String::new();
+    if ignore_case && !case_sensitive {
+        options.push_str(" -i");
+    }
+    if query.has_any(&[
+        "whole word",
+        "whole words",
+        "as a word",
+        "full word",
+        "exact word",
+        "-w",
+    ]) {
+        options.push_str(" -w");
+    }
+    options
+}
+
+/// The pattern anchored to the start or end of the line when the request
+/// says "starting with"/"ending with"; the text stays literal.
+fn anchored(query: &Query<'_>, pattern: &str, is_regex: bool) -> (String, bool) {
+    let at_start = query.has_any(&[
+        "start with",
+        "starts with",
+        "starting with",
+        "begin with",
+        "begins with",
+        "beginning with",
+    ]);
+    let at_end = query.has_any(&["end with", "ends with", "ending with"]);
+    if !at_start && !at_end {
+        return (pattern.to_owned(), is_regex);
+    }
+    let body = if is_regex {
+        format!("({pattern})")
+    } else {
+        ere_literal(pattern)
+    };
+    let start = if at_start { "^" } else { "" };
+    let end = if at_end { "$" } else { "" };
+    (format!("{start}{body}{end}"), true)
+}
+
+/// `text` as an extended regular expression that matches only itself.
+pub(super) fn ere_literal(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = "\\.[]*^$+?(){}|".contains(c).then_some('\\');
+            escape.into_iter().chain(std::iter::once(c))
+        })
+        .collect()
+}
+
 fn search_text(query: &Query<'_>) -> Result<Plan, String> {
     let (pattern, is_regex) = search_pattern(query)?;
     let excluded = excluded_dirs(query);
-    let dir = query
-        .path_after(&["in", "under", "inside", "within", "of"])
-        .filter(|(index, _)| !excluded.contains(&query.tokens[*index].raw))
-        .map_or_else(|| query.resolve("."), |(_, dir)| dir);
+    let dir = search_target(query, &pattern, &excluded);
+    let (searched, is_regex) = anchored(query, &pattern, is_regex);
     let is_file = query
         .file_index()
         .is_some_and(|index| query.resolve(&query.tokens[index].raw) == dir);
@@ -343,15 +457,7 @@ fn search_text(query: &Query<'_>) -> Result<Plan, String> {
     if is_regex {
         command.push_str(" -E");
     }
-    if query.has_any(&[
-        "ignore case",
-        "ignoring case",
-        "case insensitive",
-        "case-insensitive",
-        "any case",
-    ]) {
-        command.push_str(" -i");
-    }
+    command.push_str(&match_options(query));
     if !is_file {
         for include in query.name_patterns() {
             command.push_str(&format!(" --include {}", quote(&include)));
@@ -363,10 +469,15 @@ fn search_text(query: &Query<'_>) -> Result<Plan, String> {
             command.push_str(" --exclude-dir .git");
         }
     }
-    command.push_str(&format!(" -e {} -- {}", quote(&pattern), arg(&dir)));
+    command.push_str(&format!(" -e {} -- {}", quote(&searched), arg(&dir)));
+    let place = if is_file {
+        text(&dir)
+    } else {
+        format!("the files under {}", text(&dir))
+    };
     let (interpretation, step) = match inverted {
         None => (
-            format!("Search for \"{pattern}\" in the files under {}", text(&dir)),
+            format!("Search for \"{pattern}\" in {place}"),
             format!("Show each line containing \"{pattern}\" with its file and line number"),
         ),
         Some(Inverted::Lines) => (
@@ -447,6 +558,26 @@ fn count_lines(query: &Query<'_>) -> Result<Plan, String> {
     }
     let dir = query.location();
     let (find, _) = find_command(query, &dir);
+    if query.has_any(&[
+        "each file",
+        "every file",
+        "per file",
+        "by file",
+        "each of the files",
+        "for each",
+    ]) {
+        return Ok(plan(
+            format!("Count the lines of each file under {}", text(&dir)),
+            vec![read(
+                format!(
+                    "Lines of each matching file under {}, then the total",
+                    text(&dir)
+                ),
+                format!("{find} -print0 | wc -l --files0-from=-"),
+            )],
+            "find lists the files and wc prints each one's lines, then the total.",
+        ));
+    }
     Ok(plan(
         format!("Count the lines in the files under {}", text(&dir)),
         vec![read(

@@ -15,6 +15,7 @@ mod intents_edit;
 mod intents_files;
 mod intents_git;
 mod intents_git_changes;
+mod intents_git_compare;
 mod intents_git_danger;
 mod intents_git_info;
 mod intents_git_remote;
@@ -107,6 +108,7 @@ fn intents() -> impl Iterator<Item = &'static Intent> {
         .chain(intents_delete::INTENTS)
         .chain(intents_lines::INTENTS)
         .chain(intents_text::INTENTS)
+        .chain(intents_git_compare::INTENTS)
         .chain(intents_git_info::INTENTS)
         .chain(intents_git_changes::INTENTS)
         .chain(intents_git_danger::INTENTS)
@@ -179,6 +181,8 @@ fn plan_with_intents(req: &PlanRequest<'_>) -> BuiltinOutcome {
     let suggestions: Vec<String> = scored
         .iter()
         .filter(|(score, _)| *score > 0.0)
+        // Cloud calls are suggested only to a request about the cloud.
+        .filter(|(_, intent)| about_aws || !intent.name.starts_with("aws_"))
         .filter_map(|(_, intent)| intent.examples.first().map(|example| (*example).to_owned()))
         .take(MAX_SUGGESTIONS)
         .collect();

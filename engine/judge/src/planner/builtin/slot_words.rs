@@ -59,6 +59,8 @@ pub(super) const NOT_PATHS: &[&str] = &[
     "bytes",
     "place",
     "one",
+    "only",
+    "just",
     "here",
     "there",
     "current",

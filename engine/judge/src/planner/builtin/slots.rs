@@ -82,6 +82,20 @@ impl Query<'_> {
             .find_map(|index| self.path_at(index + 1))
     }
 
+    /// The places listed after the one at `index` ("src and docs", "a, b
+    /// and c"), in order.
+    pub fn paths_listed_after(&self, mut index: usize) -> Vec<PathBuf> {
+        let mut listed = Vec::new();
+        while matches!(self.lower(index + 1), "and" | "," | "&") {
+            let Some((next, path)) = self.path_at(index + 2) else {
+                break;
+            };
+            listed.push(path);
+            index = next;
+        }
+        listed
+    }
+
     fn path_at(&self, start: usize) -> Option<(usize, PathBuf)> {
         let mut index = start;
         while FILLERS.contains(&self.lower(index)) {
@@ -122,6 +136,20 @@ impl Query<'_> {
             return Some((index, self.resolve(&token.raw)));
         }
         None
+    }
+
+    /// A new file or folder named at token `index`, placed in the folder the
+    /// request names ("create notes.txt in docs" is `docs/notes.txt`); a name
+    /// with a folder of its own, or with no folder named, resolves as typed.
+    pub fn new_name_at(&self, index: usize) -> PathBuf {
+        let raw = &self.tokens[index].raw;
+        if raw.starts_with(['/', '~']) || raw.contains('/') {
+            return self.resolve(raw);
+        }
+        match self.path_after(&["in", "under", "inside", "within"]) {
+            Some((dir_index, dir)) if dir_index != index => normalize(&dir.join(raw)),
+            _ => self.resolve(raw),
+        }
     }
 
     /// The directory the request is about: the path after "in/under/…", else
@@ -271,11 +299,7 @@ impl Query<'_> {
             if token.is_quoted || Some(index) == place || Some(index) == destination {
                 continue;
             }
-            let next = self.lower(index + 1);
-            let typed_word = matches!(
-                next,
-                "file" | "files" | "code" | "scripts" | "sources" | "source"
-            );
+            let typed_word = self.file_noun_follows(index);
             let dot_ext = token.lower.strip_prefix('.').filter(|ext| is_ext(ext));
             let exts = dot_ext.map(|ext| vec![ext.to_owned()]).unwrap_or_else(|| {
                 extensions_for(&token.lower, typed_word)
@@ -298,6 +322,27 @@ impl Query<'_> {
         }
         patterns.dedup();
         patterns
+    }
+
+    /// Whether the word at `index` is followed by "files"/"code"/…, directly
+    /// or through a list of other format words ("json and csv files").
+    fn file_noun_follows(&self, index: usize) -> bool {
+        let mut next = index + 1;
+        loop {
+            let word = self.lower(next);
+            if matches!(
+                word,
+                "file" | "files" | "code" | "scripts" | "sources" | "source"
+            ) {
+                return true;
+            }
+            let listed = matches!(word, "and" | "or" | "," | "&")
+                || !extensions_for(word.trim_end_matches(','), true).is_empty();
+            if !listed {
+                return false;
+            }
+            next += 1;
+        }
     }
 
     /// Whether the request selects everything in a place ("everything",
@@ -358,7 +403,7 @@ fn is_ext(ext: &str) -> bool {
 
 /// Extensions a word stands for. Language and format names count only before
 /// "files"/"code"; plural format words ("pdfs") and categories count alone.
-fn extensions_for(word: &str, typed_word: bool) -> &'static [&'static str] {
+pub(super) fn extensions_for(word: &str, typed_word: bool) -> &'static [&'static str] {
     let standalone: &[&str] = match word {
         "pdfs" => &["pdf"],
         "jpgs" | "jpegs" => &["jpg", "jpeg"],
