@@ -90,6 +90,24 @@ async fn organizing_by_type_moves_files_and_journals_them_and_undo_restores() {
 }
 
 #[tokio::test]
+async fn a_shown_secret_is_redacted_in_the_result_as_in_the_log() {
+    let server = LiveServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = "sk-abcdef1234567890abcdef";
+    write(dir.path(), ".env", &format!("API_KEY={key}\nDEBUG=1\n"));
+    let job = server.submit("what's in the .env file", dir.path()).await;
+    let done = server.wait_final(&job["job_id"]).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let result = done["result"].as_str().unwrap();
+    assert!(result.contains("DEBUG=1"), "{result}");
+    assert!(result.contains("API_KEY=[redacted]"), "{result}");
+    let (_, log) = server
+        .get_text(&format!("/api/v1/command/{}/log", job["job_id"]))
+        .await;
+    assert!(!format!("{done}{log}").contains(key), "{done}\n{log}");
+}
+
+#[tokio::test]
 async fn git_status_names_an_untracked_file() {
     let server = LiveServer::start().await;
     let dir = tempfile::tempdir().unwrap();
