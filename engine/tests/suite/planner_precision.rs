@@ -763,3 +763,47 @@ fn requests_whose_key_words_the_planner_cannot_honour_decline() {
         "last 5 lines of the app log",
     ]);
 }
+
+#[test]
+fn what_a_listing_or_a_read_is_asked_to_show_is_kept() {
+    check(&[
+        ("print line 2 of list.txt", "line_range", "sed -n 2,2p --"),
+        (
+            "cat a.txt list.txt",
+            "show_file",
+            "cat -- /home/u/proj/a.txt /home/u/proj/list.txt",
+        ),
+        ("show a.txt with line numbers", "show_file", "cat -n --"),
+        (
+            "find directories named tests",
+            "find_files",
+            "find /home/u/proj -type d -iname tests",
+        ),
+        (
+            "list all rust files sorted by size",
+            "find_files",
+            "-printf '%s\\t%p\\n' | sort -rn",
+        ),
+        ("list python files newest first", "find_files", "| sort -r"),
+        (
+            "show files changed in the last 3 commits",
+            "git_changed_files",
+            "git log -n 3 --name-status",
+        ),
+        (
+            "show commits from last week",
+            "git_log",
+            "git log --oneline --decorate --since='7 days ago'",
+        ),
+        (
+            "what did bob commit this week",
+            "git_log_author",
+            "--author=bob --since='7 days ago'",
+        ),
+    ]);
+    check_declined(&[
+        // Following a file never ends; a step must.
+        "show the last 20 lines of logs/app.log and follow it",
+        "watch the log file",
+    ]);
+}

@@ -310,9 +310,27 @@ pub(super) const INTENTS: &[Intent] = &[
 
 /// `find DIR -type f` with the request's name, size and age conditions.
 pub(super) fn find_command(query: &Query<'_>, dir: &Path) -> (String, Vec<String>) {
-    let mut command = format!("find {} -type f", arg(dir));
+    // "directories named tests", "the folder called build": folders, by name.
+    let wants_folders = [
+        "folder",
+        "folders",
+        "directory",
+        "directories",
+        "dir",
+        "dirs",
+    ]
+    .iter()
+    .any(|noun| query.has(&format!("{noun} named")) || query.has(&format!("{noun} called")));
+    let kind = if wants_folders { "d" } else { "f" };
+    let mut command = format!("find {} -type {kind}", arg(dir));
     let mut conditions = Vec::new();
-    let patterns = query.name_patterns();
+    let mut patterns = query.name_patterns();
+    if wants_folders
+        && let Some(name) = query.name_after(&["named", "called"])
+        && !patterns.contains(&name)
+    {
+        patterns.push(name);
+    }
     if !patterns.is_empty() {
         let names: Vec<String> = patterns
             .iter()
@@ -368,12 +386,67 @@ fn described(conditions: &[String]) -> String {
 fn find_files(query: &Query<'_>) -> Result<Plan, String> {
     let dir = query.location();
     let (command, conditions) = find_command(query, &dir);
-    let what = format!("files{} under {}", described(&conditions), text(&dir));
+    let (order, command) = found_order(query, command);
+    let noun = if command.contains("-type d") {
+        "folders"
+    } else {
+        "files"
+    };
+    let what = format!(
+        "{noun}{} under {}{order}",
+        described(&conditions),
+        text(&dir)
+    );
     Ok(plan(
         format!("Find the {what}"),
         vec![read(format!("List the {what}"), command)],
         "find walks the directory tree and prints matching paths; nothing is changed.",
     ))
+}
+
+/// The found paths in the order asked for ("sorted by size", "newest
+/// first", "alphabetically"), as words for the plan and the command.
+fn found_order(query: &Query<'_>, command: String) -> (&'static str, String) {
+    let by_size = query.has_any(&["by size", "largest first", "biggest first"]);
+    let smallest_first = query.has("smallest first");
+    let by_time = query.has_any(&[
+        "by date",
+        "by time",
+        "by modification*",
+        "by age",
+        "newest first",
+        "oldest first",
+    ]);
+    let by_name = query.has_any(&["by name", "alphabetically", "sorted"]);
+    if by_size || smallest_first {
+        let sort = if smallest_first {
+            "sort -n"
+        } else {
+            "sort -rn"
+        };
+        let order = if smallest_first {
+            ", smallest first"
+        } else {
+            ", largest first"
+        };
+        (order, format!("{command} -printf '%s\\t%p\\n' | {sort}"))
+    } else if by_time {
+        let oldest = query.has("oldest first");
+        let sort = if oldest { "sort" } else { "sort -r" };
+        let order = if oldest {
+            ", oldest first"
+        } else {
+            ", newest first"
+        };
+        (
+            order,
+            format!("{command} -printf '%TY-%Tm-%Td %TH:%TM\\t%p\\n' | {sort}"),
+        )
+    } else if by_name {
+        (", by name", format!("{command} | sort"))
+    } else {
+        ("", command)
+    }
 }
 
 fn count_files(query: &Query<'_>) -> Result<Plan, String> {

@@ -201,7 +201,8 @@ pub(super) const INTENTS: &[Intent] = &[
         any: &["git", "recent", "last", "show"],
         // "the last 5 lines of the app log" is a file's tail.
         none: &[
-            "diff", "between", "compare*", "files", "<file>", "<path>", "line", "lines",
+            "diff", "between", "compare*", "files", "<file>", "<path>", "line", "lines", "file",
+            "watch*", "follow*",
         ],
         build: git_log,
     },
@@ -421,7 +422,18 @@ fn git_show_last_commit(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn git_changed_files(query: &Query<'_>) -> Result<Plan, String> {
-    if query.has("commit") {
+    if query.has("commits")
+        && let Some(count) = query.count()
+    {
+        let count = count.clamp(1, 1000);
+        return Ok(one_read(
+            query,
+            &format!("List the files changed in each of the last {count} commits"),
+            &format!("log -n {count} --name-status --format='%h %s'"),
+            "Each commit's hash and subject, then its files with A(dded), M(odified) or D(eleted).",
+        ));
+    }
+    if query.has("commit*") {
         return Ok(one_read(
             query,
             "List the files changed in the last commit",

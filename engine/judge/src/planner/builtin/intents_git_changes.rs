@@ -60,10 +60,7 @@ pub(super) const INTENTS: &[Intent] = &[
         name: "git_log_author",
         effect: Effect::Reads,
         examples: &["show commits by alice", "what did bob commit this week"],
-        all: &[
-            &["commits", "commit", "committed", "log"],
-            &["by", "from", "author", "authored", "did"],
-        ],
+        all: &[&["commits", "commit", "committed", "log"], &["<author>"]],
         any: &["show", "list", "git"],
         none: &["<file>", "message", "amend"],
         build: git_log_author,
@@ -221,13 +218,39 @@ fn git_file_history(query: &Query<'_>) -> Result<Plan, String> {
     ))
 }
 
-fn git_log_author(query: &Query<'_>) -> Result<Plan, String> {
-    const NOT_AUTHORS: [&str; 12] = [
-        "me", "the", "a", "date", "author", "day", "time", "month", "i", "we", "you", "last",
+/// Whose commits a request asks for: the name after "by"/"from"/"did"
+/// ("commits by alice", "what did bob commit"), or a possessive ("alice's
+/// commits"); never a time ("from last week", "from yesterday").
+pub(super) fn author(query: &Query<'_>) -> Option<String> {
+    const NOT_AUTHORS: [&str; 20] = [
+        "me",
+        "the",
+        "a",
+        "date",
+        "author",
+        "day",
+        "time",
+        "month",
+        "i",
+        "we",
+        "you",
+        "last",
+        "this",
+        "today",
+        "yesterday",
+        "week",
+        "year",
+        "past",
+        "previous",
+        "my",
     ];
-    let author = query
+    query
         .name_after(&["by", "from", "author", "authored", "did"])
-        .filter(|name| !NOT_AUTHORS.contains(&name.to_lowercase().as_str()))
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            !NOT_AUTHORS.contains(&lower.as_str())
+                && !lower.starts_with(|c: char| c.is_ascii_digit())
+        })
         .or_else(|| {
             (0..query.tokens.len()).find_map(|index| {
                 query.tokens[index]
@@ -237,7 +260,10 @@ fn git_log_author(query: &Query<'_>) -> Result<Plan, String> {
                     .map(|_| query.tokens[index].raw.trim_end_matches("'s").to_owned())
             })
         })
-        .ok_or("say whose commits, e.g. \"show commits by alice\".")?;
+}
+
+fn git_log_author(query: &Query<'_>) -> Result<Plan, String> {
+    let author = author(query).ok_or("say whose commits, e.g. \"show commits by alice\".")?;
     let mut command = format!("{} log --oneline --author={}", git(query), quote(&author));
     let mut what = format!("Show the commits by {author}");
     if let Some(age) = query.age_filter()

@@ -359,6 +359,10 @@ pub(super) fn line_range(query: &Query<'_>) -> Option<(u32, u32)> {
             query.lower(next),
             "to" | "through" | "thru" | "until" | "and"
         ) {
+            // "line 7 of main.rs": that one line.
+            if query.lower(index) == "line" && a >= 1 {
+                return Some((a, a));
+            }
             continue;
         }
         next += 1;
@@ -384,7 +388,11 @@ fn line_range_plan(query: &Query<'_>) -> Result<(std::path::PathBuf, u32, u32), 
 
 fn show_line_range(query: &Query<'_>) -> Result<Plan, String> {
     let (file, a, b) = line_range_plan(query)?;
-    let interpretation = format!("Show lines {a} to {b} of {}", text(&file));
+    let interpretation = if a == b {
+        format!("Show line {a} of {}", text(&file))
+    } else {
+        format!("Show lines {a} to {b} of {}", text(&file))
+    };
     Ok(plan(
         interpretation.clone(),
         vec![read(

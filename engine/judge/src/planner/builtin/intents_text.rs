@@ -72,6 +72,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "number of",
             "staged",
             "unstaged",
+            "line numbers",
         ],
         build: search_text,
     },
@@ -145,6 +146,11 @@ pub(super) const INTENTS: &[Intent] = &[
             "end with",
             "ends with",
             "ending with",
+            // Following a file never ends; a step must.
+            "follow*",
+            "watch*",
+            "live",
+            "stream*",
         ],
         build: tail_file,
     },
@@ -627,13 +633,38 @@ fn tail_file(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn show_file(query: &Query<'_>) -> Result<Plan, String> {
-    let file = file_or_err(query, "show me README.md")?;
+    let first = file_or_err(query, "show me README.md")?;
+    // "cat a.txt b.txt": every file named, in order.
+    let mut files = vec![first];
+    for index in 0..query.tokens.len() {
+        let path = query.resolve(&query.tokens[index].raw);
+        let is_file = query.is_path_like(index)
+            && !query.is_glob(index)
+            && (Path::new(&query.tokens[index].raw).extension().is_some()
+                || query.tokens[index].raw.starts_with('.'));
+        if is_file && !files.contains(&path) {
+            files.push(path);
+        }
+    }
+    let names = files
+        .iter()
+        .map(|file| text(file))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let args = files
+        .iter()
+        .map(|file| arg(file))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let numbered = query.has_any(&["line numbers", "numbered", "numbering", "-n"]);
+    let (command, with) = if numbered {
+        (format!("cat -n -- {args}"), " with line numbers")
+    } else {
+        (format!("cat -- {args}"), "")
+    };
     Ok(plan(
-        format!("Show the contents of {}", text(&file)),
-        vec![read(
-            format!("Print {}", text(&file)),
-            format!("cat -- {}", arg(&file)),
-        )],
+        format!("Show the contents of {names}{with}"),
+        vec![read(format!("Print {names}{with}"), command)],
         "cat prints the whole file.",
     ))
 }
