@@ -272,6 +272,7 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<archive>" => query.archive_index().is_some(),
         "<extension_change>" => super::intents_edit::extension_change(query).is_some(),
         "<git_change>" => super::intents_git::asks_git_change(query),
+        "<numbered_file>" => super::intents_text::asks_numbered_file(query),
         "<author>" => super::intents_git_changes::author(query).is_some(),
         "<two_refs>" => super::intents_git_compare::two_refs(query).is_some(),
         "<commit_ref>" => super::intents_git_info::commit_ref(query).is_some(),

@@ -72,7 +72,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "number of",
             "staged",
             "unstaged",
-            "line numbers",
+            "<numbered_file>",
         ],
         build: search_text,
     },
@@ -319,6 +319,16 @@ pub(super) fn search_pattern(query: &Query<'_>) -> Result<(String, bool), String
         .ok_or_else(|| {
             "put the text to search for in quotes, e.g. search for \"timeout\" in src.".to_owned()
         })
+}
+
+/// Whether "with line numbers" asks to number a shown file ("show a.txt
+/// with line numbers") rather than to number the lines a search finds.
+pub(super) fn asks_numbered_file(query: &Query<'_>) -> bool {
+    query.has_any(&["with line numbers", "with numbers"])
+        && query.quoted().is_empty()
+        && !query.has_any(&[
+            "search", "grep", "find", "for", "contain*", "matching", "mention*", "todo*", "fixme*",
+        ])
 }
 
 /// Folders the request excludes ("excluding vendor", "except the tests folder").
