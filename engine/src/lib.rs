@@ -18,6 +18,7 @@ pub mod job;
 pub mod lifetime;
 pub mod models;
 pub mod pipeline;
+pub mod repo_config;
 pub mod sandbox;
 pub mod snapshot;
 pub mod store;

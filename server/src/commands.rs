@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 use engine::config::Config;
 use engine::context::{ContextEngine, ContextSettings};
 use engine::policy::Policy;
-use engine::risk::{Scope, assess};
+use engine::risk::{Scope, assess_parsed};
 
 use crate::serve::Host;
 
@@ -37,7 +37,14 @@ pub fn check_commands(config: &Config, host: &Host, cwd: Option<PathBuf>) -> any
         if line.trim().is_empty() {
             continue;
         }
-        let assessment = assess(&policy, &scope, &line);
+        let assessment = match engine::risk::parse(&line) {
+            Ok(script) => {
+                let mut assessment = assess_parsed(&policy, &scope, &line, &script);
+                engine::repo_config::raise_for_repo_config(&mut assessment, &script, &scope.cwd);
+                assessment
+            }
+            Err(error) => engine::risk::unparseable(&line, &error),
+        };
         writeln!(out, "{}", serde_json::to_string(&assessment)?)?;
     }
     Ok(())

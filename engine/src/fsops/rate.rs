@@ -66,6 +66,8 @@ fn runs_later(path: &Path, home: &Path) -> bool {
             | "justfile"
             | ".gitattributes"
     ) || text.contains("/.git/hooks/")
+        // A repository's config names programs git runs (core.fsmonitor, …).
+        || text.ends_with("/.git/config")
         || text.ends_with(".cargo/config.toml")
         || text.ends_with(".cargo/config")
         || name.ends_with(".pth")

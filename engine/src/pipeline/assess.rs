@@ -72,7 +72,15 @@ pub fn assess_plan(
                 // The one parse every judgement of this step comes from.
                 let parsed = risk::parse(command);
                 let assessment = match &parsed {
-                    Ok(script) => risk::assess_parsed(policy, scope, command, script),
+                    Ok(script) => {
+                        let mut assessment = risk::assess_parsed(policy, scope, command, script);
+                        crate::repo_config::raise_for_repo_config(
+                            &mut assessment,
+                            script,
+                            &scope.cwd,
+                        );
+                        assessment
+                    }
                     Err(error) => risk::unparseable(command, error),
                 };
                 subjects = parsed
