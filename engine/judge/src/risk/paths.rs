@@ -108,6 +108,10 @@ const HOME_SECRETS: &[&str] = &[
     ".npmrc",
     ".pypirc",
     ".cargo/credentials",
+    ".config/git/credentials",
+    ".gem/credentials",
+    ".s3cfg",
+    ".config/rclone",
     ".cargo/credentials.toml",
     ".terraform.d/credentials.tfrc.json",
     ".password-store",
@@ -124,6 +128,29 @@ const SYSTEM_SECRETS: &[&str] = &[
     "/etc/gshadow",
     "/etc/gshadow-",
     "/etc/ssh",
+    // Container and orchestrator secrets, and every process's environment.
+    "/run/secrets",
+    "/var/run/secrets",
+];
+
+/// Names a credentials file is likely to have; a glob that could match one
+/// of them reads it ([`glob_may_match_secret`]).
+const SECRET_SAMPLES: &[&str] = &[
+    ".env",
+    ".env.local",
+    ".env.production",
+    ".envrc",
+    ".netrc",
+    ".pgpass",
+    ".htpasswd",
+    ".git-credentials",
+    "credentials",
+    "id_rsa",
+    "id_ed25519",
+    "id_ecdsa",
+    "server.pem",
+    "server.key",
+    "cert.p12",
 ];
 
 /// File names that are credentials wherever they are.
@@ -149,20 +176,109 @@ pub fn is_secret(scope: &Scope, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let ssh_dir = scope.home.join(".ssh");
-    if path.starts_with(&ssh_dir) {
-        return !name.ends_with(".pub") && name != "known_hosts" && name != "config";
+    // This account's home and every other one (`/root`, `/home/*`).
+    let homes = std::iter::once(scope.home.clone()).chain(other_home(path));
+    for home in homes {
+        if path.starts_with(home.join(".ssh")) {
+            return !name.ends_with(".pub") && name != "known_hosts" && name != "config";
+        }
+        if HOME_SECRETS
+            .iter()
+            .any(|rel| path.starts_with(home.join(rel)))
+        {
+            return true;
+        }
     }
     if path.starts_with("/etc/ssh") {
         return name.starts_with("ssh_host_") && !name.ends_with(".pub");
     }
-    HOME_SECRETS
-        .iter()
-        .any(|rel| path.starts_with(scope.home.join(rel)))
-        || SYSTEM_SECRETS.iter().any(|file| path.starts_with(file))
-        || (name == ".env" || (name.starts_with(".env.") && !name.ends_with(".example")))
-        || SECRET_NAMES.contains(&name.as_ref())
+    let is_environ = path.starts_with("/proc") && name == "environ";
+    is_environ || SYSTEM_SECRETS.iter().any(|file| path.starts_with(file)) || is_secret_name(&name)
+}
+
+/// The home folder `path` lies in when it is another account's: `/root`
+/// or `/home/NAME`.
+fn other_home(path: &Path) -> Option<PathBuf> {
+    let mut parts = path.components().skip(1);
+    match parts.next()?.as_os_str().to_str()? {
+        "root" => Some(PathBuf::from("/root")),
+        "home" => Some(Path::new("/home").join(parts.next()?.as_os_str())),
+        _ => None,
+    }
+}
+
+/// Whether a file called `name` holds credentials wherever it is.
+pub fn is_secret_name(name: &str) -> bool {
+    name == ".env"
+        || name == ".envrc"
+        || (name.starts_with(".env.") && !name.ends_with(".example"))
+        || SECRET_NAMES.contains(&name)
         || SECRET_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// Whether the glob `pattern` (one path component: `.env*`, `*.pem`,
+/// `.e[n]v`) could match the name of a credentials file.
+///
+/// Only a pattern aimed at such names counts: one that also matches
+/// ordinary names (`*`, `.[!.]*`) would make every `ls *` ask. A pattern
+/// that does not start with a dot never matches a dot name, as in bash
+/// without `dotglob`.
+pub fn glob_may_match_secret(pattern: &str) -> bool {
+    const ORDINARY: [&str; 8] = [
+        ".bashrc",
+        ".gitignore",
+        ".config",
+        "README.md",
+        "main.rs",
+        "notes.txt",
+        "Makefile",
+        "data.json",
+    ];
+    let matches = |name: &str| {
+        (pattern.starts_with('.') || !name.starts_with('.'))
+            && glob_matches(pattern.as_bytes(), name.as_bytes())
+    };
+    !ORDINARY.iter().any(|name| matches(name)) && SECRET_SAMPLES.iter().any(|name| matches(name))
+}
+
+/// Shell pattern matching of one component: `*`, `?`, `[…]` (with `!`/`^`
+/// and ranges); a leading dot is matched like any other character, as
+/// with `dotglob`.
+fn glob_matches(pattern: &[u8], name: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some((b'*', rest)) => (0..=name.len()).any(|skip| glob_matches(rest, &name[skip..])),
+        Some((b'?', rest)) => !name.is_empty() && glob_matches(rest, &name[1..]),
+        Some((b'[', rest)) => {
+            let Some(close) = rest.iter().skip(1).position(|&b| b == b']').map(|i| i + 1) else {
+                return name.first() == Some(&b'[') && glob_matches(rest, &name[1..]);
+            };
+            let (set, after) = (&rest[..close], &rest[close + 1..]);
+            let (negated, set) = match set.split_first() {
+                Some((b'!' | b'^', tail)) => (true, tail),
+                _ => (false, set),
+            };
+            let Some(&c) = name.first() else {
+                return false;
+            };
+            let mut found = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == b'-' {
+                    found |= (set[i]..=set[i + 2]).contains(&c);
+                    i += 3;
+                } else {
+                    found |= set[i] == c;
+                    i += 1;
+                }
+            }
+            found != negated && glob_matches(after, &name[1..])
+        }
+        Some((b'\\', rest)) if !rest.is_empty() => {
+            name.first() == Some(&rest[0]) && glob_matches(&rest[1..], &name[1..])
+        }
+        Some((&b, rest)) => name.first() == Some(&b) && glob_matches(rest, &name[1..]),
+    }
 }
 
 /// Whether reading everything under the directory `path` would show

@@ -189,10 +189,38 @@ impl<'s> Walker<'s> {
                     .iter()
                     .position(|w| w.value == ";" || w.value == "+")
                     .map_or(args.len(), |p| i + 1 + p);
+                // `{}` is each found path, supplied at run time; where it
+                // stands as the program (`-exec {} ;`, `-exec env {} +`) the
+                // program itself is only known at run time.
+                let mut named_program = false;
                 let inner: Vec<Word> = args[i + 1..end]
                     .iter()
-                    .filter(|w| w.value != "{}")
-                    .cloned()
+                    .filter_map(|w| {
+                        if w.value == "{}" {
+                            return (!named_program).then(|| Word::dynamic("$FOUND_PATH"));
+                        }
+                        let launcher = w.value.starts_with('-')
+                            || w.value.contains('=')
+                            || matches!(
+                                w.value.as_str(),
+                                "env"
+                                    | "command"
+                                    | "builtin"
+                                    | "exec"
+                                    | "nice"
+                                    | "nohup"
+                                    | "time"
+                                    | "timeout"
+                                    | "stdbuf"
+                                    | "setsid"
+                                    | "ionice"
+                                    | "sudo"
+                                    | "doas"
+                                    | "xargs"
+                            );
+                        named_program |= !launcher;
+                        Some(w.clone())
+                    })
                     .collect();
                 if !inner.is_empty() {
                     let start = self.script.commands.len();

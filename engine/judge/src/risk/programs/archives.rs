@@ -23,7 +23,7 @@ const TAR: &[&str] = &[
     "--no-selinux", "--xattrs", "--no-xattrs", "--xattrs-exclude=MASK", "--xattrs-include=MASK",
     "-f --file=ARCHIVE", "--force-local", "-F --info-script=NAME --new-volume-script=NAME !exec",
     "-L --tape-length=N", "-M --multi-volume", "--rmt-command=COMMAND !exec",
-    "--rsh-command=COMMAND !exec", "--volno-file=FILE", "-b --blocking-factor=BLOCKS",
+    "--rsh-command=COMMAND !exec", "--volno-file=FILE !write", "-b --blocking-factor=BLOCKS",
     "-B --read-full-records", "-i --ignore-zeros", "--record-size=NUMBER", "-H --format=FORMAT",
     "--old-archive --portability", "--pax-option=LIST", "--posix", "-V --label=TEXT",
     "-a --auto-compress", "-I --use-compress-program=PROG !exec", "-j --bzip2", "-J --xz", "--lzip",
@@ -77,7 +77,8 @@ pub(super) const ARCHIVES: &[Program] = &[
     Program::rated(&["zip"], ZIP, rate_zip),
     Program::rated(
         &[
-            "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "lz4", "pigz",
+            // Not lz4: its -l is a format and `lz4 SRC DST` writes DST.
+            "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "pigz",
         ],
         GZIP,
         rate_compress,
@@ -160,8 +161,10 @@ fn rate_compress(ctx: &mut Ctx<'_>) {
         .iter()
         .any(|f| ctx.has(f))
         || matches!(ctx.cmd.program.as_str(), "zcat" | "bzcat" | "xzcat");
-    if !to_stdout {
-        for operand in ctx.operands() {
+    for operand in ctx.operands() {
+        if to_stdout {
+            super::check_secret(ctx, &operand);
+        } else {
             ctx.write(&operand, "replaces");
         }
     }

@@ -4,7 +4,7 @@
 //! before a command, through `env`, or with `export`/`declare`.
 
 use super::Ctx;
-use crate::plan::SafetyLevel::Destructive;
+use crate::plan::SafetyLevel::{Destructive, Moderate};
 use crate::risk::Rating;
 use crate::shell::SimpleCommand;
 
@@ -46,6 +46,38 @@ pub(super) fn carries_code(name: &str) -> bool {
         || name.contains('%')
 }
 
+/// Variables that only set language, time zone, terminal size or colour,
+/// or a commit's names and dates: the one environment a `safe` command may
+/// be given. Anything else may be read as options (`ZIPOPT=-m zip …`
+/// deletes what it zips, `GZIP`, `XZ_OPT`, `BZIP2`, …).
+fn only_describes(name: &str) -> bool {
+    name.starts_with("LC_")
+        || HARMLESS_GIT.contains(&name)
+        || matches!(
+            name,
+            "LANG"
+                | "LANGUAGE"
+                | "TZ"
+                | "COLUMNS"
+                | "LINES"
+                | "TERM"
+                | "NO_COLOR"
+                | "CLICOLOR"
+                | "CLICOLOR_FORCE"
+                | "FORCE_COLOR"
+        )
+}
+
+/// Whether `command` is a program the assignments are the environment of
+/// (`ZIPOPT=-m zip …`), not the shell keeping a variable (`X=1`, `export`).
+fn gets_environment(command: &SimpleCommand) -> bool {
+    !command.program.is_empty()
+        && !matches!(
+            command.program.as_str(),
+            "export" | "declare" | "local" | "readonly" | "typeset"
+        )
+}
+
 /// Rates `NAME=value cmd` and `env NAME=value cmd`.
 pub(super) fn rate_assignments(command: &SimpleCommand, rating: &mut Rating) {
     for assignment in &command.assignments {
@@ -53,6 +85,14 @@ pub(super) fn rate_assignments(command: &SimpleCommand, rating: &mut Rating) {
             rating.raise(
                 Destructive,
                 format!("sets {}, which changes what runs", assignment.name),
+            );
+        } else if !only_describes(&assignment.name) && gets_environment(command) {
+            rating.raise(
+                Moderate,
+                format!(
+                    "sets {} for {}, which may read it as options",
+                    assignment.name, command.program
+                ),
             );
         }
     }

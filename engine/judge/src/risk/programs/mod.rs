@@ -19,7 +19,8 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use super::paths::{
-    WriteTarget, classify_write, holds_secrets, is_critical, is_home_word, is_secret, resolve,
+    WriteTarget, classify_write, glob_may_match_secret, holds_secrets, is_critical, is_home_word,
+    is_secret, is_secret_name, resolve,
 };
 use super::{Rating, Scope};
 use crate::plan::SafetyLevel::{self, Destructive, Moderate};
@@ -359,6 +360,11 @@ pub(super) fn rate(cmd: &SimpleCommand, scope: &Scope, cwd: Option<&Path>, ratin
         } else if redirect.kind == crate::shell::RedirectKind::Read {
             check_secret(&mut ctx, &redirect.target);
         }
+        // bash opens a connection for these names itself, whatever the program.
+        if redirect.target.starts_with("/dev/tcp/") || redirect.target.starts_with("/dev/udp/") {
+            ctx.rating.network = true;
+            ctx.moderate(format!("{} opens a network connection", redirect.target));
+        }
     }
     if let Some(path) = cmd.program_path.as_deref()
         && !SYSTEM_BIN_DIRS
@@ -418,7 +424,13 @@ fn rate_known(ctx: &mut Ctx<'_>, entry: &Entry) {
     for option in &parsed.options {
         let name = &option.name;
         match option.effect {
-            Effect::Read => {}
+            // `--files0-from=FILE`, `diff --to-file FILE`, `xargs -a FILE`:
+            // a value can name a file the program reads.
+            Effect::Read => {
+                if let Some(value) = &option.value {
+                    check_secret(ctx, value);
+                }
+            }
             Effect::Write => match &option.value {
                 Some(target) => ctx.write(target, &format!("{program} {name} writes")),
                 None => ctx.moderate(format!("{program} {name} changes files")),
@@ -445,12 +457,26 @@ fn rate_known(ctx: &mut Ctx<'_>, entry: &Entry) {
 /// A glob (`~/.aws/*`) reads whatever it matches below where it starts.
 pub(super) fn check_secret(ctx: &mut Ctx<'_>, word: &str) {
     let is_glob = |part: &str| part.contains(['*', '?', '[']);
+    let last = word.rsplit('/').next().unwrap_or(word);
     if word.split('/').any(is_glob) {
         let matches_hidden = word
             .split('/')
             .any(|part| is_glob(part) && part.starts_with('.'));
         check_secret_tree(ctx, word, !matches_hidden);
-    } else if resolve(ctx.scope, ctx.cwd, word).is_some_and(|p| is_secret(ctx.scope, &p)) {
+        if is_glob(last) && glob_may_match_secret(last) {
+            let shown = ctx.shown(word);
+            ctx.moderate(format!(
+                "reads secrets: {shown}/{last} can match a credentials file"
+            ));
+        }
+        return;
+    }
+    let secret = match resolve(ctx.scope, ctx.cwd, word) {
+        Some(path) => is_secret(ctx.scope, &path),
+        // `~root/.ssh/id_rsa`, `$PWD/.env`: the place is unknown, the name is not.
+        None => is_secret_name(last) || word.contains("/.ssh/"),
+    };
+    if secret {
         let shown = ctx.shown(word);
         ctx.moderate(format!("reads secrets: {shown}"));
     }

@@ -174,8 +174,8 @@ pub(super) const READERS: &[Program] = &[
         "-A --ignore-ancestors", "--cgroup=GRP", "--ns=PID", "--nslist=NS",
         "-q --queue=VALUE", HELP, VERSION]),
     reader(&["nproc"], &["--all", "--ignore=N", HELP, VERSION]),
-    reader(&["hostnamectl"], &["--json=MODE", "--static", "--transient", "--pretty",
-        "-H --host=HOST", "-M --machine=NAME", "--no-pager", HELP, VERSION]),
+    Program::rated(&["hostnamectl"], &["--json=MODE", "--static", "--transient", "--pretty",
+        "-H --host=HOST !net", "-M --machine=NAME", "--no-pager", HELP, VERSION], rate_hostnamectl),
     reader(&["getconf"], &["-a", "-v=SPEC"]),
     reader(&["bc"], &["-l --mathlib", "-q --quiet", "-s --standard", "-w --warn",
         "-i --interactive", "-h --help", "-v --version"]),
@@ -226,5 +226,23 @@ fn rate_pager(ctx: &mut super::Ctx<'_>) {
         } else {
             super::check_secret(ctx, &operand);
         }
+    }
+}
+
+/// `hostnamectl` and `hostnamectl status` show; every other verb
+/// (`set-hostname`, `hostname NAME`, `icon-name NAME`, …) with an operand
+/// changes the machine's names.
+fn rate_hostnamectl(ctx: &mut super::Ctx<'_>) {
+    let operands = ctx.operands();
+    let shows = match operands.as_slice() {
+        [] => true,
+        [verb] => matches!(
+            verb.as_str(),
+            "status" | "hostname" | "icon-name" | "chassis" | "deployment" | "location"
+        ),
+        _ => false,
+    };
+    if !shows {
+        ctx.destructive("hostnamectl with a value changes the machine's names");
     }
 }

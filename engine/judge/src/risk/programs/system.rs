@@ -52,7 +52,7 @@ const SYSTEMCTL: &[&str] = &[
     "--reverse", "--after", "--before", "--with-dependencies", "-l --full", "--value",
     "--show-types", "--job-mode=MODE", "-i --ignore-inhibitors", "--dry-run", "-q --quiet",
     "--no-block", "--wait", "--user", "--system", "--no-pager", "--no-legend", "--plain",
-    "-n --lines=N", "-o --output=FORMAT", "-H --host=HOST", "-M --machine=NAME", "--now",
+    "-n --lines=N", "-o --output=FORMAT", "-H --host=HOST !net", "-M --machine=NAME", "--now",
     "-f --force", "--no-ask-password", "--firmware-setup", "--root=PATH", "--runtime", "--global",
     "--kill-whom=WHO", "-s --signal=SIG", "--what=WHAT", "--failed", "--legend=BOOL",
     "--timestamp=FMT", "--check-inhibitors=MODE", "--boot-loader-menu=T", "--boot-loader-entry=N",
@@ -63,7 +63,7 @@ const SYSTEMCTL: &[&str] = &[
 const JOURNALCTL: &[&str] = &[
     "--system", "--user", "-M --machine=NAME", "-m --merge", "-D --directory=DIR",
     "-i --file=PATTERN", "--root=ROOT", "--namespace=NS", "-S --since=DATE", "-U --until=DATE",
-    "-c --cursor=CURSOR", "--after-cursor=CURSOR", "--cursor-file=FILE", "-b --boot[=ID]",
+    "-c --cursor=CURSOR", "--after-cursor=CURSOR", "--cursor-file=FILE !write", "-b --boot[=ID]",
     "-u --unit=UNIT", "--user-unit=UNIT", "-t --identifier=ID", "-p --priority=RANGE",
     "--facility=F", "-g --grep=PATTERN", "--case-sensitive[=BOOL]", "-k --dmesg",
     "-o --output=MODE", "--output-fields=LIST", "-n --lines[=N]", "-r --reverse", "--show-cursor",
@@ -243,6 +243,113 @@ fn rate_privileged(ctx: &mut Ctx<'_>) {
 
 fn rate_shell_state(ctx: &mut Ctx<'_>) {
     super::environment::rate_declaration(ctx);
+    let program = ctx.cmd.program.clone();
+    let words = ctx.cmd.word_values();
+    let options: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| w.starts_with('-') && w.len() > 1)
+        .collect();
+    let has_letter = |letter: char| {
+        options
+            .iter()
+            .any(|w| !w.starts_with("--") && w[1..].contains(letter))
+    };
+    let names: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    // `set $(printf %s -k)`: an option or name only known at run time, for
+    // the builtins whose options or names change what later commands do
+    // (not `cd $dir` or `exit $code`).
+    let options_matter = !matches!(
+        program.as_str(),
+        "cd" | "pushd"
+            | "popd"
+            | "shift"
+            | "exit"
+            | "return"
+            | "break"
+            | "continue"
+            | "jobs"
+            | "disown"
+            | "bg"
+            | "fg"
+            | "times"
+            | "caller"
+            | "logout"
+            | "suspend"
+            | "getopts"
+    );
+    if options_matter
+        && ctx
+            .cmd
+            .words
+            .iter()
+            .any(|w| w.value.starts_with(['$', '`']) && !w.value.contains('='))
+    {
+        ctx.moderate(format!(
+            "{program} has a word only known at run time that could be an option or a name"
+        ));
+    }
+    match program.as_str() {
+        // `hash -p FILE ls` makes every later `ls` run FILE; `enable -f`
+        // loads a library into the shell.
+        "hash" | "enable" if !words.is_empty() && !matches!(words[0].as_str(), "-l" | "-t") => {
+            ctx.destructive(format!("{program} changes what later commands run"));
+        }
+        // The callbacks of `-C`/`-F` are commands or functions.
+        "compgen" | "complete" | "mapfile" | "readarray" if has_letter('C') || has_letter('F') => {
+            ctx.destructive(format!("{program} runs a callback command"));
+        }
+        "mapfile" | "readarray" => {
+            for name in &names {
+                super::environment::rate_variable_name(ctx, name);
+            }
+        }
+        // `set -k` turns later arguments into environment (`GIT_EXTERNAL_DIFF=…`),
+        // `set -a` exports every later assignment.
+        "set"
+            if has_letter('k')
+                || has_letter('a')
+                || words.iter().any(|w| w == "allexport" || w == "keyword") =>
+        {
+            ctx.destructive("set -k or -a turns later words into environment variables");
+        }
+        "history"
+            if !names.iter().all(|w| w.chars().all(|c| c.is_ascii_digit()))
+                || !options.is_empty() =>
+        {
+            ctx.moderate("history changes or writes the shell's history");
+        }
+        "umask" if names.iter().any(|w| !w.is_empty()) => {
+            ctx.moderate("umask changes the permissions of files created later");
+        }
+        "ulimit" if names.iter().any(|w| !w.is_empty()) => {
+            ctx.moderate("ulimit changes the limits of later commands");
+        }
+        "unset" => {
+            for name in &names {
+                super::environment::rate_variable_name(ctx, name);
+                if name.contains('[') {
+                    ctx.moderate("unset of a subscript evaluates it, which can run commands");
+                }
+            }
+        }
+        "declare" | "typeset" | "local" if has_letter('n') => {
+            ctx.moderate(format!(
+                "{program} -n makes a name stand for another variable"
+            ));
+        }
+        "let" => {
+            for name in &names {
+                let target = name.split(['=', '+', '-', '[']).next().unwrap_or_default();
+                super::environment::rate_variable_name(ctx, target);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn rate_printf(ctx: &mut Ctx<'_>) {
@@ -261,6 +368,16 @@ fn rate_printf(ctx: &mut Ctx<'_>) {
 fn rate_read(ctx: &mut Ctx<'_>) {
     if ctx.cmd.words.iter().any(|w| w.value.contains('[')) {
         ctx.moderate("read assigns to a subscript, which can run commands");
+    }
+    // `read -r PATH <<< /tmp/evil`: the names read into.
+    let names: Vec<String> = ctx
+        .cmd
+        .word_values()
+        .into_iter()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    for name in &names {
+        super::environment::rate_variable_name(ctx, name);
     }
 }
 
