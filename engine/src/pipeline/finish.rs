@@ -1,6 +1,6 @@
 //! The last stage of a run: the `after` undo snapshots, the job's temp
 //! folder removed, and the final status with what the steps printed and,
-//! unless the job completed, why (both redacted).
+//! unless the job completed, why.
 
 use super::Engine;
 use crate::Result;
@@ -22,14 +22,9 @@ impl Engine {
         if let Err(error) = std::fs::remove_dir_all(&tmp_dir) {
             tracing::debug!(%job, %error, "job temp dir not removed");
         }
-        // The result and the error quote what the steps printed, which can
-        // hold credentials: stored, shown and published only redacted, as
-        // the log lines are.
-        let result = crate::context::redact(result);
-        let error = error.map(crate::context::redact);
         let outcome = Outcome {
-            result: Some(&result),
-            error: error.as_deref(),
+            result: Some(result),
+            error,
         };
         self.set_status(job, JobStatus::Executing, status, Some(outcome))
             .await?;

@@ -130,7 +130,9 @@ impl Engine {
             );
         }
         match outcome.kind {
-            OutcomeKind::Exited if outcome.is_success() => StepEnd::Done(outcome.stdout),
+            OutcomeKind::Exited if outcome.is_success() => {
+                StepEnd::Done(crate::context::redact(&outcome.stdout))
+            }
             OutcomeKind::Exited
                 if outcome.exit_code == Some(1)
                     && outcome.stderr.trim().is_empty()
@@ -139,10 +141,12 @@ impl Engine {
                 if let Err(error) = self.log_info(job, user_id, step.idx, NO_MATCH_NOTE).await {
                     tracing::warn!(%job, %error, "could not store a step's note");
                 }
-                StepEnd::Done(outcome.stdout)
+                StepEnd::Done(crate::context::redact(&outcome.stdout))
             }
             OutcomeKind::Exited => {
-                let stderr = outcome.stderr.trim();
+                // What the step printed is shown only redacted, as its log lines are.
+                let stderr = crate::context::redact(outcome.stderr.trim());
+                let stderr = stderr.as_str();
                 let detail = if stderr.is_empty() {
                     String::new()
                 } else {
@@ -166,7 +170,7 @@ impl Engine {
                 format!(
                     "could not start {}: {}",
                     command_name(interpreter),
-                    outcome.stderr.trim()
+                    crate::context::redact(outcome.stderr.trim())
                 ),
                 None,
             ),

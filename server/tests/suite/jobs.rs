@@ -108,6 +108,40 @@ async fn a_shown_secret_is_redacted_in_the_result_as_in_the_log() {
 }
 
 #[tokio::test]
+async fn git_status_waits_for_approval_when_the_repository_config_runs_a_program() {
+    let server = LiveServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("fsmonitor-ran");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "config",
+        "core.fsmonitor",
+        &format!("touch {}", marker.display()),
+    ]);
+    let job = server.submit("show git status", dir.path()).await;
+    assert_eq!(job["requires_approval"], true, "{job}");
+    let (_, detail) = server
+        .get(&format!("/api/v1/command/{}/status", job["job_id"]))
+        .await;
+    assert!(
+        detail.to_string().contains("core.fsmonitor"),
+        "the card says why: {detail}"
+    );
+    assert!(
+        !marker.exists(),
+        "the repository's program ran before approval"
+    );
+}
+
+#[tokio::test]
 async fn git_status_names_an_untracked_file() {
     let server = LiveServer::start().await;
     let dir = tempfile::tempdir().unwrap();
