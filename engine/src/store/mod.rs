@@ -52,6 +52,9 @@ pub use users::User;
 
 use crate::{Error, Result};
 
+/// Connections to the database, all opened at start.
+const POOL_SIZE: u32 = 8;
+
 /// The database handle; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -70,9 +73,20 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(POOL_SIZE)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options)
             .await?;
+        // Every connection runs its pragmas (WAL among them) as it opens;
+        // opened all at once by a burst of requests they can find the file
+        // locked ("database is locked" under load), so they are opened one
+        // after another here and kept.
+        let mut warm = Vec::with_capacity(usize::try_from(POOL_SIZE).unwrap_or(8));
+        for _ in 0..POOL_SIZE {
+            warm.push(pool.acquire().await?);
+        }
+        drop(warm);
         Self::from_pool(pool).await
     }
 
