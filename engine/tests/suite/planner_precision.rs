@@ -807,3 +807,34 @@ fn what_a_listing_or_a_read_is_asked_to_show_is_kept() {
         "watch the log file",
     ]);
 }
+
+#[test]
+fn git_history_questions_are_answered_as_asked() {
+    check(&[
+        (
+            "show me the git log as a graph",
+            "git_log",
+            "git log --oneline --decorate --graph --all -n 10",
+        ),
+        (
+            "how many commits are there",
+            "git_count_commits",
+            "git rev-list --count HEAD",
+        ),
+        (
+            "count the commits by alice",
+            "git_count_commits",
+            "git rev-list --count --author=alice HEAD",
+        ),
+    ]);
+    check_declined(&[
+        // A rename of one file, never a text replacement of "extension".
+        "change the extension of notes.md to .txt",
+        // Opening in an editor is not printing the file.
+        "open a.txt in vim",
+        // Not a listing of the files' names.
+        "show the contents of every file in src",
+        // A report of the space is not freeing it.
+        "free up disk space",
+    ]);
+}

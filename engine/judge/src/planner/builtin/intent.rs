@@ -113,6 +113,8 @@ const CHANGE_CUES: &[&str] = &[
     "replace",
     "unset",
     "uncommit",
+    // "free up disk space" asks for space, not for a report of it.
+    "free up",
     // "change the permissions of x to 600" is not "show the permissions".
     "change the permission*",
     "change permission*",
@@ -272,6 +274,8 @@ fn matches(query: &Query<'_>, phrase: &str) -> bool {
         "<archive>" => query.archive_index().is_some(),
         "<extension_change>" => super::intents_edit::extension_change(query).is_some(),
         "<git_change>" => super::intents_git::asks_git_change(query),
+        "<starts_with>" => query.has_any(&super::intents_text::STARTS_WITH),
+        "<ends_with>" => query.has_any(&super::intents_text::ENDS_WITH),
         "<numbered_file>" => super::intents_text::asks_numbered_file(query),
         "<author>" => super::intents_git_changes::author(query).is_some(),
         "<two_refs>" => super::intents_git_compare::two_refs(query).is_some(),

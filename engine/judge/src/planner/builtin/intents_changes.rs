@@ -44,6 +44,19 @@ pub(super) const DELETE_VERBS: [&str; 12] = [
     "discard",
 ];
 
+/// Verbs of sorting files into folders; "clean up" only with a word that
+/// says how ([`organize`]).
+const ORGANIZE_VERBS: &[&str] = &[
+    "organi*",
+    "sort",
+    "tidy",
+    "arrange",
+    "categori*",
+    "declutter",
+    "clean up",
+    "group",
+];
+
 /// The file-changing intents.
 pub(super) const INTENTS: &[Intent] = &[
     Intent {
@@ -54,16 +67,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "sort my downloads into folders by type",
             "tidy up this folder",
         ],
-        all: &[&[
-            "organi*",
-            "sort",
-            "tidy",
-            "arrange",
-            "categori*",
-            "declutter",
-            "clean up",
-            "group",
-        ]],
+        all: &[ORGANIZE_VERBS],
         any: &["type", "types", "kind", "by", "folders", "extension*"],
         none: &[
             "temp*", "tmp", "backup*", "junk", "process*", "memory", "cpu", "size", "largest",
@@ -191,20 +195,11 @@ fn join_all(dir: &Path, globs: &[String]) -> Vec<String> {
 
 fn organize(query: &Query<'_>) -> Result<Plan, String> {
     // "clean up" alone could as well mean deleting junk or build output.
-    let says_sorting = query.has_any(&[
-        "organi*",
-        "sort",
-        "tidy",
-        "arrange",
-        "categori*",
-        "declutter",
-        "group",
-        "type",
-        "types",
-        "kind",
-        "extension*",
-        "folders",
-    ]);
+    let says_sorting = ORGANIZE_VERBS
+        .iter()
+        .filter(|verb| **verb != "clean up")
+        .chain(&["type", "types", "kind", "extension*", "folders"])
+        .any(|word| query.has(word));
     if !says_sorting {
         return Err(
             "say what cleaning up means here: sort the files into folders by type, or delete \

@@ -182,6 +182,14 @@ pub(super) const INTENTS: &[Intent] = &[
             "<filter>",
             "<file>",
             "<archive>",
+            // "the contents of every file" asks for what is in them.
+            "contents of every",
+            "contents of all",
+            "contents of each",
+            "contents of the files",
+            "content of every",
+            "content of all",
+            "content of each",
             "count",
             "how many",
             "size*",
@@ -552,16 +560,7 @@ fn size_of(query: &Query<'_>) -> Result<Plan, String> {
 }
 
 fn size_plan(dirs: &[PathBuf]) -> Plan {
-    let names = dirs
-        .iter()
-        .map(|dir| text(dir))
-        .collect::<Vec<_>>()
-        .join(" and ");
-    let args = dirs
-        .iter()
-        .map(|dir| arg(dir))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let (names, args) = super::steps::listed(dirs, " and ");
     let each = if dirs.len() == 1 { "" } else { "each of " };
     plan(
         format!("Show the total size of {names}"),

@@ -201,8 +201,20 @@ pub(super) const INTENTS: &[Intent] = &[
         any: &["git", "recent", "last", "show"],
         // "the last 5 lines of the app log" is a file's tail.
         none: &[
-            "diff", "between", "compare*", "files", "<file>", "<path>", "line", "lines", "file",
-            "watch*", "follow*",
+            "diff",
+            "between",
+            "compare*",
+            "files",
+            "<file>",
+            "<path>",
+            "line",
+            "lines",
+            "file",
+            "watch*",
+            "follow*",
+            "how many",
+            "count",
+            "number of",
         ],
         build: git_log,
     },
@@ -389,6 +401,14 @@ fn git_log(query: &Query<'_>) -> Result<Plan, String> {
         ));
     }
     let count = query.count().unwrap_or(10);
+    if query.has_any(&["graph", "tree"]) {
+        return Ok(one_read(
+            query,
+            &format!("Show the last {count} commits of every branch as a graph"),
+            &format!("log --oneline --decorate --graph --all -n {count}"),
+            "One line per commit, with the branches and merges drawn beside them.",
+        ));
+    }
     Ok(one_read(
         query,
         &format!("Show the last {count} commits"),

@@ -62,7 +62,14 @@ pub(super) const INTENTS: &[Intent] = &[
         examples: &["show commits by alice", "what did bob commit this week"],
         all: &[&["commits", "commit", "committed", "log"], &["<author>"]],
         any: &["show", "list", "git"],
-        none: &["<file>", "message", "amend"],
+        none: &[
+            "<file>",
+            "message",
+            "amend",
+            "how many",
+            "count",
+            "number of",
+        ],
         build: git_log_author,
     },
     Intent {

@@ -1,5 +1,6 @@
-//! Git comparisons: two branches against each other, and the work tree
-//! against the last commit. Each is read-only git.
+//! Git comparisons and counts: two branches against each other, the work
+//! tree against the last commit, how many commits there are. Each is
+//! read-only git.
 
 use crate::plan::Plan;
 
@@ -33,6 +34,18 @@ pub(super) const INTENTS: &[Intent] = &[
         any: &["branch*", "git"],
         none: &["file", "files", "folder*", "director*", "<file>"],
         build: compare_branches,
+    },
+    Intent {
+        name: "git_count_commits",
+        effect: Effect::Reads,
+        examples: &[
+            "how many commits are there",
+            "count the commits on this branch",
+        ],
+        all: &[&["how many", "count", "number of"], &["commits"]],
+        any: &["git", "branch", "there"],
+        none: &["<age>", "files", "lines"],
+        build: count_commits,
     },
     Intent {
         name: "git_since_last_commit",
@@ -129,6 +142,21 @@ fn compare_branches(query: &Query<'_>) -> Result<Plan, String> {
             ),
         ],
         "Nothing is checked out or changed; a name that is not a branch or commit is an error from git.",
+    ))
+}
+
+fn count_commits(query: &Query<'_>) -> Result<Plan, String> {
+    let (by, author) = match super::intents_git_changes::author(query) {
+        Some(name) => (format!(" by {name}"), format!(" --author={}", quote(&name))),
+        None => (String::new(), String::new()),
+    };
+    Ok(plan(
+        format!("Count the commits{by} on the current branch"),
+        vec![read(
+            format!("Count the commits{by} reachable from HEAD"),
+            format!("{} rev-list --count{author} HEAD", git(query)),
+        )],
+        "Every commit in the current branch's history, merges included.",
     ))
 }
 

@@ -32,6 +32,8 @@ pub(super) const INTENTS: &[Intent] = &[
             "branch*",
             "directory",
             "owner",
+            // "change the extension of notes.md to .txt" renames.
+            "extension*",
         ],
         build: replace_in_file,
     },

@@ -120,15 +120,7 @@ pub(super) const INTENTS: &[Intent] = &[
         ],
         any: &["lines", "show"],
         // "lines starting with #" is a search.
-        none: &[
-            "<archive>",
-            "start with",
-            "starts with",
-            "starting with",
-            "begin with",
-            "begins with",
-            "beginning with",
-        ],
+        none: &["<archive>", "<starts_with>"],
         build: head_file,
     },
     Intent {
@@ -143,9 +135,7 @@ pub(super) const INTENTS: &[Intent] = &[
             "<age>",
             "commit*",
             "who",
-            "end with",
-            "ends with",
-            "ending with",
+            "<ends_with>",
             // Following a file never ends; a step must.
             "follow*",
             "watch*",
@@ -176,6 +166,13 @@ pub(super) const INTENTS: &[Intent] = &[
         any: &["file", "contents"],
         none: &[
             "<archive>",
+            // Opening in an editor is not printing.
+            "vim",
+            "vi",
+            "nano",
+            "emacs",
+            "editor",
+            "vscode",
             "first",
             "last",
             "head",
@@ -419,18 +416,23 @@ fn match_options(query: &Query<'_>) -> String {
     options
 }
 
+/// Words that anchor a searched text to the start of the line.
+pub(super) const STARTS_WITH: [&str; 6] = [
+    "start with",
+    "starts with",
+    "starting with",
+    "begin with",
+    "begins with",
+    "beginning with",
+];
+/// Words that anchor a searched text to the end of the line.
+pub(super) const ENDS_WITH: [&str; 3] = ["end with", "ends with", "ending with"];
+
 /// The pattern anchored to the start or end of the line when the request
 /// says "starting with"/"ending with"; the text stays literal.
 fn anchored(query: &Query<'_>, pattern: &str, is_regex: bool) -> (String, bool) {
-    let at_start = query.has_any(&[
-        "start with",
-        "starts with",
-        "starting with",
-        "begin with",
-        "begins with",
-        "beginning with",
-    ]);
-    let at_end = query.has_any(&["end with", "ends with", "ending with"]);
+    let at_start = query.has_any(&STARTS_WITH);
+    let at_end = query.has_any(&ENDS_WITH);
     if !at_start && !at_end {
         return (pattern.to_owned(), is_regex);
     }
@@ -656,16 +658,7 @@ fn show_file(query: &Query<'_>) -> Result<Plan, String> {
             files.push(path);
         }
     }
-    let names = files
-        .iter()
-        .map(|file| text(file))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let args = files
-        .iter()
-        .map(|file| arg(file))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let (names, args) = super::steps::listed(&files, ", ");
     let numbered = query.has_any(&["line numbers", "numbered", "numbering", "-n"]);
     let (command, with) = if numbered {
         (format!("cat -n -- {args}"), " with line numbers")

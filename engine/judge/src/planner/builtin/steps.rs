@@ -62,3 +62,11 @@ pub(super) fn text(path: &Path) -> String {
 pub(super) fn arg(path: &Path) -> String {
     quote(&text(path))
 }
+
+/// Several paths as the plan names them (joined by `separator`) and as
+/// shell arguments (joined by spaces).
+pub(super) fn listed(paths: &[std::path::PathBuf], separator: &str) -> (String, String) {
+    let names: Vec<String> = paths.iter().map(|path| text(path)).collect();
+    let args: Vec<String> = paths.iter().map(|path| arg(path)).collect();
+    (names.join(separator), args.join(" "))
+}
