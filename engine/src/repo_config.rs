@@ -78,8 +78,11 @@ fn shown(root: &Path) -> String {
     root.components().collect::<PathBuf>().display().to_string()
 }
 
-/// Whether config `name` (lowercase) with `value` makes git run a program
-/// or read more config from elsewhere.
+/// Whether config `name` (lowercase) with `value` makes a reading git
+/// command (status, log, diff, show, grep, blame) run a program, or reads
+/// more config from elsewhere. Hooks, editors and credential helpers are
+/// not here: only commands that change the repository or reach a remote
+/// run them, and those ask anyway.
 fn runs_a_program(name: &str, value: &str) -> bool {
     let is_off = value.is_empty() || matches!(value.to_lowercase().as_str(), "false" | "0" | "no");
     let section = name.split('.').next().unwrap_or_default();
@@ -87,17 +90,15 @@ fn runs_a_program(name: &str, value: &str) -> bool {
     match section {
         "core" => match key {
             "fsmonitor" => !is_off,
-            "sshcommand" | "pager" | "editor" | "askpass" | "gitproxy" | "hookspath" => true,
+            "pager" | "askpass" | "sshcommand" | "gitproxy" => true,
             _ => false,
         },
+        // Status runs a clean filter on files it must compare.
         "diff" => matches!(key, "external" | "textconv" | "command"),
-        "merge" | "mergetool" | "difftool" => matches!(key, "driver" | "cmd"),
         "filter" => matches!(key, "clean" | "smudge" | "process"),
         "gpg" => key == "program",
-        "credential" => key == "helper",
-        "uploadpack" => key == "packobjectshook",
         "include" | "includeif" => key == "path",
-        "alias" | "pager" => true,
+        "pager" => true,
         _ => false,
     }
 }
