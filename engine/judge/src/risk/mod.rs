@@ -17,6 +17,7 @@
 
 mod paths;
 mod programs;
+pub(crate) use programs::carries_code;
 
 use std::path::PathBuf;
 

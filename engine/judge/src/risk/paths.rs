@@ -30,7 +30,58 @@ const BLOCK_DEVICES: &[&str] = &[
     "/dev/mem",
     "/dev/kmem",
     "/dev/port",
+    "/dev/root",
+    "/dev/nbd",
+    "/dev/sg",
+    "/dev/block/",
+    "/dev/rbd",
+    "/dev/zd",
+    "/dev/zram",
+    "/dev/pmem",
+    "/dev/bcache",
+    "/dev/mtd",
+    "/dev/ubi",
 ];
+
+/// Folders of `/dev` that hold no disks; any other `/dev/GROUP/NAME` is
+/// taken for one (LVM names its volumes `/dev/VG/LV`).
+const DEVICE_GROUPS_WITHOUT_DISKS: &[&str] = &[
+    "pts",
+    "shm",
+    "mqueue",
+    "hugepages",
+    "input",
+    "snd",
+    "dri",
+    "net",
+    "bus",
+    "char",
+    "serial",
+    "v4l",
+    "usb",
+    "cpu",
+    "vfio",
+    "hidraw",
+    "fd",
+];
+
+/// Whether writing to `path` writes a disk.
+fn is_block_device(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    if BLOCK_DEVICES.iter().any(|dev| text.starts_with(dev)) {
+        return true;
+    }
+    let mut parts = path
+        .components()
+        .skip(1)
+        .map(|c| c.as_os_str().to_string_lossy());
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(dev), Some(group), Some(_)) => {
+            dev == "dev" && !DEVICE_GROUPS_WITHOUT_DISKS.contains(&group.as_ref())
+        }
+        _ => false,
+    }
+}
 
 /// Devices that are harmless to write to.
 const HARMLESS_DEVICES: &[&str] = &[
@@ -349,7 +400,7 @@ pub fn classify_write(scope: &Scope, cwd: &Path, word: &str) -> WriteTarget {
         WriteTarget::Harmless
     } else if path.starts_with("/dev/fd") || path.starts_with("/dev/stdin") || is_proc_fd {
         WriteTarget::Descriptor
-    } else if BLOCK_DEVICES.iter().any(|dev| text.starts_with(dev)) {
+    } else if is_block_device(&path) {
         WriteTarget::BlockDevice
     } else if ["/etc", "/boot", "/proc", "/sys"]
         .iter()

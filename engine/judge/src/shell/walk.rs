@@ -158,7 +158,12 @@ impl<'s> Walker<'s> {
             }
             "for_statement" => {
                 if let Some(var) = node.child_by_field_name("variable") {
-                    self.data_names.insert(self.text(var).to_owned());
+                    let name = self.text(var).to_owned();
+                    // `for PATH in /tmp/evil; do ls; done` runs /tmp/evil/ls.
+                    if crate::risk::carries_code(&name) {
+                        self.hazard(format!("the loop assigns {name}, which changes what runs"));
+                    }
+                    self.data_names.insert(name);
                 }
             }
             "c_style_for_statement" => {
@@ -224,6 +229,9 @@ impl<'s> Walker<'s> {
         if ctx.in_arith {
             self.check_arith_operand(node);
         }
+        if kind == "expansion" {
+            self.check_expansion(node);
+        }
         match kind {
             _ if CONTAINERS.contains(&kind) => self.walk_children(node, ctx),
             _ if LEAVES.contains(&kind) => {
@@ -282,6 +290,43 @@ impl<'s> Walker<'s> {
                 }
             }
             _ => Err(ParseError::Unsupported(kind.to_owned())),
+        }
+    }
+
+    /// `${!name}` looks up the name a variable holds, and a subscript in it
+    /// is evaluated (`y='a[$(cmd)]'; echo "${!y}"` runs `cmd`); the offset
+    /// and length of `${s:offset:length}` are arithmetic; `${NAME:=value}`
+    /// assigns NAME for every later command.
+    fn check_expansion(&mut self, node: Node<'_>) {
+        let text = self.text(node);
+        let Some(body) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else {
+            return;
+        };
+        // `${!arr[@]}` and `${!prefix*}` list keys or names; nothing is looked up.
+        let lists_names = ["[@]", "[*]", "*", "@"]
+            .iter()
+            .any(|end| body.ends_with(end));
+        if body.starts_with('!') && !lists_names {
+            self.hazard(
+                "`${!name}` expands a name held in a variable (a subscript in it can run commands)",
+            );
+            return;
+        }
+        let name_end = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(body.len());
+        let rest = &body[name_end..];
+        if rest.starts_with(":=") || rest.starts_with('=') {
+            self.hazard("`${NAME:=value}` assigns a variable that later commands see");
+        } else if let Some(range) = rest.strip_prefix(':')
+            && !range.starts_with(['-', '=', '+', '?'])
+            && !range
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ':' | ' ' | '-' | '+'))
+        {
+            self.hazard(
+                "`${s:offset}` evaluates an offset that is not a literal number (it could run commands)",
+            );
         }
     }
 
@@ -438,7 +483,13 @@ impl<'s> Walker<'s> {
         for child in children(node) {
             match child.kind() {
                 "file_redirect" | "heredoc_redirect" | "herestring_redirect" => {
+                    let start = self.script.commands.len();
                     inner.redirects.push(self.redirect(child, ctx)?);
+                    // `bash < <(curl …)`: what a substitution in a redirection
+                    // prints feeds the statement.
+                    for command in &self.script.commands[start..] {
+                        inner.upstream.push(command.program.clone());
+                    }
                 }
                 _ if child.is_named() => body = Some(child),
                 _ => {}

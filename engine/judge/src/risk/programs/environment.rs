@@ -34,7 +34,7 @@ const HARMLESS_GIT: &[&str] = &[
 ];
 
 /// Whether setting `name` can change which code runs.
-pub(super) fn carries_code(name: &str) -> bool {
+pub(crate) fn carries_code(name: &str) -> bool {
     let name = name.trim_end_matches("%%");
     if HARMLESS_GIT.contains(&name) {
         return false;

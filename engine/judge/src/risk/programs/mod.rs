@@ -7,6 +7,7 @@
 mod archives;
 mod cloud;
 mod environment;
+pub(crate) use environment::carries_code;
 mod files;
 mod find;
 mod git;

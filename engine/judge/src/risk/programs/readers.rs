@@ -212,7 +212,7 @@ pub(super) const READERS: &[Program] = &[
         "-f --format-file=FILE", "-n --length=LEN", "-s --skip=OFF", "-v --no-squeezing",
         "-L --color[=WHEN]", "-h --help", "-V --version"]),
     // Their words are expressions (`-f x`), not options.
-    Program { takes_options: false, ..reader(&["test", "[", "[["], &[]) },
+    Program { takes_options: false, rate: Some(rate_test), ..reader(&["test", "[", "[["], &[]) },
 ];
 
 /// `less +CMD` runs a pager command at start (`+!cmd` is a shell escape).
@@ -244,5 +244,39 @@ fn rate_hostnamectl(ctx: &mut super::Ctx<'_>) {
     };
     if !shows {
         ctx.destructive("hostnamectl with a value changes the machine's names");
+    }
+}
+
+/// `test -v 'a[$(cmd)]'` evaluates the subscript, and `test x -eq y`
+/// evaluates both sides as arithmetic, where a name's value can hold
+/// `a[$(cmd)]`: only literal names and numbers stay read-only.
+fn rate_test(ctx: &mut super::Ctx<'_>) {
+    // `[ … ]` and `[[ … ]]` are checked where they are parsed (shell::walk),
+    // with what is known of each name; the `test` command is not.
+    if ctx.cmd.program != "test" {
+        return;
+    }
+    let words = ctx.cmd.word_values();
+    let arithmetic = ["-eq", "-ne", "-lt", "-le", "-gt", "-ge"];
+    for (index, word) in words.iter().enumerate() {
+        let next = words.get(index + 1).map_or("", String::as_str);
+        let before = index
+            .checked_sub(1)
+            .and_then(|i| words.get(i))
+            .map_or("", String::as_str);
+        if word == "-v" && next.contains('[') {
+            ctx.moderate("test -v NAME[…] evaluates the subscript, which can run commands");
+        }
+        if arithmetic.contains(&word.as_str()) {
+            let is_number = |w: &str| {
+                let digits = w.strip_prefix('-').unwrap_or(w);
+                !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+            };
+            if !is_number(before) || !is_number(next) {
+                ctx.moderate(format!(
+                    "test {word} evaluates its operands as arithmetic, which can run commands"
+                ));
+            }
+        }
     }
 }

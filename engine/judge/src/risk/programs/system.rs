@@ -137,8 +137,9 @@ pub(super) const fn plain(names: &'static [&'static str], rate: super::RateFn) -
 pub(super) const SYSTEM: &[Program] = &[
     super::readers::pure(&[
         "ps", "top", "htop", "vmstat", "iostat", "mpstat", "pstree", "pidof", "lsmod", "lspci",
-        "lsusb", "getent", "last", "lastlog", "ipcs", "sensors", "cal", "ncal", "env",
+        "lsusb", "last", "lastlog", "ipcs", "sensors", "cal", "ncal", "env",
     ]),
+    plain(&["getent"], rate_getent),
     Program::rated(
         &["kill", "pkill", "killall", "xkill", "skill"],
         KILL,
@@ -170,6 +171,25 @@ pub(super) const SYSTEM: &[Program] = &[
 ];
 
 fn rate_inert(_ctx: &mut Ctx<'_>) {}
+
+/// `getent passwd`, `getent group x` read local databases; a host or
+/// network lookup goes to DNS (a way out for data in the name), and
+/// `shadow` prints password hashes.
+fn rate_getent(ctx: &mut Ctx<'_>) {
+    let words = ctx.cmd.word_values();
+    let database = words
+        .iter()
+        .find(|w| !w.starts_with('-'))
+        .map(String::as_str);
+    match database {
+        Some("hosts" | "ahosts" | "ahostsv4" | "ahostsv6" | "networks") => {
+            ctx.rating.network = true;
+            ctx.moderate("getent looks the name up in DNS");
+        }
+        Some("shadow" | "gshadow") => ctx.moderate("reads secrets: getent prints password hashes"),
+        _ => {}
+    }
+}
 
 fn rate_kill(ctx: &mut Ctx<'_>) {
     let program = ctx.cmd.program.clone();

@@ -385,6 +385,11 @@ fn rate_tag(ctx: &mut Ctx<'_>, repo: &str, rest: &[String]) {
 
 fn rate_remote(ctx: &mut Ctx<'_>, repo: &str, rest: &[String]) {
     match rest.first().map(String::as_str) {
+        // `git remote show origin` asks the remote unless told `-n`.
+        Some("show") if rest.iter().skip(1).any(|arg| !arg.starts_with('-')) && !ctx.has("-n") => {
+            ctx.rating.network = true;
+            ctx.moderate("git remote show NAME asks the remote (-n stays local)");
+        }
         None | Some("show" | "get-url") => {}
         Some("prune" | "update") => {
             ctx.rating.network = true;

@@ -151,7 +151,7 @@ pub(super) const TAG: &[&str] = &[
 ];
 #[rustfmt::skip]
 pub(super) const REMOTE: &[&str] = &[
-    "-v --verbose",
+    "-v --verbose", "-n",
 ];
 #[rustfmt::skip]
 pub(super) const STASH: &[&str] = &[
