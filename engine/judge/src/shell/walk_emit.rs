@@ -6,9 +6,9 @@
 use tree_sitter::Node;
 
 use super::{
-    Assignment, Ctx, ParseError, SimpleCommand, Unwrapped, Walker, Word, basename, children,
-    decode_ansi_c, has_brace_expansion, has_glob, is_dynamic, parse, unescape, unescape_dquoted,
-    unwrap,
+    Assignment, Ctx, ParseError, Redirect, RedirectKind, SimpleCommand, Unwrapped, Walker, Word,
+    basename, children, decode_ansi_c, has_brace_expansion, has_glob, is_dynamic, parse, unescape,
+    unescape_dquoted, unwrap,
 };
 
 impl<'s> Walker<'s> {
@@ -90,6 +90,7 @@ impl<'s> Walker<'s> {
     ) -> Result<(), ParseError> {
         let mut wrappers = Vec::new();
         let mut has_runtime_args = false;
+        let mut redirects = ctx.redirects.clone();
         loop {
             match unwrap(&words) {
                 Unwrapped::NotWrapper => break,
@@ -98,7 +99,12 @@ impl<'s> Walker<'s> {
                     label,
                     assignments: more,
                     runtime_args,
+                    reads,
                 } => {
+                    redirects.extend(reads.into_iter().map(|target| Redirect {
+                        kind: RedirectKind::Read,
+                        target,
+                    }));
                     wrappers.push(label);
                     assignments.extend(more);
                     has_runtime_args |= runtime_args;
@@ -141,7 +147,7 @@ impl<'s> Walker<'s> {
             args: words.iter().map(|w| w.value.clone()).collect(),
             words,
             flags: Vec::new(),
-            redirects: ctx.redirects.clone(),
+            redirects,
             wrappers,
             assignments,
             upstream,

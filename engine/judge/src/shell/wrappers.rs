@@ -25,6 +25,8 @@ pub(super) enum Unwrapped {
         assignments: Vec<Assignment>,
         /// It appends arguments at run time (`xargs`).
         runtime_args: bool,
+        /// Files it reads itself (`xargs -a FILE`), rated as the command's input.
+        reads: Vec<String>,
     },
     /// It runs a shell string (`bash -c`, `eval`), to be parsed in turn.
     Script {
@@ -200,6 +202,7 @@ pub(super) fn unwrap(words: &[Word]) -> Unwrapped {
             "env -S/-C changes how the command is read or where it runs".into(),
         );
     }
+    let reads: Vec<String> = parsed.value("-a").map(str::to_owned).into_iter().collect();
     let options_end = parsed.rest_at.unwrap_or(rest.len());
     let mut start = options_end;
     let mut assignments = Vec::new();
@@ -229,6 +232,7 @@ pub(super) fn unwrap(words: &[Word]) -> Unwrapped {
                 label: label(program, &rest[..options_end.min(rest.len())]),
                 assignments,
                 runtime_args: true,
+                reads,
             }
         } else {
             Unwrapped::NotWrapper
@@ -242,6 +246,7 @@ pub(super) fn unwrap(words: &[Word]) -> Unwrapped {
         label: label(program, &rest[..start]),
         assignments,
         runtime_args: program == "xargs",
+        reads,
     }
 }
 

@@ -75,6 +75,7 @@ fn rate_find(ctx: &mut Ctx<'_>) {
     }
     let mut deletes = false;
     let mut runs = Vec::new();
+    let mut names = Vec::new();
     while let Some(word) = words.get(i) {
         i += 1;
         let primary = word.value.as_str();
@@ -89,6 +90,13 @@ fn rate_find(ctx: &mut Ctx<'_>) {
             continue;
         }
         if UNARY.contains(&primary) || is_newer_xy(primary) {
+            if matches!(
+                primary,
+                "-name" | "-iname" | "-path" | "-ipath" | "-wholename"
+            ) && let Some(pattern) = words.get(i)
+            {
+                names.push(pattern.value.clone());
+            }
             i += 1;
             continue;
         }
@@ -127,6 +135,17 @@ fn rate_find(ctx: &mut Ctx<'_>) {
         // What `-exec` runs gets the files themselves, hidden ones included.
         for start in &starts {
             super::check_secret_tree(ctx, start, false);
+        }
+        // `-name .env -exec cat {} +`: the files are credentials by name.
+        for name in &names {
+            let last = name.rsplit('/').next().unwrap_or(name);
+            if crate::risk::paths::is_secret_name(last)
+                || crate::risk::paths::glob_may_match_secret(last)
+            {
+                ctx.moderate(format!(
+                    "reads secrets: find runs a program on files named {name}"
+                ));
+            }
         }
     }
     for program in runs.iter().filter(|p| !super::is_pure_reader(p)) {

@@ -93,7 +93,7 @@ pub(super) const READERS: &[Program] = &[
         "--output-delimiter=STR", "--total", "-z --zero-terminated", HELP, VERSION]),
     reader(&["cmp"], &["-b --print-bytes", "-i --ignore-initial=SKIP", "-l --verbose",
         "-n --bytes=LIMIT", "-s --quiet --silent", HELP, VERSION]),
-    reader(&["diff"], &["-i --ignore-case", "--ignore-file-name-case",
+    Program::rated(&["diff"], &["-i --ignore-case", "--ignore-file-name-case",
         "--no-ignore-file-name-case", "-E --ignore-tab-expansion", "-Z --ignore-trailing-space",
         "-b --ignore-space-change", "-w --ignore-all-space", "-B --ignore-blank-lines",
         "-I --ignore-matching-lines=RE", "-a --text", "--strip-trailing-cr", "-c",
@@ -108,7 +108,7 @@ pub(super) const READERS: &[Program] = &[
         "--speed-large-files", "--line-format=FMT", "--old-line-format=FMT",
         "--new-line-format=FMT", "--unchanged-line-format=FMT", "--old-group-format=FMT",
         "--new-group-format=FMT", "--changed-group-format=FMT", "--unchanged-group-format=FMT",
-        "-D --ifdef=NAME", "--normal", HELP, VERSION]),
+        "-D --ifdef=NAME", "--normal", HELP, VERSION], rate_diff),
     reader(&["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum",
         "cksum", "sum"], &["-b --binary", "-c --check", "--tag", "-t --text", "-z --zero",
         "--ignore-missing", "--quiet", "--status", "--strict", "-w --warn", "-l --length=BITS",
@@ -277,6 +277,18 @@ fn rate_test(ctx: &mut super::Ctx<'_>) {
                     "test {word} evaluates its operands as arithmetic, which can run commands"
                 ));
             }
+        }
+    }
+}
+
+/// `diff -r A B` prints every file below both folders, keys included.
+fn rate_diff(ctx: &mut super::Ctx<'_>) {
+    let recursive = ctx.has("-r");
+    for operand in ctx.operands() {
+        if recursive {
+            super::check_secret_tree(ctx, &operand, false);
+        } else {
+            super::check_secret(ctx, &operand);
         }
     }
 }
