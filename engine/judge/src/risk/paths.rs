@@ -258,6 +258,15 @@ fn other_home(path: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Whether `word`, a path the engine cannot resolve (`~root/…`, `$X/…`),
+/// ends in one of the places of credentials in a home.
+pub fn names_home_secret(word: &str) -> bool {
+    word.contains("/.ssh/")
+        || HOME_SECRETS
+            .iter()
+            .any(|rel| word.ends_with(&format!("/{rel}")) || word.contains(&format!("/{rel}/")))
+}
+
 /// Whether a file called `name` holds credentials wherever it is.
 pub fn is_secret_name(name: &str) -> bool {
     name == ".env"

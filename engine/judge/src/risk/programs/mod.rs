@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 
 use super::paths::{
     WriteTarget, classify_write, glob_may_match_secret, holds_secrets, is_critical, is_home_word,
-    is_secret, is_secret_name, resolve,
+    is_secret, is_secret_name, names_home_secret, resolve,
 };
 use super::{Rating, Scope};
 use crate::plan::SafetyLevel::{self, Destructive, Moderate};
@@ -390,7 +390,29 @@ pub(super) fn rate(cmd: &SimpleCommand, scope: &Scope, cwd: Option<&Path>, ratin
     }
     if cmd.has_runtime_args {
         let via = cmd.wrapper_names().last().unwrap_or("its input").to_owned();
-        if ctx.rating.level.is_some_and(|l| l > SafetyLevel::Safe) {
+        // `echo ./x | xargs env`: the arguments it gets are the program it runs.
+        let launches = matches!(
+            program,
+            "env"
+                | "nice"
+                | "nohup"
+                | "timeout"
+                | "command"
+                | "builtin"
+                | "exec"
+                | "stdbuf"
+                | "setsid"
+                | "ionice"
+                | "time"
+                | "chrt"
+                | "taskset"
+                | "xargs"
+        );
+        if launches {
+            ctx.destructive(format!(
+                "{program} runs a program it gets at run time from {via}"
+            ));
+        } else if ctx.rating.level.is_some_and(|l| l > SafetyLevel::Safe) {
             ctx.destructive(format!(
                 "{program} gets more arguments at run time from {via}"
             ));
@@ -464,7 +486,8 @@ pub(super) fn check_secret(ctx: &mut Ctx<'_>, word: &str) {
             .split('/')
             .any(|part| is_glob(part) && part.starts_with('.'));
         check_secret_tree(ctx, word, !matches_hidden);
-        if is_glob(last) && glob_may_match_secret(last) {
+        // `*/.env`: a glob before a credentials name.
+        if (is_glob(last) && glob_may_match_secret(last)) || is_secret_name(last) {
             let shown = ctx.shown(word);
             ctx.moderate(format!(
                 "reads secrets: {shown}/{last} can match a credentials file"
@@ -475,7 +498,7 @@ pub(super) fn check_secret(ctx: &mut Ctx<'_>, word: &str) {
     let secret = match resolve(ctx.scope, ctx.cwd, word) {
         Some(path) => is_secret(ctx.scope, &path),
         // `~root/.ssh/id_rsa`, `$PWD/.env`: the place is unknown, the name is not.
-        None => is_secret_name(last) || word.contains("/.ssh/"),
+        None => is_secret_name(last) || names_home_secret(word),
     };
     if secret {
         let shown = ctx.shown(word);

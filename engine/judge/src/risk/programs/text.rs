@@ -249,18 +249,46 @@ fn skip_delimited(bytes: &[u8], mut i: usize, delim: u8) -> usize {
 fn rate_awk(ctx: &mut Ctx<'_>) {
     let operands = ctx.operands();
     let program = operands.first().map_or("", String::as_str);
+    let code = without_strings(program);
     if program.contains("system")
-        || program.contains('|')
-        || prints_to_file(program)
+        || code.contains('|')
+        || prints_to_file(&code)
         || program.contains("getline")
-        || program.contains("@load")
+        // gawk's `@load`, `@include` and indirect calls (`@f()`).
+        || code.contains('@')
         || program.contains("ENVIRON")
+        // `ARGV[1] = ".env"` picks the input files inside the program.
+        || program.contains("ARGV")
     {
         ctx.destructive("the awk program runs commands, reads other input or writes files");
     }
     for file in operands.get(1..).unwrap_or_default().to_vec() {
         check_secret(ctx, &file);
     }
+}
+
+/// An awk program with the text of its string literals left out (`"}"`
+/// becomes `""`), so that a `;` or `}` in a string does not end a statement.
+fn without_strings(program: &str) -> String {
+    let mut code = String::with_capacity(program.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in program.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+                code.push(c);
+            }
+        } else {
+            in_string = c == '"';
+            code.push(c);
+        }
+    }
+    code
 }
 
 /// Whether a `print`/`printf` statement in an awk program redirects to a
