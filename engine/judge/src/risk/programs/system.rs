@@ -141,6 +141,19 @@ pub(super) const SYSTEM: &[Program] = &[
     ]),
     plain(&["getent"], rate_getent),
     Program::rated(
+        &["crontab"],
+        &[
+            "-l",
+            "-u=USER",
+            "-e !change",
+            "-r !change",
+            "-i",
+            "-n",
+            "-T",
+        ],
+        rate_crontab,
+    ),
+    Program::rated(
         &["kill", "pkill", "killall", "xkill", "skill"],
         KILL,
         rate_kill,
@@ -171,6 +184,14 @@ pub(super) const SYSTEM: &[Program] = &[
 ];
 
 fn rate_inert(_ctx: &mut Ctx<'_>) {}
+
+/// `crontab -l` lists; `crontab FILE` and a bare `crontab` (which reads the
+/// new table from its input) replace the user's scheduled commands.
+fn rate_crontab(ctx: &mut Ctx<'_>) {
+    if !ctx.has("-l") || !ctx.operands().is_empty() {
+        ctx.destructive("crontab replaces the commands scheduled for the user");
+    }
+}
 
 /// `getent passwd`, `getent group x` read local databases; a host or
 /// network lookup goes to DNS (a way out for data in the name), and

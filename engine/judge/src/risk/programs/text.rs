@@ -116,6 +116,11 @@ fn rate_grep(ctx: &mut Ctx<'_>) {
             check_secret(ctx, file);
         }
     }
+    // With no folder named a recursive search reads the working directory
+    // (`cd ~ && grep -r key`).
+    if recursive && files.is_empty() {
+        check_secret_tree(ctx, ".", skips_hidden);
+    }
 }
 
 fn rate_sed(ctx: &mut Ctx<'_>) {
@@ -135,7 +140,16 @@ fn rate_sed(ctx: &mut Ctx<'_>) {
     } else {
         (given, operands)
     };
-    if scripts.iter().any(|s| sed_script_runs_or_writes(s)) {
+    let mut reads = Vec::new();
+    // Once a script writes or runs, the step asks whatever else it reads.
+    let runs_or_writes = scripts
+        .iter()
+        .any(|s| sed_script_runs_or_writes(s, &mut reads));
+    // `sed 'r ~/.ssh/id_rsa' README` prints the key after every line.
+    for file in &reads {
+        check_secret(ctx, file);
+    }
+    if runs_or_writes {
         ctx.destructive(
             "the sed script writes files or runs commands (w, W, e, r/R of files is fine)",
         );
@@ -158,7 +172,8 @@ fn rate_sed(ctx: &mut Ctx<'_>) {
 /// commands: `w`/`W` (write), `e` (execute), and the `w`/`e` flags of `s`.
 /// It reads the script command by command, so `1!e cmd` and `$e` are found
 /// while `s/we are/x/` is not a `w`.
-pub(super) fn sed_script_runs_or_writes(script: &str) -> bool {
+/// The files its `r`/`R` commands read are added to `reads`.
+pub(super) fn sed_script_runs_or_writes(script: &str, reads: &mut Vec<String>) -> bool {
     let bytes = script.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -214,12 +229,19 @@ pub(super) fn sed_script_runs_or_writes(script: &str) -> bool {
             // Commands whose argument runs to the end of the line.
             b'a' | b'i' | b'c' | b'r' | b'R' | b'b' | b't' | b'T' | b':' | b'q' | b'Q' | b'l'
             | b'L' | b'#' => {
+                let start = i;
                 while bytes.get(i).is_some_and(|&b| {
                     b != b'\n'
                         && !(matches!(command, b'b' | b't' | b'T' | b'q' | b'Q' | b'l' | b'L')
                             && b == b';')
                 }) {
                     i += 1;
+                }
+                if matches!(command, b'r' | b'R') {
+                    let file = String::from_utf8_lossy(&bytes[start..i]).trim().to_owned();
+                    if !file.is_empty() {
+                        reads.push(file);
+                    }
                 }
             }
             b'p' | b'P' | b'd' | b'D' | b'n' | b'N' | b'g' | b'G' | b'h' | b'H' | b'x' | b'='
@@ -333,7 +355,11 @@ mod tests {
             ("y/abc/xyz/", false),
             ("/start/,/end/p", false),
         ] {
-            assert_eq!(sed_script_runs_or_writes(script), expected, "{script}");
+            assert_eq!(
+                sed_script_runs_or_writes(script, &mut Vec::new()),
+                expected,
+                "{script}"
+            );
         }
     }
 
