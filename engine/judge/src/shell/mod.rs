@@ -19,6 +19,14 @@ mod wrappers;
 pub use options::{Arity, Effect, FoundOption, OptionDef, OptionSpec, ParsedArgs, SpecError};
 pub use words::{basename, is_dynamic};
 
+/// Programs that run the program named in their arguments (`env ./x`,
+/// `nice make`, `xargs rm`): given their arguments at run time, what they
+/// run is only known then.
+pub const LAUNCHERS: &[&str] = &[
+    "env", "command", "builtin", "exec", "nice", "nohup", "time", "timeout", "stdbuf", "setsid",
+    "ionice", "chrt", "taskset", "sudo", "doas", "xargs",
+];
+
 /// How deeply `bash -c` / `eval` strings may nest before we give up.
 pub const MAX_DEPTH: usize = 8;
 

@@ -207,23 +207,7 @@ impl<'s> Walker<'s> {
                         }
                         let launcher = w.value.starts_with('-')
                             || w.value.contains('=')
-                            || matches!(
-                                w.value.as_str(),
-                                "env"
-                                    | "command"
-                                    | "builtin"
-                                    | "exec"
-                                    | "nice"
-                                    | "nohup"
-                                    | "time"
-                                    | "timeout"
-                                    | "stdbuf"
-                                    | "setsid"
-                                    | "ionice"
-                                    | "sudo"
-                                    | "doas"
-                                    | "xargs"
-                            );
+                            || crate::shell::LAUNCHERS.contains(&w.value.as_str());
                         named_program |= !launcher;
                         Some(w.clone())
                     })

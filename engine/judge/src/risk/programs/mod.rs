@@ -391,23 +391,7 @@ pub(super) fn rate(cmd: &SimpleCommand, scope: &Scope, cwd: Option<&Path>, ratin
     if cmd.has_runtime_args {
         let via = cmd.wrapper_names().last().unwrap_or("its input").to_owned();
         // `echo ./x | xargs env`: the arguments it gets are the program it runs.
-        let launches = matches!(
-            program,
-            "env"
-                | "nice"
-                | "nohup"
-                | "timeout"
-                | "command"
-                | "builtin"
-                | "exec"
-                | "stdbuf"
-                | "setsid"
-                | "ionice"
-                | "time"
-                | "chrt"
-                | "taskset"
-                | "xargs"
-        );
+        let launches = crate::shell::LAUNCHERS.contains(&program);
         if launches {
             ctx.destructive(format!(
                 "{program} runs a program it gets at run time from {via}"
