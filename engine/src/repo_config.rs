@@ -9,13 +9,34 @@ use std::path::{Path, PathBuf};
 use git2::{ConfigLevel, Repository};
 
 use crate::plan::{Decision, SafetyLevel};
-use crate::risk::Assessment;
-use crate::shell::Script;
+use crate::policy::Policy;
+use crate::risk::{self, Assessment, Scope};
+use crate::shell::{ParseError, Script};
+
+/// The engine's whole assessment of a shell step: the risk engine's, raised
+/// by [`raise_for_repo_config`]. The one entry for the pipeline and for
+/// `devos check-command`; `parsed` is `risk::parse(command)`.
+pub fn assess(
+    policy: &Policy,
+    scope: &Scope,
+    command: &str,
+    parsed: &Result<Script, ParseError>,
+) -> Assessment {
+    match parsed {
+        Ok(script) => {
+            let mut assessment = risk::assess_parsed(policy, scope, command, script);
+            raise_for_repo_config(&mut assessment, script, &scope.cwd);
+            assessment
+        }
+        Err(error) => risk::unparseable(command, error),
+    }
+}
 
 /// Raises `assessment` of `script` (run in `cwd`) to an approval when a git
 /// command in it works on a repository whose own config names a program.
-pub fn raise_for_repo_config(assessment: &mut Assessment, script: &Script, cwd: &Path) {
-    let mut reasons = Vec::new();
+fn raise_for_repo_config(assessment: &mut Assessment, script: &Script, cwd: &Path) {
+    // Each repository's config is read once, however many git commands use it.
+    let mut dirs: Vec<PathBuf> = Vec::new();
     for command in script.commands.iter().filter(|c| c.program == "git") {
         let dir = command
             .flags
@@ -23,10 +44,14 @@ pub fn raise_for_repo_config(assessment: &mut Assessment, script: &Script, cwd: 
             .filter(|flag| flag.name == "-C")
             .filter_map(|flag| flag.value.as_deref())
             .fold(cwd.to_path_buf(), |dir, next| dir.join(next));
-        for hazard in program_settings(&dir) {
-            if !reasons.contains(&hazard) {
-                reasons.push(hazard);
-            }
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    let mut reasons = Vec::new();
+    for hazard in dirs.iter().flat_map(|dir| program_settings(dir)) {
+        if !reasons.contains(&hazard) {
+            reasons.push(hazard);
         }
     }
     if reasons.is_empty() {

@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 use engine::config::Config;
 use engine::context::{ContextEngine, ContextSettings};
 use engine::policy::Policy;
-use engine::risk::{Scope, assess_parsed};
+use engine::risk::Scope;
 
 use crate::serve::Host;
 
@@ -37,14 +37,8 @@ pub fn check_commands(config: &Config, host: &Host, cwd: Option<PathBuf>) -> any
         if line.trim().is_empty() {
             continue;
         }
-        let assessment = match engine::risk::parse(&line) {
-            Ok(script) => {
-                let mut assessment = assess_parsed(&policy, &scope, &line, &script);
-                engine::repo_config::raise_for_repo_config(&mut assessment, &script, &scope.cwd);
-                assessment
-            }
-            Err(error) => engine::risk::unparseable(&line, &error),
-        };
+        let parsed = engine::risk::parse(&line);
+        let assessment = engine::repo_config::assess(&policy, &scope, &line, &parsed);
         writeln!(out, "{}", serde_json::to_string(&assessment)?)?;
     }
     Ok(())

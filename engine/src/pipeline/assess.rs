@@ -71,18 +71,7 @@ pub fn assess_plan(
             StepAction::Bash { command } => {
                 // The one parse every judgement of this step comes from.
                 let parsed = risk::parse(command);
-                let assessment = match &parsed {
-                    Ok(script) => {
-                        let mut assessment = risk::assess_parsed(policy, scope, command, script);
-                        crate::repo_config::raise_for_repo_config(
-                            &mut assessment,
-                            script,
-                            &scope.cwd,
-                        );
-                        assessment
-                    }
-                    Err(error) => risk::unparseable(command, error),
-                };
+                let assessment = crate::repo_config::assess(policy, scope, command, &parsed);
                 subjects = parsed
                     .ok()
                     .and_then(|script| rules::subjects_of(&script, |_| true));
