@@ -511,27 +511,29 @@ fn list_files(query: &Query<'_>) -> Result<Plan, String> {
             "One path per line.",
         ));
     }
+    // "list only directories here": one kind of entry, directly inside.
     let only = query.has_any(&["only", "just"]);
-    if only && query.has_any(&["folders", "directories", "dirs", "subfolders"]) {
-        let interpretation = format!("List only the folders in {}", text(&dir));
+    let only_kind = if !only {
+        None
+    } else if query.has_any(&["folders", "directories", "dirs", "subfolders"]) {
+        Some(("d", "folders", "files"))
+    } else if query.has_any(&["files", "regular files"]) {
+        Some(("f", "files", "folders"))
+    } else {
+        None
+    };
+    if let Some((kind, noun, other)) = only_kind {
+        let interpretation = format!("List only the {noun} in {}", text(&dir));
         return Ok(plan(
             interpretation.clone(),
             vec![read(
                 interpretation,
-                format!("find {} -mindepth 1 -maxdepth 1 -type d | sort", arg(&dir)),
+                format!(
+                    "find {} -mindepth 1 -maxdepth 1 -type {kind} | sort",
+                    arg(&dir)
+                ),
             )],
-            "Folders directly inside, hidden ones included; files are left out.",
-        ));
-    }
-    if only && query.has_any(&["files", "regular files"]) {
-        let interpretation = format!("List only the files in {}", text(&dir));
-        return Ok(plan(
-            interpretation.clone(),
-            vec![read(
-                interpretation,
-                format!("find {} -mindepth 1 -maxdepth 1 -type f | sort", arg(&dir)),
-            )],
-            "Files directly inside, hidden ones included; folders are left out.",
+            format!("The {noun} directly inside, hidden ones included; {other} are left out."),
         ));
     }
     Ok(plan(
